@@ -1,0 +1,127 @@
+// core/v1 Pod and the pieces of PodSpec the control plane reads (names as in k8s.io/api/core/v1).
+#pragma once
+
+#include "core/api/meta.h"
+
+namespace ktwin::core {
+
+struct ContainerPort {
+  std::string name, protocol;
+  int32_t containerPort = 0, hostPort = 0;
+};
+
+struct ResourceRequirements {
+  ResourceList requests, limits;
+};
+
+struct Container {
+  std::string name, image, imagePullPolicy;
+  std::vector<std::string> command, args;
+  std::vector<ContainerPort> ports;
+  ResourceRequirements resources;
+};
+
+struct Toleration {
+  std::string key, operator_, value, effect;
+  std::optional<int64_t> tolerationSeconds;
+};
+
+struct Taint {
+  std::string key, value, effect;  // effect: NoSchedule, PreferNoSchedule, NoExecute
+  std::optional<Time> timeAdded;
+};
+
+struct NodeSelectorRequirement {
+  std::string key, operator_;  // In, NotIn, Exists, DoesNotExist, Gt, Lt
+  std::vector<std::string> values;
+};
+struct NodeSelectorTerm {
+  std::vector<NodeSelectorRequirement> matchExpressions, matchFields;
+};
+struct NodeSelector {
+  std::vector<NodeSelectorTerm> nodeSelectorTerms;
+};
+struct PreferredSchedulingTerm {
+  int32_t weight = 0;
+  NodeSelectorTerm preference;
+};
+struct NodeAffinity {
+  std::optional<NodeSelector> requiredDuringSchedulingIgnoredDuringExecution;
+  std::vector<PreferredSchedulingTerm> preferredDuringSchedulingIgnoredDuringExecution;
+};
+struct Affinity {
+  std::optional<NodeAffinity> nodeAffinity;
+  nlohmann::json podAffinity, podAntiAffinity;  // kept as documents until the scheduler models them
+};
+
+struct TopologySpreadConstraint {
+  int32_t maxSkew = 1;
+  std::string topologyKey, whenUnsatisfiable;
+  std::optional<LabelSelector> labelSelector;
+};
+
+struct PodSpec {
+  std::vector<Container> initContainers, containers;
+  std::string nodeName, schedulerName, priorityClassName, restartPolicy, hostname;
+  Labels nodeSelector;
+  std::vector<Toleration> tolerations;
+  std::optional<Affinity> affinity;
+  std::vector<TopologySpreadConstraint> topologySpreadConstraints;
+  std::optional<int32_t> priority;
+  std::optional<int64_t> terminationGracePeriodSeconds;
+};
+
+struct PodCondition {
+  std::string type, status, reason, message;
+  std::optional<Time> lastProbeTime, lastTransitionTime;
+};
+
+struct ContainerStateRunning {
+  Time startedAt{};
+};
+struct ContainerStateWaiting {
+  std::string reason, message;
+};
+struct ContainerStateTerminated {
+  int32_t exitCode = 0, signal = 0;
+  std::string reason, message, containerID;
+  Time startedAt{}, finishedAt{};
+};
+struct ContainerState {
+  std::optional<ContainerStateRunning> running;
+  std::optional<ContainerStateWaiting> waiting;
+  std::optional<ContainerStateTerminated> terminated;
+};
+
+struct ContainerStatus {
+  std::string name, image, imageID, containerID;
+  ContainerState state, lastState;
+  bool ready = false;
+  int32_t restartCount = 0;
+  std::optional<bool> started;
+};
+
+struct PodStatus {
+  std::string phase, reason, message, hostIP, podIP, qosClass;
+  std::optional<Time> startTime;
+  std::vector<PodCondition> conditions;
+  std::vector<ContainerStatus> initContainerStatuses, containerStatuses;
+};
+
+struct Pod : KindOf<Pod, Kind::kPod> {
+  PodSpec spec;
+  PodStatus status;
+
+  const PodCondition* find_condition(std::string_view type) const;
+  bool is_ready() const;       // condition Ready=True
+  bool is_terminal() const;    // phase Succeeded or Failed
+  bool is_active() const;      // not terminal and not being deleted (controller.IsPodActive)
+};
+
+struct PodTemplateSpec {
+  ObjectMeta metadata;
+  PodSpec spec;
+  std::shared_ptr<const nlohmann::json> original;  // as Object::original
+};
+
+}  // namespace ktwin::core

@@ -1,0 +1,1 @@
+// Placeholder so the printers library exists before its first source lands.

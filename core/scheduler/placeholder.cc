@@ -1,0 +1,1 @@
+// Placeholder so the scheduler library exists before its first source lands.

@@ -1,0 +1,1 @@
+// Placeholder until the scheduler plugins land.

@@ -1,0 +1,223 @@
+// MemoryStore: one ordered map per kind, a global revision, graceful pod deletion, batched watch delivery.
+#include "core/store/memory_store.h"
+
+#include <cstdio>
+
+#include "core/api/pod.h"
+
+namespace ktwin::core {
+namespace {
+
+// k8s.io/apimachinery/pkg/util/rand: consonants and digits without look-alikes.
+constexpr std::string_view kNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+constexpr int64_t kDefaultTerminationGraceSeconds = 30;
+constexpr size_t kMaxGenerateNameBase = 58;  // 63 - 5 random characters
+
+}  // namespace
+
+std::string_view watch_event_name(WatchEventType type) {
+  switch (type) {
+    case WatchEventType::kAdded: return "ADDED";
+    case WatchEventType::kModified: return "MODIFIED";
+    case WatchEventType::kDeleted: return "DELETED";
+  }
+  return "";
+}
+
+std::vector<ObjectPtr> Store::list_pods_on_node(const std::string& node_name) const {
+  std::vector<ObjectPtr> out;
+  for (const ObjectPtr& obj : list(Kind::kPod))
+    if (as<Pod>(obj)->spec.nodeName == node_name) out.push_back(obj);
+  return out;
+}
+
+MemoryStore::MemoryStore(Executor& executor, Rng rng) : executor_(executor), rng_(std::move(rng)) {}
+
+std::string MemoryStore::random_suffix() {
+  std::string s;
+  for (int i = 0; i < 5; ++i) s += kNameAlphabet[rng_.uniform(kNameAlphabet.size())];
+  return s;
+}
+
+std::string MemoryStore::new_uid() {
+  uint64_t a = rng_.next_u64(), b = rng_.next_u64();
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
+                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
+                static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return buf;
+}
+
+Result<ObjectPtr> MemoryStore::create(std::shared_ptr<Object> obj) {
+  ObjectMeta& meta = obj->metadata;
+  if (is_namespaced(obj->kind()) && meta.namespace_.empty()) meta.namespace_ = "default";
+  if (!is_namespaced(obj->kind())) meta.namespace_.clear();
+  auto& table = objects_[static_cast<size_t>(obj->kind())];
+  if (meta.name.empty()) {
+    if (meta.generateName.empty()) return Status::invalid("name or generateName is required");
+    std::string base = meta.generateName.substr(0, kMaxGenerateNameBase);
+    // The apiserver returns AlreadyExists on a collision and the client retries; retry here instead.
+    do {
+      meta.name = base + random_suffix();
+    } while (table.count(key_of(meta.namespace_, meta.name)));
+  }
+  Key key = key_of(meta.namespace_, meta.name);
+  if (table.count(key))
+    return Status::already_exists(std::string(kind_name(obj->kind())) + " \"" + meta.name + "\" already exists");
+  meta.uid = new_uid();
+  meta.resourceVersion = ++revision_;
+  meta.creationTimestamp = executor_.now();
+  meta.deletionTimestamp.reset();
+  if (meta.generation == 0) meta.generation = 1;
+  ObjectPtr stored = obj;
+  table[key] = stored;
+  if (obj->kind() == Kind::kPod) index_pod(nullptr, stored);
+  publish(WatchEventType::kAdded, stored, nullptr);
+  return stored;
+}
+
+Result<ObjectPtr> MemoryStore::update(std::shared_ptr<Object> obj) {
+  ObjectMeta& meta = obj->metadata;
+  if (is_namespaced(obj->kind()) && meta.namespace_.empty()) meta.namespace_ = "default";
+  auto& table = objects_[static_cast<size_t>(obj->kind())];
+  auto it = table.find(key_of(meta.namespace_, meta.name));
+  if (it == table.end())
+    return Status::not_found(std::string(kind_name(obj->kind())) + " \"" + meta.name + "\" not found");
+  const ObjectPtr old = it->second;
+  if (meta.resourceVersion != 0 && meta.resourceVersion != old->metadata.resourceVersion)
+    return Status::conflict("Operation cannot be fulfilled on " + std::string(kind_name(obj->kind())) + " \"" +
+                            meta.name + "\": the object has been modified; please apply your changes to the "
+                            "latest version and try again");
+  // Immutable or server-owned metadata.
+  meta.uid = old->metadata.uid;
+  meta.creationTimestamp = old->metadata.creationTimestamp;
+  if (old->metadata.deletionTimestamp) meta.deletionTimestamp = old->metadata.deletionTimestamp;
+  if (meta.generation == 0) meta.generation = old->metadata.generation;
+  meta.resourceVersion = ++revision_;
+  ObjectPtr stored = obj;
+  it->second = stored;
+  if (obj->kind() == Kind::kPod) index_pod(old, stored);
+  publish(WatchEventType::kModified, stored, old);
+  return stored;
+}
+
+Status MemoryStore::remove(Kind kind, const std::string& ns_in, const std::string& name,
+                           const DeleteOptions& options) {
+  std::string ns = is_namespaced(kind) ? (ns_in.empty() ? "default" : ns_in) : "";
+  auto& table = objects_[static_cast<size_t>(kind)];
+  Key key = key_of(ns, name);
+  auto it = table.find(key);
+  if (it == table.end()) return Status::not_found(std::string(kind_name(kind)) + " \"" + name + "\" not found");
+  if (options.preconditionUid && *options.preconditionUid != it->second->metadata.uid)
+    return Status::conflict("Precondition failed: UID in precondition: " + *options.preconditionUid +
+                            ", UID in object meta: " + it->second->metadata.uid);
+  if (kind == Kind::kPod) {
+    auto pod = as<Pod>(it->second);
+    // k/k pkg/registry/core/pod/strategy.go CheckGracefulDelete: unscheduled or terminal pods go at once.
+    int64_t grace = options.gracePeriodSeconds.value_or(
+        pod->spec.terminationGracePeriodSeconds.value_or(kDefaultTerminationGraceSeconds));
+    if (pod->spec.nodeName.empty() || pod->is_terminal()) grace = 0;
+    if (grace > 0) {
+      if (pod->metadata.deletionTimestamp && pod->metadata.deletionGracePeriodSeconds &&
+          *pod->metadata.deletionGracePeriodSeconds <= grace)
+        return Status::ok();  // already terminating with an equal or shorter grace period
+      auto copy = mutable_copy(*pod);
+      copy->metadata.deletionTimestamp = executor_.now() + std::chrono::seconds(grace);
+      copy->metadata.deletionGracePeriodSeconds = grace;
+      copy->metadata.resourceVersion = ++revision_;
+      ObjectPtr stored = copy;
+      it->second = stored;
+      index_pod(pod, stored);
+      publish(WatchEventType::kModified, stored, pod);
+      return Status::ok();
+    }
+  }
+  return erase(kind, key);
+}
+
+Status MemoryStore::erase(Kind kind, const Key& key) {
+  auto& table = objects_[static_cast<size_t>(kind)];
+  auto it = table.find(key);
+  ObjectPtr old = it->second;
+  table.erase(it);
+  if (kind == Kind::kPod) index_pod(old, nullptr);
+  // The DELETED event carries the last state with a fresh resourceVersion, as etcd's delete revision.
+  auto last = old->clone();
+  last->metadata.resourceVersion = ++revision_;
+  publish(WatchEventType::kDeleted, last, old);
+  return Status::ok();
+}
+
+ObjectPtr MemoryStore::find(Kind kind, const std::string& ns, const std::string& name) const {
+  const auto& table = objects_[static_cast<size_t>(kind)];
+  auto it = table.find(key_of(is_namespaced(kind) ? (ns.empty() ? "default" : ns) : "", name));
+  return it == table.end() ? nullptr : it->second;
+}
+
+std::vector<ObjectPtr> MemoryStore::list(Kind kind, const std::string& ns) const {
+  const auto& table = objects_[static_cast<size_t>(kind)];
+  std::vector<ObjectPtr> out;
+  if (ns.empty()) {
+    out.reserve(table.size());
+    for (const auto& [key, obj] : table) out.push_back(obj);
+  } else {
+    for (auto it = table.lower_bound(ns + "/"); it != table.end() && it->second->metadata.namespace_ == ns; ++it)
+      out.push_back(it->second);
+  }
+  return out;
+}
+
+std::vector<ObjectPtr> MemoryStore::list_pods_on_node(const std::string& node_name) const {
+  std::vector<ObjectPtr> out;
+  auto it = pods_by_node_.find(node_name);
+  if (it == pods_by_node_.end()) return out;
+  for (const auto& [key, pod] : it->second) out.push_back(pod);
+  return out;
+}
+
+void MemoryStore::index_pod(const ObjectPtr& old_obj, const ObjectPtr& new_obj) {
+  if (old_obj) {
+    auto old_pod = as<Pod>(old_obj);
+    auto it = pods_by_node_.find(old_pod->spec.nodeName);
+    if (it != pods_by_node_.end()) it->second.erase(key_of(old_pod->metadata.namespace_, old_pod->metadata.name));
+  }
+  if (new_obj) {
+    auto pod = as<Pod>(new_obj);
+    if (!pod->spec.nodeName.empty())
+      pods_by_node_[pod->spec.nodeName][key_of(pod->metadata.namespace_, pod->metadata.name)] = new_obj;
+  }
+}
+
+WatchId MemoryStore::watch(Kind kind, WatchHandler handler) {
+  WatchId id = next_watch_id_++;
+  watchers_.emplace(id, Watcher{kind, std::move(handler)});
+  return id;
+}
+
+void MemoryStore::unwatch(WatchId id) { watchers_.erase(id); }
+
+void MemoryStore::publish(WatchEventType type, ObjectPtr object, ObjectPtr old) {
+  pending_.push_back(WatchEvent{type, std::move(object), std::move(old)});
+  if (!drain_posted_) {
+    drain_posted_ = true;
+    executor_.post([this] { drain(); });
+  }
+}
+
+void MemoryStore::drain() {
+  // Events written by handlers are appended and delivered by this same loop, keeping write order.
+  while (!pending_.empty()) {
+    WatchEvent event = std::move(pending_.front());
+    pending_.pop_front();
+    Kind kind = event.object->kind();
+    for (auto it = watchers_.begin(); it != watchers_.end();) {
+      auto next = std::next(it);  // a handler may unwatch itself
+      if (it->second.kind == kind) it->second.handler(event);
+      it = next;
+    }
+  }
+  drain_posted_ = false;
+}
+
+}  // namespace ktwin::core

@@ -1,0 +1,56 @@
+// The in-memory Store that serves both modes; real mode puts a socket and a journal in front of it.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <unordered_map>
+
+#include "core/env/executor.h"
+#include "core/env/rng.h"
+#include "core/store/store.h"
+
+namespace ktwin::core {
+
+class MemoryStore : public Store {
+ public:
+  // Watch events are delivered through `executor`; uids and generated names come from `rng`.
+  MemoryStore(Executor& executor, Rng rng);
+
+  Result<ObjectPtr> create(std::shared_ptr<Object> obj) override;
+  Result<ObjectPtr> update(std::shared_ptr<Object> obj) override;
+  Status remove(Kind kind, const std::string& ns, const std::string& name,
+                const DeleteOptions& options = {}) override;
+  ObjectPtr find(Kind kind, const std::string& ns, const std::string& name) const override;
+  std::vector<ObjectPtr> list(Kind kind, const std::string& ns = "") const override;
+  std::vector<ObjectPtr> list_pods_on_node(const std::string& node_name) const override;
+  WatchId watch(Kind kind, WatchHandler handler) override;
+  void unwatch(WatchId id) override;
+
+  uint64_t resource_version() const { return revision_; }
+
+ private:
+  using Key = std::string;  // "namespace/name"
+  static Key key_of(const std::string& ns, const std::string& name) { return ns + "/" + name; }
+  std::string random_suffix();
+  std::string new_uid();
+  void index_pod(const ObjectPtr& old_obj, const ObjectPtr& new_obj);
+  void publish(WatchEventType type, ObjectPtr object, ObjectPtr old);
+  void drain();
+  Status erase(Kind kind, const Key& key);
+
+  Executor& executor_;
+  Rng rng_;
+  uint64_t revision_ = 0;
+  std::map<Key, ObjectPtr> objects_[std::size(kAllKinds)];
+  std::unordered_map<std::string, std::map<Key, ObjectPtr>> pods_by_node_;
+  struct Watcher {
+    Kind kind;
+    WatchHandler handler;
+  };
+  std::map<WatchId, Watcher> watchers_;
+  WatchId next_watch_id_ = 1;
+  std::deque<WatchEvent> pending_;
+  bool drain_posted_ = false;
+};
+
+}  // namespace ktwin::core

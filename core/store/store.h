@@ -1,0 +1,64 @@
+// The store seam: versioned objects with optimistic concurrency and watches, as the apiserver offers.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/api/meta.h"
+#include "core/util/status.h"
+
+namespace ktwin::core {
+
+enum class WatchEventType { kAdded, kModified, kDeleted };
+std::string_view watch_event_name(WatchEventType type);  // "ADDED", "MODIFIED", "DELETED"
+
+struct WatchEvent {
+  WatchEventType type;
+  ObjectPtr object;  // the new state; for kDeleted the last state
+  ObjectPtr old;     // the previous state for kModified and kDeleted, else null
+};
+using WatchHandler = std::function<void(const WatchEvent&)>;
+using WatchId = uint64_t;
+
+struct DeleteOptions {
+  std::optional<int64_t> gracePeriodSeconds;  // unset: the pod's terminationGracePeriodSeconds (30)
+  std::optional<std::string> preconditionUid;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Sets uid, resourceVersion, creationTimestamp and, from generateName, the name.
+  // AlreadyExists if the name is taken; Invalid if it has no name.
+  virtual Result<ObjectPtr> create(std::shared_ptr<Object> obj) = 0;
+  // NotFound if absent; Conflict if obj's resourceVersion is set and stale (0 means unconditional).
+  virtual Result<ObjectPtr> update(std::shared_ptr<Object> obj) = 0;
+  // Graceful for pods bound to a node (sets deletionTimestamp; the kubelet finishes with grace 0),
+  // immediate otherwise.
+  virtual Status remove(Kind kind, const std::string& ns, const std::string& name,
+                        const DeleteOptions& options = {}) = 0;
+  virtual ObjectPtr find(Kind kind, const std::string& ns, const std::string& name) const = 0;
+  // Objects of `kind` in namespace `ns` ("" for all), ordered by namespace then name, as etcd lists.
+  virtual std::vector<ObjectPtr> list(Kind kind, const std::string& ns = "") const = 0;
+  // Pods bound to `node_name`, by namespace and name. A store may index this.
+  virtual std::vector<ObjectPtr> list_pods_on_node(const std::string& node_name) const;
+  // Delivers every later change of `kind` through the executor, in write order, never inside a write.
+  virtual WatchId watch(Kind kind, WatchHandler handler) = 0;
+  virtual void unwatch(WatchId id) = 0;
+};
+
+template <class T>
+std::shared_ptr<const T> find(const Store& store, const std::string& ns, const std::string& name) {
+  return as<T>(store.find(T::kKind, ns, name));
+}
+
+template <class T>
+std::vector<std::shared_ptr<const T>> list(const Store& store, const std::string& ns = "") {
+  std::vector<std::shared_ptr<const T>> out;
+  for (const ObjectPtr& obj : store.list(T::kKind, ns)) out.push_back(as<T>(obj));
+  return out;
+}
+
+}  // namespace ktwin::core
