@@ -1,0 +1,1 @@
+// Placeholder until the modelled runtime lands.

@@ -1,0 +1,1 @@
+// Placeholder until the scenario loader lands.
