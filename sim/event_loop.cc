@@ -9,11 +9,17 @@ EventLoop::EventLoop(Time start) : now_(start) {}
 
 void EventLoop::post(core::Task task) { post_after(Duration(0), std::move(task)); }
 
-core::TimerId EventLoop::post_after(Duration delay, core::Task task) {
+core::TimerId EventLoop::post_after(Duration delay, core::Task task) { return push(delay, std::move(task), false); }
+
+core::TimerId EventLoop::post_observer_after(Duration delay, core::Task task) {
+  return push(delay, std::move(task), true);
+}
+
+core::TimerId EventLoop::push(Duration delay, core::Task task, bool observer) {
   KT_CHECK(delay.count() >= 0, "negative delay");
   core::TimerId id = next_id_++;
   live_.insert(id);
-  queue_.push(Entry{now_ + delay, id, std::move(task)});
+  queue_.push(Entry{now_ + delay, observer, id, std::move(task)});
   return id;
 }
 

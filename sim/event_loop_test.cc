@@ -32,3 +32,15 @@ TEST_CASE("run_until stops before later tasks and a task can post more", "[sim]"
   CHECK(runs == 5);  // at 0, 5, 10, 15, 20
   CHECK(loop.pending() == 1);
 }
+
+TEST_CASE("observers run after everything else due at their instant", "[sim]") {
+  sim::EventLoop loop(core::Time{});
+  std::string order;
+  loop.post_observer_after(1s, [&] { order += "O"; });
+  loop.post_after(1s, [&] {
+    order += "a";
+    loop.post([&] { order += "b"; });  // a consequence at the same instant
+  });
+  loop.run_until(core::Time{} + 1s);
+  CHECK(order == "abO");
+}

@@ -1,0 +1,35 @@
+// The ktwin binary: a thin dispatcher of subcommands.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/run_command.h"
+
+namespace {
+
+constexpr const char* kHelp =
+    "ktwin: a Kubernetes control plane on a simulated clock\n"
+    "\n"
+    "usage: ktwin COMMAND [ARGS]\n"
+    "  run FILE.yaml [--seed N] [--set KEY=VALUE]... [--trace OUT.jsonl] [--watch-pods] [--quiet]\n"
+    "                 run a scenario; exit 1 if an expectation fails, 2 if the scenario is invalid\n"
+    "  version        print the version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+    std::cout << kHelp;
+    return args.empty() ? 2 : 0;
+  }
+  std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "run") return ktwin::cli::run_command(args);
+  if (command == "version") {
+    std::cout << "ktwin 0.1.0\n";
+    return 0;
+  }
+  std::cerr << "ktwin: unknown command \"" << command << "\"\n" << kHelp;
+  return 2;
+}

@@ -1,0 +1,50 @@
+// The apiserver's write path in front of a Store: defaulting and the admission plugins that shape
+// what users see (DefaultTolerationSeconds, Service IP and NodePort allocation).
+#pragma once
+
+#include <memory>
+
+#include "core/apiserver/ip_allocator.h"
+#include "core/controller/config.h"
+#include "core/store/store.h"
+
+namespace ktwin::core {
+
+class AdmittingStore : public Store {
+ public:
+  // `inner` outlives this. Randomness (ClusterIPs, NodePorts) comes from `rng`.
+  AdmittingStore(Store& inner, const ControlPlaneConfig& config, Rng rng);
+
+  Result<ObjectPtr> create(std::shared_ptr<Object> obj) override;
+  Result<ObjectPtr> update(std::shared_ptr<Object> obj) override;
+  Status remove(Kind kind, const std::string& ns, const std::string& name,
+                const DeleteOptions& options = {}) override;
+  ObjectPtr find(Kind kind, const std::string& ns, const std::string& name) const override {
+    return inner_.find(kind, ns, name);
+  }
+  std::vector<ObjectPtr> list(Kind kind, const std::string& ns = "") const override { return inner_.list(kind, ns); }
+  std::vector<ObjectPtr> list_pods_on_node(const std::string& node) const override {
+    return inner_.list_pods_on_node(node);
+  }
+  WatchId watch(Kind kind, WatchHandler handler) override { return inner_.watch(kind, std::move(handler)); }
+  void unwatch(WatchId id) override { inner_.unwatch(id); }
+
+  // Creates the `kubernetes` Service in default at the first address of the range, as the apiserver does.
+  Status create_kubernetes_service();
+
+ private:
+  Status admit_service(Object& obj, const Object* old);
+  void release_service(const Object& obj);
+
+  Store& inner_;
+  ControlPlaneConfig config_;
+  ClusterIPAllocator cluster_ips_;
+  RandomScanAllocator node_ports_;
+};
+
+// Defaulting as the apiserver applies it on create (k/k pkg/apis/core/v1/defaults.go, apps/v1/defaults.go).
+void set_pod_defaults(Object& pod);
+// DefaultTolerationSeconds admission (k/k plugin/pkg/admission/defaulttolerationseconds/admission.go).
+void add_default_tolerations(Object& pod, int64_t not_ready_seconds, int64_t unreachable_seconds);
+
+}  // namespace ktwin::core

@@ -1,0 +1,27 @@
+// What the scenario's kubectl-like actions do to the store: apply, scale, delete. The messages are
+// kubectl's ("deployment.apps/letschat created", "pod \"x\" deleted").
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/store/store.h"
+#include "sim/scenario/scenario.h"
+
+namespace ktwin::sim {
+
+// kubectl apply: create, or replace the spec (labels, annotations) and keep the status. Returns one line
+// per document.
+core::Result<std::vector<std::string>> apply_manifests(core::Store& store, const std::vector<ManifestDoc>& docs);
+// kubectl scale deployment|replicaset NAME --replicas=N.
+core::Result<std::string> scale(core::Store& store, const std::string& kind, const std::string& ns,
+                                const std::string& name, int32_t replicas);
+// kubectl delete KIND NAME, or KIND -l SELECTOR.
+core::Result<std::vector<std::string>> delete_objects(core::Store& store, const std::string& kind,
+                                                      const std::string& ns, const std::string& name,
+                                                      const std::string& selector);
+// "deployment.apps", "pod", "service", "replicaset.apps", "ingress.networking.k8s.io": kubectl's resource
+// prefix in messages.
+std::string kubectl_resource_name(core::Kind kind);
+
+}  // namespace ktwin::sim

@@ -1,0 +1,211 @@
+// The scenario runner: every action, snapshot and expectation is a task on the virtual clock.
+#include "sim/runner.h"
+
+#include <sstream>
+
+#include "analysis/trace_writer.h"
+#include "core/api/node.h"
+#include "core/api/workload.h"
+#include "core/printers/printers.h"
+#include "sim/kubectl_actions.h"
+#include "sim/sim_cluster.h"
+
+namespace ktwin::sim {
+namespace {
+
+// Virtual time zero: any fixed instant works; this one is near the walk-through's date.
+const core::Time kEpoch = std::chrono::sys_days{std::chrono::March / 1 / 2021};
+
+class Run {
+ public:
+  Run(const Scenario& scenario, const ClusterConfig& config, const RunOptions& options)
+      : scenario_(scenario),
+        options_(options),
+        cluster_(config, kEpoch),
+        null_out_(nullptr),
+        out_(options.out ? *options.out : null_out_),
+        timeline_(out_, cluster_.loop(), kEpoch, options.detail) {
+    print_options_.kubectl_version = scenario.kubernetesVersion;
+  }
+
+  RunResult run() {
+    if (options_.trace) {
+      trace_ = std::make_unique<analysis::TraceWriter>(*options_.trace, cluster_.loop(), kEpoch);
+      trace_->watch(cluster_.api());
+      cluster_.events().subscribe([this](auto&... args) { trace_->on_event(args...); });
+    }
+    timeline_.watch(cluster_.api());
+    cluster_.events().subscribe([this](auto&... args) { timeline_.on_event(args...); });
+    cluster_.start();
+    // Initial manifests at 0s, then the timeline, then expectations as observers of their instant.
+    if (!scenario_.manifests.empty()) {
+      Action initial;
+      initial.type = Action::Type::kApply;
+      initial.manifests = scenario_.manifests;
+      cluster_.loop().post([this, initial] { perform(initial); });
+    }
+    for (const Action& action : scenario_.timeline) {
+      if (action.type == Action::Type::kSnapshot)
+        cluster_.loop().post_observer_after(action.at, [this, &action] { perform(action); });
+      else
+        cluster_.loop().post_after(action.at, [this, &action] { perform(action); });
+    }
+    for (const Expectation& e : scenario_.expect)
+      cluster_.loop().post_observer_after(e.at, [this, &e] { check(e); });
+    cluster_.loop().run_until(kEpoch + scenario_.duration);
+    result_.expectations = scenario_.expect.size();
+    result_.tasks_run = cluster_.loop().tasks_run();
+    return std::move(result_);
+  }
+
+ private:
+  std::string ns() const { return "default"; }
+
+  void report(const std::string& what, const core::Status& status) {
+    if (status.is_ok()) return;
+    std::string line = what + ": " + status.message();
+    timeline_.line("error: " + line);
+    result_.failures.push_back(line);
+  }
+
+  void perform(const Action& action) {
+    std::string where = action.where.to_string();
+    switch (action.type) {
+      case Action::Type::kApply: {
+        auto lines = apply_manifests(cluster_.api(), action.manifests);
+        if (!lines.is_ok()) return report(where + ": apply", lines.status());
+        for (const std::string& l : lines.value()) timeline_.line(l);
+        if (trace_) trace_->on_scenario("apply", lines.value());
+        break;
+      }
+      case Action::Type::kScale: {
+        auto line = scale(cluster_.api(), action.kind, ns(), action.name, action.replicas);
+        if (!line.is_ok()) return report(where + ": scale", line.status());
+        timeline_.line(line.value() + " (replicas=" + std::to_string(action.replicas) + ")");
+        if (trace_) trace_->on_scenario("scale", {{"name", action.name}, {"replicas", action.replicas}});
+        break;
+      }
+      case Action::Type::kDelete: {
+        auto lines = delete_objects(cluster_.api(), action.kind, ns(), action.name, action.selector);
+        if (!lines.is_ok()) return report(where + ": delete", lines.status());
+        for (const std::string& l : lines.value()) timeline_.line(l);
+        if (trace_) trace_->on_scenario("delete", lines.value());
+        break;
+      }
+      case Action::Type::kHaltNode:
+        timeline_.line("node/" + action.name + " halted (power off)");
+        if (trace_) trace_->on_scenario("haltNode", action.name);
+        report(where + ": haltNode", cluster_.halt_node(action.name));
+        break;
+      case Action::Type::kResumeNode:
+        timeline_.line("node/" + action.name + " resumed (power on)");
+        if (trace_) trace_->on_scenario("resumeNode", action.name);
+        report(where + ": resumeNode", cluster_.resume_node(action.name));
+        break;
+      case Action::Type::kKillContainer:
+        kill_containers(action);
+        break;
+      case Action::Type::kSnapshot:
+        snapshot(action);
+        break;
+    }
+  }
+
+  void kill_containers(const Action& action) {
+    std::vector<std::string> pods;
+    if (!action.name.empty()) {
+      pods.push_back(action.name);
+    } else {
+      auto selector = core::LabelSelector::parse(action.selector);
+      for (const auto& pod : core::list<core::Pod>(cluster_.api(), ns()))
+        if (selector && selector->matches(pod->metadata.labels)) pods.push_back(pod->metadata.name);
+    }
+    for (const std::string& pod : pods) {
+      timeline_.line("pod/" + pod + " container " + (action.container.empty() ? "*" : action.container) + " killed");
+      if (trace_) trace_->on_scenario("killContainer", {{"pod", pod}, {"container", action.container}});
+      report(action.where.to_string() + ": killContainer", cluster_.kill_container(ns(), pod, action.container));
+    }
+  }
+
+  void snapshot(const Action& action) {
+    auto text = core::printers::kubectl_get(cluster_.api(), action.command, cluster_.loop().now(), print_options_);
+    std::string body = text.is_ok() ? text.value() : text.status().message() + "\n";
+    timeline_.line("$ kubectl " + action.command);
+    out_ << body << '\n';
+    if (trace_) trace_->on_scenario("snapshot", {{"command", action.command}, {"output", body}});
+  }
+
+  // The observed value an expectation is about, or an error.
+  core::Result<std::string> observe(const Expectation& e) {
+    if (!e.node.empty()) {
+      auto node = core::find<core::Node>(cluster_.api(), "", e.node);
+      if (!node) return core::Status::not_found("node " + e.node + " not found");
+      core::printers::PrintOptions opts = print_options_;
+      auto table = core::printers::make_table(core::Kind::kNode, {node}, cluster_.loop().now(), opts);
+      return table.rows.at(0).at(1);  // STATUS
+    }
+    if (!e.deployment.empty()) {
+      auto d = core::find<core::Deployment>(cluster_.api(), ns(), e.deployment);
+      if (!d) return core::Status::not_found("deployment " + e.deployment + " not found");
+      const core::DeploymentStatus& s = d->status;
+      if (e.field == "replicas") return std::to_string(s.replicas);
+      if (e.field == "readyReplicas") return std::to_string(s.readyReplicas);
+      if (e.field == "availableReplicas") return std::to_string(s.availableReplicas);
+      if (e.field == "updatedReplicas") return std::to_string(s.updatedReplicas);
+      if (e.field == "unavailableReplicas") return std::to_string(s.unavailableReplicas);
+      return core::Status::invalid("unknown deployment field " + e.field);
+    }
+    std::optional<core::LabelSelector> selector;
+    if (!e.pods_selector.empty()) selector = core::LabelSelector::parse(e.pods_selector);
+    int64_t count = 0;
+    for (const auto& pod : core::list<core::Pod>(cluster_.api(), ns())) {
+      if (!e.pods_node.empty() && pod->spec.nodeName != e.pods_node) continue;
+      if (!e.pods_status.empty() && core::printers::pod_status(*pod) != e.pods_status) continue;
+      if (selector && !selector->matches(pod->metadata.labels)) continue;
+      ++count;
+    }
+    return std::to_string(count);
+  }
+
+  std::string describe(const Expectation& e) const {
+    if (!e.node.empty()) return "node/" + e.node + " status " + e.node_status;
+    if (!e.deployment.empty()) return "deployment/" + e.deployment + " " + e.field + " " + e.comparison;
+    std::string filter;
+    if (!e.pods_node.empty()) filter += " node=" + e.pods_node;
+    if (!e.pods_status.empty()) filter += " status=" + e.pods_status;
+    if (!e.pods_selector.empty()) filter += " selector=" + e.pods_selector;
+    return "pods{" + filter.substr(filter.empty() ? 0 : 1) + "} count " + e.comparison;
+  }
+
+  void check(const Expectation& e) {
+    auto observed = observe(e);
+    bool ok = false;
+    std::string got = observed.is_ok() ? observed.value() : observed.status().message();
+    if (observed.is_ok()) ok = !e.node.empty() ? got == e.node_status : e.holds(std::stoll(got));
+    std::string text = "expect " + describe(e) + ": " + (ok ? "ok" : "FAILED (got " + got + ")");
+    timeline_.line(text);
+    if (trace_) trace_->on_scenario("expect", {{"what", describe(e)}, {"ok", ok}, {"got", got}});
+    if (!ok) result_.failures.push_back(e.where.to_string() + ": " + text);
+  }
+
+  const Scenario& scenario_;
+  RunOptions options_;
+  SimCluster cluster_;
+  std::ostream null_out_;
+  std::ostream& out_;
+  Timeline timeline_;
+  std::unique_ptr<analysis::TraceWriter> trace_;
+  core::printers::PrintOptions print_options_;
+  RunResult result_;
+};
+
+}  // namespace
+
+core::Result<RunResult> run_scenario(const Scenario& scenario, const RunOptions& options) {
+  auto config = make_cluster_config(scenario);
+  if (!config.is_ok()) return config.status();
+  Run run(scenario, config.value(), options);
+  return run.run();
+}
+
+}  // namespace ktwin::sim

@@ -1,0 +1,30 @@
+// Runs a scenario: builds the cluster, plays the timeline, prints snapshots as kubectl would, checks
+// the expectations, and optionally writes the JSONL trace.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/scenario.h"
+#include "sim/timeline.h"
+
+namespace ktwin::sim {
+
+struct RunOptions {
+  std::ostream* out = nullptr;    // timeline, snapshots, summary; null for silence
+  std::ostream* trace = nullptr;  // JSONL trace; null for none
+  Timeline::Detail detail = Timeline::Detail::kEvents;
+};
+
+struct RunResult {
+  std::vector<std::string> failures;  // one line per failed expectation or action
+  size_t expectations = 0;
+  uint64_t tasks_run = 0;  // executor tasks: the simulator's unit of work
+  bool ok() const { return failures.empty(); }
+};
+
+// REQUIRES: `scenario` came from load_scenario (validated).
+core::Result<RunResult> run_scenario(const Scenario& scenario, const RunOptions& options);
+
+}  // namespace ktwin::sim
