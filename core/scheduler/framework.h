@@ -1,0 +1,105 @@
+// The scheduling framework's extension points: one small interface each, as in
+// k/k pkg/scheduler/framework/interface.go (PreFilter, Filter, PreScore, Score + NormalizeScore).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/scheduler/node_info.h"
+
+namespace ktwin::core {
+
+// k/k framework.MaxNodeScore: NormalizeScore maps every plugin's scores into [0, 100].
+constexpr int64_t kMaxNodeScore = 100;
+
+// The outcome of one plugin call. Unschedulable can be fixed by preemption (resources, ports);
+// UnschedulableAndUnresolvable cannot (taints, selectors).
+struct PluginStatus {
+  enum class Code { kSuccess, kUnschedulable, kUnschedulableAndUnresolvable, kError };
+  Code code = Code::kSuccess;
+  std::vector<std::string> reasons;  // FailedScheduling counts each reason once per node
+
+  static PluginStatus success() { return {}; }
+  static PluginStatus unschedulable(std::string reason) {
+    return {Code::kUnschedulable, {std::move(reason)}};
+  }
+  static PluginStatus unresolvable(std::string reason) {
+    return {Code::kUnschedulableAndUnresolvable, {std::move(reason)}};
+  }
+  static PluginStatus error(std::string reason) { return {Code::kError, {std::move(reason)}}; }
+  bool is_success() const { return code == Code::kSuccess; }
+};
+
+// Data a plugin computes once per cycle (PreFilter, PreScore) and reads per node later.
+struct StateData {
+  virtual ~StateData() = default;
+};
+
+// Per-cycle scratch space shared by the plugins of one scheduling attempt.
+class CycleState {
+ public:
+  explicit CycleState(const std::vector<NodeInfo>& all_nodes) : all_nodes_(all_nodes) {}
+  // Every node of the snapshot, feasible or not (the framework's SharedLister).
+  const std::vector<NodeInfo>& all_nodes() const { return all_nodes_; }
+  void write(const std::string& key, std::shared_ptr<StateData> data) { data_[key] = std::move(data); }
+  template <class T>
+  const T* read(const std::string& key) const {
+    auto it = data_.find(key);
+    return it == data_.end() ? nullptr : dynamic_cast<const T*>(it->second.get());
+  }
+
+ private:
+  const std::vector<NodeInfo>& all_nodes_;
+  std::map<std::string, std::shared_ptr<StateData>> data_;
+};
+
+struct NodeScore {
+  std::string name;
+  int64_t score = 0;
+};
+
+class Plugin {
+ public:
+  virtual ~Plugin() = default;
+  virtual std::string_view name() const = 0;
+};
+
+class PreFilterPlugin : public virtual Plugin {
+ public:
+  // Runs once per attempt before any Filter. A failure marks every node with this status.
+  virtual PluginStatus pre_filter(CycleState& state, const Pod& pod) const = 0;
+};
+
+class FilterPlugin : public virtual Plugin {
+ public:
+  virtual PluginStatus filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const = 0;
+};
+
+class PreScorePlugin : public virtual Plugin {
+ public:
+  // Runs once per attempt with the nodes that passed every filter.
+  virtual PluginStatus pre_score(CycleState& state, const Pod& pod,
+                                 const std::vector<const NodeInfo*>& feasible) const = 0;
+};
+
+class ScorePlugin : public virtual Plugin {
+ public:
+  // The raw score of one feasible node.
+  virtual int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const = 0;
+  // Maps raw scores into [0, kMaxNodeScore]; the default leaves them as they are.
+  virtual void normalize_scores(const CycleState& state, const Pod& pod,
+                                std::vector<NodeScore>& scores) const {}
+};
+
+// k/k pkg/scheduler/framework/plugins/helper/normalize_score.go DefaultNormalizeScore:
+// scale by the maximum (all 0, or all max if reversed, when the maximum is 0).
+void default_normalize_score(int64_t max_priority, bool reverse, std::vector<NodeScore>& scores);
+
+// The minor version of a "1.20"-style kubernetesVersion string; 20 when it cannot be parsed.
+int kube_minor(std::string_view version);
+
+}  // namespace ktwin::core

@@ -1,0 +1,28 @@
+// Score: favours nodes that already hold the pod's images, weighted by how widely each image is
+// spread (k/k pkg/scheduler/framework/plugins/imagelocality/image_locality.go).
+#pragma once
+
+#include "core/scheduler/framework.h"
+
+namespace ktwin::core {
+
+class ImageLocality : public ScorePlugin {
+ public:
+  static constexpr std::string_view kName = "ImageLocality";
+  static constexpr int64_t kMiB = 1024 * 1024;
+  static constexpr int64_t kMinThreshold = 23 * kMiB;
+  static constexpr int64_t kMaxThreshold = 1000 * kMiB;
+  // minor < 21: containers only, upper bound 1000 MiB. Later: init containers too, and the upper
+  // bound scales with the number of containers (version of that change UNCONFIRMED).
+  explicit ImageLocality(int minor = 20) : minor_(minor) {}
+  std::string_view name() const override { return kName; }
+  int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
+
+  // "mongo" -> "mongo:latest"; a name with a tag or a registry port is left alone.
+  static std::string normalized_image_name(const std::string& name);
+
+ private:
+  int minor_;
+};
+
+}  // namespace ktwin::core

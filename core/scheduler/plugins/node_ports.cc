@@ -1,0 +1,32 @@
+// NodePorts: host port conflicts.
+#include "core/scheduler/plugins/node_ports.h"
+
+namespace ktwin::core {
+namespace {
+
+const std::string kStateKey = "PreFilterNodePorts";
+
+struct WantedPorts : StateData {
+  std::vector<std::pair<std::string, int32_t>> ports;
+};
+
+}  // namespace
+
+PluginStatus NodePorts::pre_filter(CycleState& state, const Pod& pod) const {
+  auto wanted = std::make_shared<WantedPorts>();
+  for (const Container& c : pod.spec.containers)
+    for (const ContainerPort& p : c.ports)
+      if (p.hostPort > 0) wanted->ports.push_back({p.protocol.empty() ? "TCP" : p.protocol, p.hostPort});
+  state.write(kStateKey, wanted);
+  return PluginStatus::success();
+}
+
+PluginStatus NodePorts::filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
+  const WantedPorts* wanted = state.read<WantedPorts>(kStateKey);
+  if (wanted == nullptr) return PluginStatus::error("NodePorts: PreFilter state missing");
+  for (const auto& port : wanted->ports)
+    if (node.used_ports.count(port)) return PluginStatus::unschedulable(kErrReason);
+  return PluginStatus::success();
+}
+
+}  // namespace ktwin::core

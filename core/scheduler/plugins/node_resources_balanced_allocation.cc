@@ -1,0 +1,34 @@
+// NodeResourcesBalancedAllocation score.
+#include "core/scheduler/plugins/node_resources_balanced_allocation.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ktwin::core {
+
+int64_t NodeResourcesBalancedAllocation::score(const CycleState&, const Pod& pod,
+                                               const NodeInfo& node) const {
+  PodRequests r = compute_pod_requests(pod);
+  int64_t cpu_alloc = node.allocatable.milli_cpu, mem_alloc = node.allocatable.memory;
+  if (minor_ < 22) {
+    // 1.20 fractionOfCapacity: a zero capacity counts as full.
+    auto fraction = [](int64_t requested, int64_t capacity) {
+      return capacity == 0 ? 1.0 : static_cast<double>(requested) / static_cast<double>(capacity);
+    };
+    double cpu = fraction(node.non_zero_milli_cpu + r.non_zero_milli_cpu, cpu_alloc);
+    double mem = fraction(node.non_zero_memory + r.non_zero_memory, mem_alloc);
+    if (cpu >= 1 || mem >= 1) return 0;
+    return static_cast<int64_t>((1 - std::abs(cpu - mem)) * kMaxNodeScore);
+  }
+  std::vector<double> fractions;
+  auto add = [&](int64_t requested, int64_t capacity) {
+    if (capacity == 0) return;  // a resource the node lacks is skipped
+    fractions.push_back(std::min(1.0, static_cast<double>(requested) / static_cast<double>(capacity)));
+  };
+  add(node.requested.milli_cpu + r.requested.milli_cpu, cpu_alloc);
+  add(node.requested.memory + r.requested.memory, mem_alloc);
+  double std_dev = fractions.size() == 2 ? std::abs((fractions[0] - fractions[1]) / 2) : 0.0;
+  return static_cast<int64_t>((1 - std_dev) * kMaxNodeScore);
+}
+
+}  // namespace ktwin::core

@@ -1,0 +1,23 @@
+// Score: favours nodes whose cpu and memory fractions stay close
+// (k/k pkg/scheduler/framework/plugins/noderesources/balanced_allocation.go).
+#pragma once
+
+#include "core/scheduler/framework.h"
+
+namespace ktwin::core {
+
+class NodeResourcesBalancedAllocation : public ScorePlugin {
+ public:
+  static constexpr std::string_view kName = "NodeResourcesBalancedAllocation";
+  // minor < 22: the 1.20 formula on non-zero requests, (1 - |cpuFraction - memFraction|) * 100, and 0
+  // when either fraction is >= 1. Later: real requests, fractions capped at 1, (1 - std) * 100 with
+  // std = |f1 - f2| / 2 (PRs #102925, #105845).
+  explicit NodeResourcesBalancedAllocation(int minor = 20) : minor_(minor) {}
+  std::string_view name() const override { return kName; }
+  int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
+
+ private:
+  int minor_;
+};
+
+}  // namespace ktwin::core

@@ -1,0 +1,68 @@
+// NodeResourcesFit filter and the LeastAllocated score.
+#include "core/scheduler/plugins/node_resources_fit.h"
+
+namespace ktwin::core {
+namespace {
+
+const std::string kStateKey = "PreFilterNodeResourcesFit";
+
+struct PodRequestState : StateData {
+  Resource request;
+};
+
+// k/k noderesources/least_allocated.go leastRequestedScore.
+int64_t least_requested(int64_t requested, int64_t capacity) {
+  if (capacity == 0 || requested > capacity) return 0;
+  return (capacity - requested) * kMaxNodeScore / capacity;
+}
+
+}  // namespace
+
+int64_t least_allocated_score(const Pod& pod, const NodeInfo& node) {
+  PodRequests r = compute_pod_requests(pod);
+  int64_t cpu = least_requested(node.non_zero_milli_cpu + r.non_zero_milli_cpu, node.allocatable.milli_cpu);
+  int64_t mem = least_requested(node.non_zero_memory + r.non_zero_memory, node.allocatable.memory);
+  return (cpu + mem) / 2;
+}
+
+PluginStatus NodeResourcesFit::pre_filter(CycleState& state, const Pod& pod) const {
+  auto s = std::make_shared<PodRequestState>();
+  s->request = compute_pod_requests(pod).requested;
+  state.write(kStateKey, s);
+  return PluginStatus::success();
+}
+
+PluginStatus NodeResourcesFit::filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
+  const PodRequestState* s = state.read<PodRequestState>(kStateKey);
+  if (s == nullptr) return PluginStatus::error("NodeResourcesFit: PreFilter state missing");
+  const Resource& want = s->request;
+  PluginStatus out;
+  auto fail = [&](std::string reason) {
+    out.code = PluginStatus::Code::kUnschedulable;
+    out.reasons.push_back(std::move(reason));
+  };
+  if (static_cast<int64_t>(node.pods.size()) + 1 > node.allowed_pod_number) fail("Too many pods");
+  // 1.20 fitsRequest checks every resource once the pod requests anything; later releases check
+  // only the resources the pod requests (k/k noderesources/fit.go).
+  bool requests_any =
+      want.milli_cpu != 0 || want.memory != 0 || want.ephemeral_storage != 0 || !want.scalar.empty();
+  if (!requests_any) return out;
+  auto check = [&](int64_t request, int64_t allocatable, int64_t requested, const std::string& name) {
+    if (minor_ >= 21 && request == 0) return;
+    if (allocatable < request + requested) fail("Insufficient " + name);
+  };
+  check(want.milli_cpu, node.allocatable.milli_cpu, node.requested.milli_cpu, "cpu");
+  check(want.memory, node.allocatable.memory, node.requested.memory, "memory");
+  check(want.ephemeral_storage, node.allocatable.ephemeral_storage, node.requested.ephemeral_storage,
+        "ephemeral-storage");
+  for (const auto& [name, amount] : want.scalar) {
+    if (amount == 0) continue;
+    auto alloc = node.allocatable.scalar.find(name);
+    auto used = node.requested.scalar.find(name);
+    check(amount, alloc == node.allocatable.scalar.end() ? 0 : alloc->second,
+          used == node.requested.scalar.end() ? 0 : used->second, name);
+  }
+  return out;
+}
+
+}  // namespace ktwin::core

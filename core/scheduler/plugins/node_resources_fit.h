@@ -1,0 +1,31 @@
+// PreFilter + Filter: the pod's requests must fit the node's allocatable minus what its pods request;
+// Score: the LeastAllocated strategy (k/k pkg/scheduler/framework/plugins/noderesources/fit.go,
+// least_allocated.go). In 1.20 the score is a separate plugin, NodeResourcesLeastAllocated.
+#pragma once
+
+#include "core/scheduler/framework.h"
+
+namespace ktwin::core {
+
+// LeastAllocated for cpu and memory, weight 1 each, on non-zero requests (incoming pod included):
+// sum_r((alloc_r - req_r) * 100 / alloc_r) / 2, a resource scoring 0 when over-requested or alloc is 0.
+int64_t least_allocated_score(const Pod& pod, const NodeInfo& node);
+
+class NodeResourcesFit : public PreFilterPlugin, public FilterPlugin, public ScorePlugin {
+ public:
+  static constexpr std::string_view kName = "NodeResourcesFit";
+  explicit NodeResourcesFit(int minor = 20) : minor_(minor) {}
+  std::string_view name() const override { return kName; }
+  PluginStatus pre_filter(CycleState& state, const Pod& pod) const override;
+  // Reasons, all that apply: "Too many pods", "Insufficient cpu", "Insufficient memory", "Insufficient
+  // <name>".
+  PluginStatus filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
+  int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const override {
+    return least_allocated_score(pod, node);
+  }
+
+ private:
+  int minor_;
+};
+
+}  // namespace ktwin::core

@@ -1,0 +1,12 @@
+// NodeResourcesLeastAllocated: the formula lives with NodeResourcesFit, which carries it from 1.23 on.
+#include "core/scheduler/plugins/node_resources_least_allocated.h"
+
+#include "core/scheduler/plugins/node_resources_fit.h"
+
+namespace ktwin::core {
+
+int64_t NodeResourcesLeastAllocated::score(const CycleState&, const Pod& pod, const NodeInfo& node) const {
+  return least_allocated_score(pod, node);
+}
+
+}  // namespace ktwin::core

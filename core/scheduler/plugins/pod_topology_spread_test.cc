@@ -1,0 +1,92 @@
+// PodTopologySpread: the 1.20 "ignore nodes missing a topology key" rule, the later hostname
+// spreading under system defaults, and DoNotSchedule skew.
+#include "core/scheduler/plugins/pod_topology_spread.h"
+
+#include <catch2/catch.hpp>
+
+#include "core/api/workload.h"
+#include "core/scheduler/test_util.h"
+#include "core/store/memory_store.h"
+#include "sim/event_loop.h"
+
+using namespace ktwin::core;
+using ktwin::core::testing::make_node;
+using ktwin::core::testing::make_pod;
+
+namespace {
+
+std::shared_ptr<Pod> web_pod(const std::string& name, const std::string& node = "") {
+  auto p = make_pod(name, "", "", node);
+  p->metadata.labels["app"] = "web";
+  p->metadata.ownerReferences.push_back({"apps/v1", "ReplicaSet", "web-rs", "uid-rs", true, true});
+  return p;
+}
+
+std::vector<int64_t> scores_of(const PodTopologySpread& plugin, const Pod& pod,
+                               const std::vector<NodeInfo>& nodes) {
+  CycleState state(nodes);
+  std::vector<const NodeInfo*> feasible;
+  for (const NodeInfo& ni : nodes) feasible.push_back(&ni);
+  plugin.pre_score(state, pod, feasible);
+  std::vector<NodeScore> scores;
+  for (const NodeInfo& ni : nodes) scores.push_back({ni.name(), plugin.score(state, pod, ni)});
+  plugin.normalize_scores(state, pod, scores);
+  std::vector<int64_t> out;
+  for (const NodeScore& s : scores) out.push_back(s.score);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("system default spreading: off on zone-less nodes in 1.20, by hostname from 1.23",
+          "[scheduler][spread]") {
+  ktwin::sim::EventLoop loop(Time{});
+  MemoryStore store(loop, Rng(1, "store"));
+  auto rs = std::make_shared<ReplicaSet>();
+  rs->metadata.name = "web-rs";
+  rs->metadata.namespace_ = "default";
+  rs->spec.selector.matchLabels["app"] = "web";
+  REQUIRE(store.create(rs).is_ok());
+  // a holds 2 replicas, b 1, c none; no node has topology.kubernetes.io/zone (as on k3s).
+  auto nodes =
+      make_snapshot({make_node("a", "2", "3Gi"), make_node("b", "2", "3Gi"), make_node("c", "2", "3Gi")},
+                    {web_pod("w1", "a"), web_pod("w2", "a"), web_pod("w3", "b")});
+  auto pod = web_pod("new");
+  // 1.20: every node misses the zone key, so every node is ignored and scores 0.
+  CHECK(scores_of(PodTopologySpread(&store, 20), *pod, nodes) == std::vector<int64_t>{0, 0, 0});
+  // 1.32: hostname weight ln(3 + 2) = 1.609; raw = count x 1.609 + (3 - 1), rounded: a 5, b 4, c 2.
+  // Normalized 100 x (max + min - raw) / max with max 5, min 2: a 40, b 60, c 100.
+  CHECK(scores_of(PodTopologySpread(&store, 32), *pod, nodes) == std::vector<int64_t>{40, 60, 100});
+  // No owner and no Service: no default constraints. 1.20 still normalizes to 100; 1.32 skips (0).
+  auto lone = make_pod("lone");
+  CHECK(scores_of(PodTopologySpread(&store, 20), *lone, nodes) == std::vector<int64_t>{100, 100, 100});
+  CHECK(scores_of(PodTopologySpread(&store, 32), *lone, nodes) == std::vector<int64_t>{0, 0, 0});
+}
+
+TEST_CASE("DoNotSchedule constraints filter on skew and on missing topology keys", "[scheduler][spread]") {
+  auto zoneless = make_node("d", "2", "3Gi");
+  zoneless->metadata.labels.erase("kubernetes.io/hostname");
+  auto nodes = make_snapshot(
+      {make_node("a", "2", "3Gi"), make_node("b", "2", "3Gi"), make_node("c", "2", "3Gi"), zoneless},
+      {web_pod("w1", "a"), web_pod("w2", "a"), web_pod("w3", "b")});
+  auto pod = web_pod("new");
+  TopologySpreadConstraint c;
+  c.maxSkew = 1;
+  c.topologyKey = "kubernetes.io/hostname";
+  c.whenUnsatisfiable = "DoNotSchedule";
+  c.labelSelector = LabelSelector{{{"app", "web"}}, {}};
+  pod->spec.topologySpreadConstraints.push_back(c);
+  PodTopologySpread plugin(nullptr, 20);
+  CycleState state(nodes);
+  REQUIRE(plugin.pre_filter(state, *pod).is_success());
+  // min over a, b, c is 0 (c); skew = count + 1 - 0.
+  CHECK(plugin.filter(state, *pod, nodes[0]).reasons ==
+        std::vector<std::string>{"node(s) didn't match pod topology spread constraints"});  // 3 > 1
+  CHECK_FALSE(plugin.filter(state, *pod, nodes[1]).is_success());                           // 2 > 1
+  CHECK(plugin.filter(state, *pod, nodes[2]).is_success());                                 // 1
+  PluginStatus missing = plugin.filter(state, *pod, nodes[3]);
+  CHECK(missing.code == PluginStatus::Code::kUnschedulableAndUnresolvable);
+  CHECK(missing.reasons ==
+        std::vector<std::string>{
+            "node(s) didn't match pod topology spread constraints (missing required label)"});
+}

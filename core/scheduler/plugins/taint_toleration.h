@@ -1,0 +1,26 @@
+// Filter: NoSchedule and NoExecute taints the pod does not tolerate keep it away. Score: fewer
+// untolerated PreferNoSchedule taints is better (k/k pkg/scheduler/framework/plugins/tainttoleration).
+#pragma once
+
+#include "core/scheduler/framework.h"
+
+namespace ktwin::core {
+
+class TaintToleration : public FilterPlugin, public ScorePlugin {
+ public:
+  static constexpr std::string_view kName = "TaintToleration";
+  // minor: the Kubernetes minor version, which picks the message wording.
+  explicit TaintToleration(int minor = 20) : minor_(minor) {}
+  std::string_view name() const override { return kName; }
+  PluginStatus filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
+  // Raw score: the number of PreferNoSchedule taints not tolerated.
+  int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
+  // Reversed: 100 - raw * 100 / max.
+  void normalize_scores(const CycleState& state, const Pod& pod,
+                        std::vector<NodeScore>& scores) const override;
+
+ private:
+  int minor_;
+};
+
+}  // namespace ktwin::core

@@ -1,0 +1,146 @@
+// schedule_one: filters, scores and the FitError message.
+#include "core/scheduler/schedule_one.h"
+
+#include <algorithm>
+
+namespace ktwin::core {
+namespace {
+
+using Code = PluginStatus::Code;
+
+// FitError.Error(): "0/N nodes are available: " + sorted "count reason" strings. The sort is on the
+// whole string, count first, as Go's sort.Strings does.
+std::string histogram(const std::map<std::string, int>& reasons) {
+  std::vector<std::string> parts;
+  for (const auto& [reason, count] : reasons) parts.push_back(std::to_string(count) + " " + reason);
+  std::sort(parts.begin(), parts.end());
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+std::string fit_error(const Profile& profile, size_t num_nodes,
+                      const std::map<std::string, PluginStatus>& statuses) {
+  std::map<std::string, int> reasons;
+  for (const auto& [node, status] : statuses)
+    for (const std::string& r : status.reasons) ++reasons[r];
+  std::string msg = "0/" + std::to_string(num_nodes) + " nodes are available: " + histogram(reasons) + ".";
+  if (profile.minor >= 22) {
+    // Later releases append DefaultPreemption's verdict. ktwin does not preempt, so a resolvable
+    // failure reads as "no victims" (approximation: it ignores lower-priority pods).
+    std::map<std::string, int> verdicts;
+    for (const auto& [node, status] : statuses)
+      ++verdicts[status.code == Code::kUnschedulable ? "No preemption victims found for incoming pod"
+                                                     : "Preemption is not helpful for scheduling"];
+    msg +=
+        " preemption: 0/" + std::to_string(num_nodes) + " nodes are available: " + histogram(verdicts) + ".";
+  }
+  return msg;
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+}  // namespace
+
+size_t num_feasible_nodes_to_find(size_t num_all_nodes, int32_t percentage) {
+  constexpr size_t kMinFeasibleNodesToFind = 100;
+  constexpr int32_t kMinFeasibleNodesPercentageToFind = 5;
+  if (num_all_nodes < kMinFeasibleNodesToFind || percentage >= 100) return num_all_nodes;
+  int32_t adaptive = percentage;
+  if (adaptive <= 0)
+    adaptive =
+        std::max<int32_t>(kMinFeasibleNodesPercentageToFind, 50 - static_cast<int32_t>(num_all_nodes) / 125);
+  size_t n = num_all_nodes * static_cast<size_t>(adaptive) / 100;
+  return std::max(n, kMinFeasibleNodesToFind);
+}
+
+ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::vector<NodeInfo>& nodes,
+                            Rng& rng, size_t start_index) {
+  ScheduleResult result;
+  if (nodes.empty()) {
+    result.message = "no nodes available to schedule pods";  // ErrNoNodesAvailable
+    return result;
+  }
+  CycleState state(nodes);
+  std::map<std::string, PluginStatus> statuses;
+  auto record_failure = [&](const NodeInfo& ni, const PluginStatus& st, std::string_view plugin) {
+    statuses[ni.name()] = st;
+    result.filter_failures[ni.name()] = join(st.reasons);
+    result.failed_plugin[ni.name()] = std::string(plugin);
+  };
+
+  // PreFilter: a failure applies to every node.
+  for (const auto& plugin : profile.pre_filter) {
+    PluginStatus st = plugin->pre_filter(state, pod);
+    if (!st.is_success()) {
+      for (const NodeInfo& ni : nodes) record_failure(ni, st, plugin->name());
+      result.evaluated_nodes = nodes.size();
+      result.message = fit_error(profile, nodes.size(), statuses);
+      return result;
+    }
+  }
+
+  // Filter: plugins in order, the first failure decides the node's reasons (RunFilterPlugins).
+  const size_t n = nodes.size();
+  const size_t to_find = num_feasible_nodes_to_find(n, profile.percentageOfNodesToScore);
+  std::vector<const NodeInfo*> feasible;
+  size_t processed = 0;
+  for (size_t i = 0; i < n && feasible.size() < to_find; ++i, ++processed) {
+    const NodeInfo& ni = nodes[(start_index + i) % n];
+    bool fits = true;
+    for (const auto& plugin : profile.filter) {
+      PluginStatus st = plugin->filter(state, pod, ni);
+      if (!st.is_success()) {
+        record_failure(ni, st, plugin->name());
+        fits = false;
+        break;
+      }
+    }
+    if (fits) feasible.push_back(&ni);
+  }
+  result.evaluated_nodes = processed;
+  result.feasible_nodes = feasible.size();
+  result.next_start_index = (start_index + processed) % n;
+
+  if (feasible.empty()) {
+    result.message = fit_error(profile, n, statuses);
+    return result;
+  }
+  if (feasible.size() == 1) {  // "When only one node after predicate, just use it."
+    result.node = feasible[0]->name();
+    return result;
+  }
+
+  for (const auto& plugin : profile.pre_score) plugin->pre_score(state, pod, feasible);
+  std::vector<int64_t> totals(feasible.size(), 0);
+  for (const auto& [plugin, weight] : profile.score) {
+    std::vector<NodeScore> scores;
+    for (const NodeInfo* ni : feasible) scores.push_back({ni->name(), plugin->score(state, pod, *ni)});
+    plugin->normalize_scores(state, pod, scores);
+    for (size_t i = 0; i < scores.size(); ++i) {
+      result.scores[scores[i].name][std::string(plugin->name())] = scores[i].score;
+      totals[i] += scores[i].score * weight;
+    }
+  }
+
+  // selectHost: reservoir sampling among the top totals, in feasible order.
+  size_t selected = 0, ties = 1;
+  for (size_t i = 1; i < feasible.size(); ++i) {
+    if (totals[i] > totals[selected]) {
+      selected = i;
+      ties = 1;
+    } else if (totals[i] == totals[selected]) {
+      ++ties;
+      if (rng.uniform(ties) == 0) selected = i;
+    }
+  }
+  for (size_t i = 0; i < feasible.size(); ++i) result.totals[feasible[i]->name()] = totals[i];
+  result.node = feasible[selected]->name();
+  return result;
+}
+
+}  // namespace ktwin::core

@@ -1,0 +1,67 @@
+// kube-scheduler: watches pods and nodes, queues pending pods and binds them one at a time through
+// the store (k/k pkg/scheduler/scheduler.go scheduleOne, eventhandlers.go).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/env/env.h"
+#include "core/scheduler/profile.h"
+#include "core/scheduler/schedule_one.h"
+#include "core/scheduler/scheduling_queue.h"
+#include "core/store/store.h"
+
+namespace ktwin::core {
+
+struct SchedulerOptions {
+  std::string kubernetesVersion = "1.20";  // picks the default profile, messages and queue timeout
+  std::string schedulerName = "default-scheduler";
+  int32_t percentageOfNodesToScore = 0;
+};
+
+class Scheduler {
+ public:
+  // Observes every attempt: the pod as scheduled and the decision (for traces and explanations).
+  using AttemptObserver = std::function<void(const Pod& pod, const ScheduleResult& result)>;
+
+  Scheduler(const Env& env, SchedulerOptions options);
+  // As above with a custom profile (its schedulerName decides which pods are ours).
+  Scheduler(const Env& env, SchedulerOptions options, Profile profile);
+  ~Scheduler();
+
+  // Watches pods and nodes and queues the pods already pending. Attempts run as executor tasks.
+  void start();
+
+  void set_attempt_observer(AttemptObserver observer) { observer_ = std::move(observer); }
+  // The most recent attempt for "namespace/name", or null.
+  const ScheduleResult* last_result(const std::string& pod_key) const;
+  const SchedulingQueue& queue() const { return queue_; }
+  const Profile& profile() const { return profile_; }
+
+ private:
+  bool responsible_for(const Pod& pod) const;
+  void on_pod_event(const WatchEvent& event);
+  void on_node_event(const WatchEvent& event);
+  void post_attempt();
+  void attempt();
+  std::vector<NodeInfo> snapshot() const;
+  Status bind(const std::string& ns, const std::string& name, const std::string& node);
+  void record_failure(const Pod& pod, const std::string& message);
+
+  Env env_;
+  SchedulerOptions options_;
+  Profile profile_;
+  Rng rng_;
+  SchedulingQueue queue_;
+  std::map<std::string, std::shared_ptr<const Pod>> assumed_;  // bound by us, not yet seen bound
+  std::map<std::string, ScheduleResult> last_results_;
+  AttemptObserver observer_;
+  size_t next_start_index_ = 0;
+  bool attempt_posted_ = false;
+  WatchId pod_watch_ = 0, node_watch_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace ktwin::core
