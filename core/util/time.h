@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,7 +14,8 @@ using Duration = std::chrono::nanoseconds;
 // Wall-clock instants (real mode) or virtual instants counted from the scenario's epoch (sim).
 using Time = std::chrono::sys_time<Duration>;
 
-constexpr Duration seconds(double s) { return Duration(static_cast<int64_t>(s * 1e9)); }
+// Rounds to the nearest nanosecond, so seconds(65.1) is exactly 65.1 s.
+inline Duration seconds(double s) { return Duration(std::llround(s * 1e9)); }
 constexpr Duration millis(int64_t ms) { return std::chrono::milliseconds(ms); }
 inline double to_seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 

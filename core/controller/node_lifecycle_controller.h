@@ -1,0 +1,112 @@
+// The node lifecycle controller: node health from leases and heartbeats, Ready=Unknown, condition taints,
+// rate-limited NoExecute tainting (or legacy pod eviction) per zone, disruption modes
+// (k/k pkg/controller/nodelifecycle/node_lifecycle_controller.go, as in 1.20).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/api/node.h"
+#include "core/controller/config.h"
+#include "core/controller/rate_limited_queue.h"
+#include "core/controller/taint_manager.h"
+#include "core/controller/workqueue.h"
+#include "core/controller/zone_state.h"
+#include "core/env/env.h"
+#include "core/store/store.h"
+
+namespace ktwin::core {
+
+class NodeLifecycleController {
+ public:
+  // scheduler.NodeEvictionPeriod: how often the zone queues are drained.
+  static constexpr Duration kEvictionPeriod = std::chrono::milliseconds(100);
+  // A monitor pass takes a few milliseconds and wait.Until counts the period from its end, so passes
+  // drift later than an exact grid; modelled as a fixed cost per pass.
+  static constexpr Duration kMonitorPassDuration = std::chrono::milliseconds(2);
+
+  // config.evictionMode "taints" (default) runs a TaintManager; "legacy" evicts pods itself.
+  NodeLifecycleController(const Env& env, const ControlPlaneConfig& config);
+  ~NodeLifecycleController();
+  NodeLifecycleController(const NodeLifecycleController&) = delete;
+  NodeLifecycleController& operator=(const NodeLifecycleController&) = delete;
+
+  // Starts the watches, the taint manager and the monitor loop; the first pass runs on the next executor
+  // turn, then every nodeMonitorPeriod + kMonitorPassDuration.
+  void start();
+
+  // The last computed state of a zone (zone_key(node); "" for unlabelled nodes).
+  std::optional<ZoneState> zone_state(const std::string& zone) const;
+  TaintManager* taint_manager() { return taint_manager_.get(); }
+  // One monitor pass, now.
+  void TEST_monitor_node_health() { monitor_node_health(); }
+
+ private:
+  enum class EvictionStatus { kUnmarked, kToBeEvicted, kEvicted };
+  struct NodeHealth {
+    Time probeTimestamp{}, readyTransitionTimestamp{};
+    std::optional<NodeCondition> ready;  // Ready as last seen (status.conditions)
+    std::optional<Time> leaseRenewTime;  // renewTime of the lease last seen; nullopt: no lease seen
+    bool has_lease = false;
+  };
+  struct HealthResult {
+    Duration grace{};
+    NodeCondition observed;                // Ready at the start of the pass
+    std::optional<NodeCondition> current;  // Ready after the pass
+  };
+
+  static NodeHealth fresh_health(Time probe, Time transition, std::optional<NodeCondition> ready);
+  bool taint_mode() const { return config_.evictionMode != "legacy"; }
+  void schedule_monitor(Duration delay);
+  void monitor_node_health();
+  Result<HealthResult> try_update_node_health(std::shared_ptr<Node> node);
+  void handle_disruption(const std::map<std::string, std::vector<const NodeCondition*>>& zones,
+                         const std::vector<std::shared_ptr<const Node>>& nodes);
+  void set_limiter_in_zone(const std::string& zone, size_t zone_size, ZoneState state);
+  void add_evictor_for_new_zone(const Node& node);
+
+  // Taint-based eviction.
+  void process_taint_base_eviction(const Node& node, const NodeCondition& observed);
+  bool mark_node_for_tainting(const Node& node, const std::string& status);
+  bool mark_node_as_reachable(const Node& node);
+  void do_no_execute_tainting_pass();
+  Status do_no_schedule_tainting_pass(const std::string& node_name);
+  // Adds `add` (timeAdded = now) and removes `remove` (matched by key and effect) in one update.
+  bool swap_node_taints(const std::string& node_name, const std::vector<Taint>& add,
+                        const std::vector<Taint>& remove);
+
+  // Legacy eviction.
+  void process_no_taint_base_eviction(const Node& node, const NodeCondition& observed,
+                                      const std::vector<std::shared_ptr<const Pod>>& pods);
+  bool cancel_pod_eviction(const Node& node);
+  bool evict_pods(const Node& node, const std::vector<std::shared_ptr<const Pod>>& pods);
+  void do_eviction_pass();
+  Status delete_pods(const std::vector<std::shared_ptr<const Pod>>& pods, const std::string& node_name);
+
+  Status mark_pods_not_ready(const std::vector<std::shared_ptr<const Pod>>& pods, const std::string& node_name);
+  std::vector<std::shared_ptr<const Pod>> pods_on(const std::string& node_name) const;
+  void on_pod_event(const WatchEvent& event);
+  void record_node_event(const std::string& node, const std::string& reason, const std::string& message);
+  void ensure_eviction_ticker();
+
+  Env env_;
+  ControlPlaneConfig config_;
+  std::unique_ptr<TaintManager> taint_manager_;
+  WorkQueue node_update_queue_;  // NoSchedule condition taints, per node update
+  std::set<std::string> known_nodes_;
+  std::map<std::string, NodeHealth> health_;
+  std::map<std::string, EvictionStatus> eviction_status_;
+  std::set<std::string> nodes_to_retry_;
+  std::map<std::string, ZoneState> zone_states_;
+  std::map<std::string, std::unique_ptr<RateLimitedTimedQueue>> zone_queues_;  // tainter or pod evictor
+  std::vector<WatchId> watches_;
+  Time start_time_{};
+  std::optional<TimerId> monitor_timer_, ticker_timer_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace ktwin::core

@@ -1,0 +1,87 @@
+// PodGCController: force-deletes (grace 0) pods nobody else will finish.
+#include "core/controller/pod_gc_controller.h"
+
+#include <algorithm>
+#include <set>
+
+#include "core/api/node.h"
+
+namespace ktwin::core {
+
+PodGCController::PodGCController(const Env& env, const ControlPlaneConfig& config)
+    : env_(env), threshold_(config.terminatedPodGCThreshold) {}
+
+PodGCController::~PodGCController() {
+  *alive_ = false;
+  if (timer_) env_.executor.cancel(*timer_);
+}
+
+void PodGCController::start() { schedule(Duration(0)); }
+
+void PodGCController::schedule(Duration delay) {
+  std::weak_ptr<bool> alive = alive_;
+  timer_ = env_.executor.post_after(delay, [this, alive] {
+    if (alive.expired()) return;
+    timer_.reset();
+    gc();
+    schedule(kGCCheckPeriod);
+  });
+}
+
+void PodGCController::gc() {
+  if (threshold_ > 0) gc_terminated();
+  gc_orphaned();
+  gc_unscheduled_terminating();
+}
+
+void PodGCController::force_delete(const std::string& ns, const std::string& name) {
+  DeleteOptions options;
+  options.gracePeriodSeconds = 0;
+  env_.store.remove(Kind::kPod, ns, name, options);  // NotFound: someone was faster, fine
+}
+
+void PodGCController::gc_terminated() {
+  std::vector<std::shared_ptr<const Pod>> terminated;
+  for (const auto& pod : list<Pod>(env_.store)) {
+    const std::string& phase = pod->status.phase;
+    if (phase != "Pending" && phase != "Running" && phase != "Unknown") terminated.push_back(pod);
+  }
+  int64_t excess = static_cast<int64_t>(terminated.size()) - threshold_;
+  if (excess <= 0) return;
+  // Oldest first; equal times by name so the choice is deterministic.
+  std::stable_sort(terminated.begin(), terminated.end(), [](const auto& a, const auto& b) {
+    return a->metadata.creationTimestamp < b->metadata.creationTimestamp;
+  });
+  for (int64_t i = 0; i < excess; ++i) force_delete(terminated[i]->metadata.namespace_, terminated[i]->metadata.name);
+}
+
+void PodGCController::gc_orphaned() {
+  std::set<std::string> nodes;
+  for (const ObjectPtr& node : env_.store.list(Kind::kNode)) nodes.insert(node->metadata.name);
+  auto pods = list<Pod>(env_.store);
+  Time now = env_.executor.now();
+  // New missing nodes wait out the quarantine (nodeQueue.AddAfter keeps the earliest deadline).
+  for (const auto& pod : pods)
+    if (!pod->spec.nodeName.empty() && !nodes.count(pod->spec.nodeName))
+      quarantine_.emplace(pod->spec.nodeName, now + kQuarantineTime);
+  std::set<std::string> deleted_nodes;
+  for (auto it = quarantine_.begin(); it != quarantine_.end();) {
+    if (it->second > now) {
+      ++it;
+      continue;
+    }
+    // The live GET after the quarantine: only a node still absent counts as deleted.
+    if (!nodes.count(it->first) && !env_.store.find(Kind::kNode, "", it->first)) deleted_nodes.insert(it->first);
+    it = quarantine_.erase(it);
+  }
+  for (const auto& pod : pods)
+    if (deleted_nodes.count(pod->spec.nodeName)) force_delete(pod->metadata.namespace_, pod->metadata.name);
+}
+
+void PodGCController::gc_unscheduled_terminating() {
+  for (const auto& pod : list<Pod>(env_.store))
+    if (pod->metadata.deletionTimestamp && pod->spec.nodeName.empty())
+      force_delete(pod->metadata.namespace_, pod->metadata.name);
+}
+
+}  // namespace ktwin::core
