@@ -1,1 +1,0 @@
-// Placeholder so the printers library exists before its first source lands.
