@@ -1,0 +1,53 @@
+// The kubelet's two heartbeats: registering the Node and posting its status (on change or every report
+// period), and renewing its Lease in kube-node-lease (k/k pkg/kubelet/kubelet_node_status.go,
+// pkg/kubelet/nodelease/controller.go).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "core/env/env.h"
+#include "core/kubelet/kubelet_config.h"
+#include "core/kubelet/node_runtime.h"
+
+namespace ktwin::core {
+
+class NodeHeartbeat {
+ public:
+  // `rng` draws each start's loop phases. The references must outlive this object.
+  NodeHeartbeat(const Env& env, NodeRuntime& runtime, const KubeletConfig& config, const NodeRegistration& reg,
+                Rng rng);
+  ~NodeHeartbeat();
+
+  // Registers the Node (creates it, or refreshes the status of an existing one), renews the Lease,
+  // then runs both loops. `registered` runs once the Node is in the store.
+  void start(std::function<void()> registered);
+  // Cancels both loops; late runtime callbacks are ignored.
+  void stop();
+
+  void TEST_sync_node_status() { sync_node_status(); }
+
+ private:
+  void register_node(const std::function<void()>& registered);
+  void renew_lease();
+  void sync_node_status();
+  void post_status();
+  void arm(TimerId& timer, Duration delay, Duration period, void (NodeHeartbeat::*tick)());
+  template <class F>
+  auto guarded(F f);
+
+  Env env_;
+  NodeRuntime& runtime_;
+  const KubeletConfig& config_;
+  const NodeRegistration& reg_;
+  Rng rng_;
+  std::vector<ImageInfo> images_;
+  Time last_report_{};
+  TimerId lease_timer_ = 0, status_timer_ = 0;
+  uint64_t epoch_ = 0;
+  bool running_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace ktwin::core

@@ -1,0 +1,102 @@
+// Node registration and status setters, in the order and wording of the 1.20 kubelet.
+#include "core/kubelet/node_status.h"
+
+#include <algorithm>
+
+#include "core/api/codec.h"
+
+namespace ktwin::core {
+namespace {
+
+constexpr size_t kMaxNodeStatusImages = 50;  // k/k pkg/kubelet/kubelet.go nodeStatusMaxImages
+
+struct ConditionSpec {
+  const char* type;
+  const char* status;
+  const char* reason;
+  const char* message;
+};
+// k/k pkg/kubelet/nodestatus/setters.go: MemoryPressureCondition, DiskPressureCondition,
+// PIDPressureCondition, ReadyCondition, in defaultNodeStatusFuncs order.
+constexpr ConditionSpec kConditions[] = {
+    {"MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"},
+    {"DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"},
+    {"PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"},
+    {"Ready", "True", "KubeletReady", "kubelet is posting ready status"},
+};
+
+}  // namespace
+
+std::shared_ptr<Node> make_initial_node(const NodeRegistration& reg, const KubeletConfig& config,
+                                        const std::vector<ImageInfo>& images, Time now) {
+  auto node = std::make_shared<Node>();
+  node->metadata.name = reg.name;
+  Labels& labels = node->metadata.labels;
+  // k/k pkg/kubelet/kubelet_node_status.go initialNode: stable and (1.20) beta os/arch labels.
+  labels["beta.kubernetes.io/arch"] = reg.architecture;
+  labels["beta.kubernetes.io/os"] = reg.operatingSystem;
+  labels["kubernetes.io/arch"] = reg.architecture;
+  labels["kubernetes.io/hostname"] = reg.name;
+  labels["kubernetes.io/os"] = reg.operatingSystem;
+  // k3s's embedded cloud provider labels every node with this instance type.
+  labels["node.kubernetes.io/instance-type"] = "k3s";
+  for (const std::string& role : reg.roles) labels["node-role.kubernetes.io/" + role] = "true";
+  for (const auto& [k, v] : reg.labels) labels[k] = v;
+  node->spec.taints = reg.taints;
+  set_node_status(*node, reg, config, images, now);
+  return node;
+}
+
+void set_node_status(Node& node, const NodeRegistration& reg, const KubeletConfig& config,
+                     const std::vector<ImageInfo>& images, Time now) {
+  NodeStatus& st = node.status;
+  st.addresses.clear();
+  if (!reg.internalIP.empty()) st.addresses.push_back({"InternalIP", reg.internalIP});
+  st.addresses.push_back({"Hostname", reg.name});
+
+  st.capacity = reg.capacity;
+  if (!st.capacity.count("pods")) st.capacity["pods"] = Quantity::from_value(110);  // --max-pods default
+  st.allocatable = st.capacity;  // no kube/system reserved in k3s defaults
+
+  NodeSystemInfo& info = st.nodeInfo;
+  info.kernelVersion = reg.kernelVersion;
+  info.osImage = reg.osImage;
+  info.operatingSystem = reg.operatingSystem;
+  info.architecture = reg.architecture;
+  info.kubeletVersion = config.kubeletVersion;
+  info.kubeProxyVersion = config.kubeletVersion;
+  info.containerRuntimeVersion = config.containerRuntimeVersion;
+
+  // k/k nodestatus.Images: largest first, at most nodeStatusMaxImages.
+  std::vector<ImageInfo> sorted = images;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const ImageInfo& a, const ImageInfo& b) { return a.size > b.size; });
+  if (sorted.size() > kMaxNodeStatusImages) sorted.resize(kMaxNodeStatusImages);
+  st.images.clear();
+  for (const ImageInfo& image : sorted) st.images.push_back(ContainerImage{image.repoTags, image.size});
+
+  std::vector<NodeCondition> conditions;
+  for (const ConditionSpec& spec : kConditions) {
+    NodeCondition c{spec.type, spec.status, spec.reason, spec.message, now, now};
+    if (const NodeCondition* old = node.find_condition(spec.type); old && old->status == spec.status && old->lastTransitionTime)
+      c.lastTransitionTime = old->lastTransitionTime;
+    conditions.push_back(std::move(c));
+  }
+  // Conditions the kubelet does not own (NetworkUnavailable from a CNI, say) stay as they are.
+  for (const NodeCondition& old : st.conditions) {
+    bool ours = std::any_of(std::begin(kConditions), std::end(kConditions),
+                            [&](const ConditionSpec& s) { return old.type == s.type; });
+    if (!ours) conditions.push_back(old);
+  }
+  st.conditions = std::move(conditions);
+}
+
+bool node_status_changed(const Node& before, const Node& after) {
+  auto strip = [](const Node& n) {
+    auto copy = mutable_copy(n);
+    for (NodeCondition& c : copy->status.conditions) c.lastHeartbeatTime.reset();
+    return encode(*copy)["status"];
+  };
+  return strip(before) != strip(after);
+}
+
+}  // namespace ktwin::core
