@@ -82,6 +82,8 @@ void from_value(const json& j, Quantity& q) {
   if (!parsed) type_error("a quantity such as 500m, 2 or 3Gi");
   q = *parsed;
 }
+PodTemplateSpec decode_template(const json& j);
+void from_value(const json& j, PodTemplateSpec& t) { t = decode_template(j); }
 void from_value(const json& j, IntOrString& v) {
   if (j.is_number_integer()) v = IntOrString::of(j.get<int32_t>());
   else if (j.is_string()) v = IntOrString::of(j.get<std::string>());
@@ -467,10 +469,24 @@ json encode_body(const Object& obj) {
   return j;
 }
 
+// Decodes fields of `spec` directly (kinds whose spec is not one struct); errors get the "spec." prefix.
+struct SpecDecoder {
+  const json& in;
+  template <class T>
+  void operator()(const char* key, T& field) {
+    try {
+      Decoder{in}(key, field);
+    } catch (DecodeError& e) {
+      e.path = "spec." + e.path;
+      throw;
+    }
+  }
+};
+
 std::shared_ptr<Object> decode_body(Kind kind, const json& j) {
   Decoder d{j};
   json spec = j.contains("spec") ? j["spec"] : json::object();
-  Decoder sd{spec};
+  SpecDecoder sd{spec};
   switch (kind) {
     case Kind::kPod: {
       auto p = std::make_shared<Pod>();
@@ -494,7 +510,7 @@ std::shared_ptr<Object> decode_body(Kind kind, const json& j) {
       sd("replicas", rs->spec.replicas);
       sd("minReadySeconds", rs->spec.minReadySeconds);
       sd("selector", rs->spec.selector);
-      if (spec.contains("template")) rs->spec.template_ = decode_template(spec["template"]);
+      if (spec.contains("template")) sd("template", rs->spec.template_);
       d("status", rs->status);
       return rs;
     }
@@ -507,7 +523,7 @@ std::shared_ptr<Object> decode_body(Kind kind, const json& j) {
       sd("revisionHistoryLimit", dep->spec.revisionHistoryLimit);
       sd("progressDeadlineSeconds", dep->spec.progressDeadlineSeconds);
       sd("paused", dep->spec.paused);
-      if (spec.contains("template")) dep->spec.template_ = decode_template(spec["template"]);
+      if (spec.contains("template")) sd("template", dep->spec.template_);
       d("status", dep->status);
       return dep;
     }

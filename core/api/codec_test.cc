@@ -128,3 +128,11 @@ TEST_CASE("label selectors parse, match and print", "[api]") {
   CHECK(parse_kind("po") == Kind::kPod);
   CHECK_FALSE(parse_kind("widgets"));
 }
+
+TEST_CASE("errors inside a Deployment's spec carry the spec prefix", "[api]") {
+  json doc = {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", {{"name", "d"}}},
+              {"spec", {{"replicas", "ten"}}}};
+  CHECK(decode(doc).status().message() == "spec.replicas: expected an integer");
+  doc["spec"] = {{"template", {{"spec", {{"containers", {{{"name", 5}}}}}}}}};
+  CHECK(decode(doc).status().message() == "spec.template.spec.containers[0].name: expected a string");
+}

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/api/meta.h"
+#include "core/util/status.h"
 #include "core/util/time.h"
 
 namespace ktwin::sim {

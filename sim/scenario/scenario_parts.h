@@ -1,0 +1,41 @@
+// The loader's sections, one file each; shared state for checks that span sections (names used
+// before they are known to exist).
+#pragma once
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/yaml_reader.h"
+
+namespace ktwin::sim {
+
+// A node or deployment named somewhere; checked once every section has been read.
+struct NameRef {
+  std::string name;
+  SourceLocation where;
+};
+
+struct LoadContext {
+  YamlReader& reader;                   // the scenario file
+  std::filesystem::path base_dir;       // manifest paths are relative to the scenario file
+  std::vector<NameRef> node_refs;       // haltNode, resumeNode, expect node, pods.node
+  std::vector<NameRef> deployment_refs; // scale, expect deployment
+  std::set<std::string> deployments;    // defined in the default namespace by any manifest
+  std::vector<std::pair<Duration, SourceLocation>> at_refs;  // every `at`, where written
+};
+
+// cluster: nodes, kubernetesVersion, controlPlane, kubelet.
+void read_cluster(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
+// apps: image -> {startup, dependsOn, imageSize}.
+void read_apps(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
+// Reads and checks each manifest file named by f.get(key) (one path or a list); errors inside a
+// file point into it, a missing file points at the path as written.
+std::vector<ManifestDoc> read_manifests(const Fields& f, const std::string& key, LoadContext& ctx);
+// timeline: actions, sorted by `at` (stable).
+void read_timeline(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
+// expect: expectations in file order.
+void read_expect(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
+
+}  // namespace ktwin::sim
