@@ -32,6 +32,7 @@ struct OwnerReference {
   std::string apiVersion, kind, name, uid;
   bool controller = false;
   bool blockOwnerDeletion = false;
+  bool operator==(const OwnerReference&) const = default;
 };
 
 struct ObjectMeta {
@@ -46,6 +47,7 @@ struct ObjectMeta {
   std::vector<std::string> finalizers;
 
   const OwnerReference* controller_ref() const;
+  bool operator==(const ObjectMeta&) const = default;
 };
 
 struct IntOrString {
@@ -55,11 +57,13 @@ struct IntOrString {
   static IntOrString of(int32_t v) { return IntOrString{false, v, {}}; }
   static IntOrString of(std::string s) { return IntOrString{true, 0, std::move(s)}; }
   std::string to_string() const { return is_string ? str_value : std::to_string(int_value); }
+  bool operator==(const IntOrString&) const = default;
 };
 
 struct LabelSelectorRequirement {
   std::string key, operator_;  // In, NotIn, Exists, DoesNotExist
   std::vector<std::string> values;
+  bool operator==(const LabelSelectorRequirement&) const = default;
 };
 
 struct LabelSelector {
@@ -73,6 +77,7 @@ struct LabelSelector {
   std::string to_string() const;
   // Parses "k=v,k2!=v2,k3 in (a,b),k4,!k5". nullopt on a syntax error.
   static std::optional<LabelSelector> parse(std::string_view text);
+  bool operator==(const LabelSelector&) const = default;
 };
 
 // Every API object. Instances in the store are immutable and shared; writers clone, then edit.

@@ -8,10 +8,12 @@ namespace ktwin::core {
 struct ContainerPort {
   std::string name, protocol;
   int32_t containerPort = 0, hostPort = 0;
+  bool operator==(const ContainerPort&) const = default;
 };
 
 struct ResourceRequirements {
   ResourceList requests, limits;
+  bool operator==(const ResourceRequirements&) const = default;
 };
 
 struct Container {
@@ -19,45 +21,55 @@ struct Container {
   std::vector<std::string> command, args;
   std::vector<ContainerPort> ports;
   ResourceRequirements resources;
+  bool operator==(const Container&) const = default;
 };
 
 struct Toleration {
   std::string key, operator_, value, effect;
   std::optional<int64_t> tolerationSeconds;
+  bool operator==(const Toleration&) const = default;
 };
 
 struct Taint {
   std::string key, value, effect;  // effect: NoSchedule, PreferNoSchedule, NoExecute
   std::optional<Time> timeAdded;
+  bool operator==(const Taint&) const = default;
 };
 
 struct NodeSelectorRequirement {
   std::string key, operator_;  // In, NotIn, Exists, DoesNotExist, Gt, Lt
   std::vector<std::string> values;
+  bool operator==(const NodeSelectorRequirement&) const = default;
 };
 struct NodeSelectorTerm {
   std::vector<NodeSelectorRequirement> matchExpressions, matchFields;
+  bool operator==(const NodeSelectorTerm&) const = default;
 };
 struct NodeSelector {
   std::vector<NodeSelectorTerm> nodeSelectorTerms;
+  bool operator==(const NodeSelector&) const = default;
 };
 struct PreferredSchedulingTerm {
   int32_t weight = 0;
   NodeSelectorTerm preference;
+  bool operator==(const PreferredSchedulingTerm&) const = default;
 };
 struct NodeAffinity {
   std::optional<NodeSelector> requiredDuringSchedulingIgnoredDuringExecution;
   std::vector<PreferredSchedulingTerm> preferredDuringSchedulingIgnoredDuringExecution;
+  bool operator==(const NodeAffinity&) const = default;
 };
 struct Affinity {
   std::optional<NodeAffinity> nodeAffinity;
   nlohmann::json podAffinity, podAntiAffinity;  // kept as documents until the scheduler models them
+  bool operator==(const Affinity&) const = default;
 };
 
 struct TopologySpreadConstraint {
   int32_t maxSkew = 1;
   std::string topologyKey, whenUnsatisfiable;
   std::optional<LabelSelector> labelSelector;
+  bool operator==(const TopologySpreadConstraint&) const = default;
 };
 
 struct PodSpec {
@@ -69,28 +81,34 @@ struct PodSpec {
   std::vector<TopologySpreadConstraint> topologySpreadConstraints;
   std::optional<int32_t> priority;
   std::optional<int64_t> terminationGracePeriodSeconds;
+  bool operator==(const PodSpec&) const = default;
 };
 
 struct PodCondition {
   std::string type, status, reason, message;
   std::optional<Time> lastProbeTime, lastTransitionTime;
+  bool operator==(const PodCondition&) const = default;
 };
 
 struct ContainerStateRunning {
   Time startedAt{};
+  bool operator==(const ContainerStateRunning&) const = default;
 };
 struct ContainerStateWaiting {
   std::string reason, message;
+  bool operator==(const ContainerStateWaiting&) const = default;
 };
 struct ContainerStateTerminated {
   int32_t exitCode = 0, signal = 0;
   std::string reason, message, containerID;
   Time startedAt{}, finishedAt{};
+  bool operator==(const ContainerStateTerminated&) const = default;
 };
 struct ContainerState {
   std::optional<ContainerStateRunning> running;
   std::optional<ContainerStateWaiting> waiting;
   std::optional<ContainerStateTerminated> terminated;
+  bool operator==(const ContainerState&) const = default;
 };
 
 struct ContainerStatus {
@@ -99,6 +117,7 @@ struct ContainerStatus {
   bool ready = false;
   int32_t restartCount = 0;
   std::optional<bool> started;
+  bool operator==(const ContainerStatus&) const = default;
 };
 
 struct PodStatus {
@@ -106,6 +125,7 @@ struct PodStatus {
   std::optional<Time> startTime;
   std::vector<PodCondition> conditions;
   std::vector<ContainerStatus> initContainerStatuses, containerStatuses;
+  bool operator==(const PodStatus&) const = default;
 };
 
 struct Pod : KindOf<Pod, Kind::kPod> {

@@ -128,6 +128,13 @@ std::string compute_pod_template_hash(const PodTemplateSpec& tmpl, std::optional
 }
 
 bool equal_ignore_hash(const PodTemplateSpec& a, const PodTemplateSpec& b) {
+  // Typed fields first: cheap, and decisive whenever they differ.
+  Labels la = a.metadata.labels, lb = b.metadata.labels;
+  la.erase(kPodTemplateHashLabel);
+  lb.erase(kPodTemplateHashLabel);
+  if (la != lb || a.metadata.annotations != b.metadata.annotations || !(a.spec == b.spec)) return false;
+  // Fields ktwin does not model live only in the original document; one shared document is equal.
+  if (a.original == b.original) return true;
   auto strip = [](nlohmann::json j) {
     if (j.contains("metadata") && j["metadata"].contains("labels")) {
       j["metadata"]["labels"].erase(kPodTemplateHashLabel);

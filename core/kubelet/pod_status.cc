@@ -122,10 +122,6 @@ PodStatus generate_pod_status(const Pod& pod, const PodStatusInputs& in, Time no
   return st;
 }
 
-bool pod_status_differs(const Pod& pod, const PodStatus& status) {
-  auto copy = mutable_copy(pod);
-  copy->status = status;
-  return encode(pod)["status"] != encode(*copy)["status"];
-}
+bool pod_status_differs(const Pod& pod, const PodStatus& status) { return !(pod.status == status); }
 
 }  // namespace ktwin::core

@@ -1,7 +1,6 @@
 // The Scheduler's event handlers, scheduling attempts and binding.
 #include "core/scheduler/scheduler.h"
 
-#include "core/api/codec.h"
 
 namespace ktwin::core {
 namespace {
@@ -17,17 +16,11 @@ SchedulingQueueOptions queue_options(int minor) {
 
 // eventhandlers.go isPodUpdated: a change other than status, resourceVersion or generation.
 bool pod_spec_changed(const Pod& old_pod, const Pod& new_pod) {
-  auto strip = [](const Pod& p) {
-    nlohmann::json doc = encode(p);
-    doc.erase("status");
-    if (doc.contains("metadata")) {
-      doc["metadata"].erase("resourceVersion");
-      doc["metadata"].erase("generation");
-      doc["metadata"].erase("managedFields");
-    }
-    return doc;
-  };
-  return strip(old_pod) != strip(new_pod);
+  if (!(old_pod.spec == new_pod.spec)) return true;
+  ObjectMeta a = old_pod.metadata, b = new_pod.metadata;
+  a.resourceVersion = b.resourceVersion = 0;
+  a.generation = b.generation = 0;
+  return !(a == b);
 }
 
 // eventhandlers.go nodeSchedulingPropertiesChange: only changes that can make pods fit move them.
