@@ -5,18 +5,14 @@
 
 #include "core/store/memory_store.h"
 #include "sim/event_loop.h"
-#include "tests/fakes/recording_events.h"
+#include "tests/fakes/test_env.h"
 
 using namespace ktwin;
 using namespace ktwin::core;
 using namespace std::chrono_literals;
 
 namespace {
-struct Fixture {
-  sim::EventLoop loop{Time{}};
-  MemoryStore store{loop, Rng(1, "store")};
-  testing::RecordingEvents events;
-  Env env{loop, store, events, 1};
+struct Fixture : testing::TestEnv {
 
   void add_service(const std::string& name, std::optional<IntOrString> target) {
     auto svc = std::make_shared<Service>();

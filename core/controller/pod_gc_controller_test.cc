@@ -6,18 +6,14 @@
 #include "core/api/node.h"
 #include "core/store/memory_store.h"
 #include "sim/event_loop.h"
-#include "tests/fakes/recording_events.h"
+#include "tests/fakes/test_env.h"
 
 using namespace ktwin;
 using namespace ktwin::core;
 using namespace std::chrono_literals;
 
 namespace {
-struct Fixture {
-  sim::EventLoop loop{Time{}};
-  MemoryStore store{loop, Rng(1, "store")};
-  testing::RecordingEvents events;
-  Env env{loop, store, events, 1};
+struct Fixture : testing::TestEnv {
   void add_pod(const std::string& name, const std::string& node, const std::string& phase = "Running") {
     auto pod = std::make_shared<Pod>();
     pod->metadata.name = name;
