@@ -164,6 +164,15 @@ const PodCondition* Pod::find_condition(std::string_view type) const {
   return nullptr;
 }
 
+void Pod::set_condition(const PodCondition& condition) {
+  for (PodCondition& c : status.conditions)
+    if (c.type == condition.type) {
+      c = condition;
+      return;
+    }
+  status.conditions.push_back(condition);
+}
+
 bool Pod::is_ready() const {
   const PodCondition* c = find_condition("Ready");
   return c != nullptr && c->status == "True";

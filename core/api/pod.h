@@ -133,6 +133,8 @@ struct Pod : KindOf<Pod, Kind::kPod> {
   PodStatus status;
 
   const PodCondition* find_condition(std::string_view type) const;
+  // Replaces the condition of the same type, or appends it.
+  void set_condition(const PodCondition& condition);
   bool is_ready() const;       // condition Ready=True
   bool is_terminal() const;    // phase Succeeded or Failed
   bool is_active() const;      // not terminal and not being deleted (controller.IsPodActive)

@@ -195,14 +195,7 @@ Status Scheduler::bind(const std::string& ns, const std::string& name, const std
     auto copy = mutable_copy(*pod);
     copy->spec.nodeName = node;
     // The binding subresource also sets PodScheduled=True (k/k pkg/registry/core/pod/storage assignPod).
-    PodCondition cond{"PodScheduled", "True", "", "", std::nullopt, env_.executor.now()};
-    bool found = false;
-    for (PodCondition& c : copy->status.conditions)
-      if (c.type == "PodScheduled") {
-        c = cond;
-        found = true;
-      }
-    if (!found) copy->status.conditions.push_back(cond);
+    copy->set_condition({"PodScheduled", "True", "", "", std::nullopt, env_.executor.now()});
     Result<ObjectPtr> r = env_.store.update(copy);
     if (r.is_ok()) return Status::ok();
     if (!r.status().is_conflict()) return r.status();
@@ -222,13 +215,7 @@ void Scheduler::record_failure(const Pod& pod, const std::string& message) {
     auto copy = mutable_copy(*current);
     PodCondition cond{"PodScheduled", "False", "Unschedulable", message, std::nullopt, env_.executor.now()};
     if (old && old->status == "False") cond.lastTransitionTime = old->lastTransitionTime;
-    bool found = false;
-    for (PodCondition& c : copy->status.conditions)
-      if (c.type == "PodScheduled") {
-        c = cond;
-        found = true;
-      }
-    if (!found) copy->status.conditions.push_back(cond);
+    copy->set_condition(cond);
     Result<ObjectPtr> r = env_.store.update(copy);
     if (r.is_ok() || !r.status().is_conflict()) return;
   }
