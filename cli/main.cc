@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/run_command.h"
+#include "cli/sweep_command.h"
 
 namespace {
 
@@ -13,6 +14,8 @@ constexpr const char* kHelp =
     "usage: ktwin COMMAND [ARGS]\n"
     "  run FILE.yaml [--seed N] [--set KEY=VALUE]... [--trace OUT.jsonl] [--watch-pods] [--quiet]\n"
     "                 run a scenario; exit 1 if an expectation fails, 2 if the scenario is invalid\n"
+    "  sweep FILE.yaml --param KEY=V1,V2,... [--param ...] [--seeds N] [--jobs N] [--out DIR]\n"
+    "                 run every combination of the params with seeds 1..N; write runs.csv and summary.csv\n"
     "  version        print the version\n";
 
 }  // namespace
@@ -26,6 +29,7 @@ int main(int argc, char** argv) {
   std::string command = args[0];
   args.erase(args.begin());
   if (command == "run") return ktwin::cli::run_command(args);
+  if (command == "sweep") return ktwin::cli::sweep_command(args);
   if (command == "version") {
     std::cout << "ktwin 0.1.0\n";
     return 0;

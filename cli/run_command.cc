@@ -4,19 +4,22 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
+#include "analysis/metrics.h"
 #include "sim/runner.h"
 
 namespace ktwin::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: ktwin run FILE.yaml [--seed N] [--set KEY=VALUE]... [--trace OUT.jsonl] [--watch-pods] [--quiet]\n";
+    "usage: ktwin run FILE.yaml [--seed N] [--set KEY=VALUE]... [--trace OUT.jsonl] [--metrics OUT.json]\n"
+    "                 [--watch-pods] [--quiet]\n";
 
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
-  std::string file, trace_path;
+  std::string file, trace_path, metrics_path;
   sim::LoadOptions load;
   bool watch_pods = false, quiet = false;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -50,6 +53,10 @@ int run_command(const std::vector<std::string>& args) {
       const std::string* v = value("--trace");
       if (!v) return 2;
       trace_path = *v;
+    } else if (a == "--metrics") {
+      const std::string* v = value("--metrics");
+      if (!v) return 2;
+      metrics_path = *v;
     } else if (a == "--watch-pods") {
       watch_pods = true;
     } else if (a == "--quiet" || a == "-q") {
@@ -84,9 +91,13 @@ int run_command(const std::vector<std::string>& args) {
       return 2;
     }
   }
+  // The metrics are computed from the trace, so a run that reports them keeps one in memory. A quiet
+  // run without --trace or --metrics skips it: tracing costs most of a small run's time.
+  bool want_metrics = !quiet || !metrics_path.empty();
+  std::ostringstream trace_buffer;
   sim::RunOptions options;
   options.out = quiet ? nullptr : &std::cout;
-  options.trace = trace_path.empty() ? nullptr : &trace;
+  options.trace = (want_metrics || !trace_path.empty()) ? &trace_buffer : nullptr;
   options.detail = watch_pods ? sim::Timeline::Detail::kAll : sim::Timeline::Detail::kEvents;
   const sim::Scenario& s = scenario.value();
   if (!quiet)
@@ -99,6 +110,25 @@ int run_command(const std::vector<std::string>& args) {
   if (!result.is_ok()) {
     std::cerr << result.status().message() << "\n";
     return 2;
+  }
+  if (!trace_path.empty()) trace << trace_buffer.str();
+  if (want_metrics) {
+    std::istringstream trace_in(trace_buffer.str());
+    auto lines = analysis::parse_trace(trace_in);
+    auto metrics = lines.is_ok() ? analysis::compute_metrics(lines.value())
+                                 : core::Result<analysis::Metrics>(lines.status());
+    if (!metrics.is_ok()) {
+      std::cerr << "ktwin run: metrics: " << metrics.status().message() << "\n";
+      return 2;
+    }
+    if (!quiet) std::cout << "\n" << analysis::metrics_table(metrics.value());
+    if (!metrics_path.empty()) {
+      std::ofstream out(metrics_path);
+      if (!(out << analysis::metrics_json(metrics.value()).dump(2) << "\n")) {
+        std::cerr << "ktwin run: cannot write " << metrics_path << "\n";
+        return 2;
+      }
+    }
   }
   const sim::RunResult& r = result.value();
   size_t failed = r.failures.size();

@@ -29,5 +29,20 @@ check "bad --set exits 2" 2 "$ktwin" run "$root/scenarios/letschat-node-halt.yam
 a=$("$ktwin" run "$root/scenarios/letschat-node-halt.yaml" --seed 3 2>/dev/null)
 b=$("$ktwin" run "$root/scenarios/letschat-node-halt.yaml" --seed 3 2>/dev/null)
 [ "$a" == "$b" ] && echo "ok   same seed, same stdout" || { echo "FAIL stdout differs for one seed"; fail=1; }
+sweep_dir=$(mktemp -d)
+check "sweep runs 2 points x 2 seeds" 0 "$ktwin" sweep "$root/scenarios/letschat-node-halt.yaml" \
+  --param controlPlane.defaultUnreachableTolerationSeconds=30,300 --seeds 2 --jobs 2 --out "$sweep_dir"
+[ "$(wc -l <"$sweep_dir/runs.csv")" -eq 5 ] && echo "ok   runs.csv: header + 4 runs" \
+  || { echo "FAIL runs.csv rows"; cat "$sweep_dir/runs.csv"; fail=1; }
+# summary.csv: toleration,metric,n,mean,...: mongo's mean recovery must grow with the toleration.
+recover() { awk -F, -v tol="$1" '$1 == tol && $2 == "default/mongo.time_to_recover" { print $4 }' "$sweep_dir/summary.csv"; }
+r30=$(recover 30); r300=$(recover 300)
+awk -v a="$r30" -v b="$r300" 'BEGIN { exit !(a != "" && b != "" && a + 0 < b + 0) }' \
+  && echo "ok   recovery grows with the toleration ($r30 s < $r300 s)" \
+  || { echo "FAIL recovery at 30: '$r30', at 300: '$r300'"; fail=1; }
+check "sweep: bad --param exits 2" 2 "$ktwin" sweep "$root/scenarios/letschat-node-halt.yaml" --param nonsense --out "$sweep_dir"
+check "sweep: unknown key exits 2" 2 "$ktwin" sweep "$root/scenarios/letschat-node-halt.yaml" --param controlPlane.nope=1,2 --out "$sweep_dir"
+grep -q "controlPlane.nope" /tmp/ktwin_cli_out.$$ || { echo "FAIL unknown key named"; cat /tmp/ktwin_cli_out.$$; fail=1; }
+rm -rf "$sweep_dir"
 rm -f /tmp/ktwin_cli_out.$$
 exit $fail
