@@ -2,6 +2,7 @@
 #include "sim/kubectl_actions.h"
 
 #include "core/api/codec.h"
+#include "core/api/node.h"
 #include "core/api/workload.h"
 
 namespace ktwin::sim {
@@ -109,6 +110,20 @@ core::Result<std::vector<std::string>> delete_objects(core::Store& store, const 
   }
   if (names.empty()) lines.push_back("No resources found");
   return lines;
+}
+
+core::Result<std::string> cordon(core::Store& store, const std::string& name, bool unschedulable) {
+  std::string verb = unschedulable ? "cordoned" : "uncordoned";
+  for (int attempt = 0;; ++attempt) {
+    auto node = core::find<core::Node>(store, "", name);
+    if (!node) return core::Status::not_found("nodes \"" + name + "\" not found");
+    if (node->spec.unschedulable == unschedulable) return "node/" + name + " already " + verb;
+    auto copy = core::mutable_copy(*node);
+    copy->spec.unschedulable = unschedulable;
+    auto updated = store.update(copy);
+    if (updated.is_ok()) return "node/" + name + " " + verb;
+    if (!updated.status().is_conflict() || attempt == kMaxConflictRetries) return updated.status();
+  }
 }
 
 }  // namespace ktwin::sim

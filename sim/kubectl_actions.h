@@ -20,6 +20,9 @@ core::Result<std::string> scale(core::Store& store, const std::string& kind, con
 core::Result<std::vector<std::string>> delete_objects(core::Store& store, const std::string& kind,
                                                       const std::string& ns, const std::string& name,
                                                       const std::string& selector);
+// kubectl cordon NODE (`unschedulable` true) or uncordon NODE (false): "node/worker2 cordoned", or
+// "node/worker2 already cordoned" when there was nothing to change.
+core::Result<std::string> cordon(core::Store& store, const std::string& node, bool unschedulable);
 // "deployment.apps", "pod", "service", "replicaset.apps", "ingress.networking.k8s.io": kubectl's resource
 // prefix in messages.
 std::string kubectl_resource_name(core::Kind kind);

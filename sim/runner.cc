@@ -7,6 +7,7 @@
 #include "core/api/node.h"
 #include "core/api/workload.h"
 #include "core/printers/printers.h"
+#include "sim/drain.h"
 #include "sim/kubectl_actions.h"
 #include "sim/sim_cluster.h"
 
@@ -108,6 +109,60 @@ class Run {
       case Action::Type::kSnapshot:
         snapshot(action);
         break;
+      default:
+        perform_node_action(action);
+    }
+  }
+
+  // Faults and operations on nodes: one timeline line (kubectl's message where kubectl has one), one
+  // trace record, and a failure if the cluster refused.
+  void perform_node_action(const Action& action) {
+    std::string where = action.where.to_string() + ": ";
+    const std::string& name = action.name;
+    auto say = [&](const std::string& verb, const std::string& line, const nlohmann::json& what) {
+      timeline_.line(line);
+      if (trace_) trace_->on_scenario(verb, what);
+    };
+    switch (action.type) {
+      case Action::Type::kStopKubelet:
+        say("stopKubelet", "node/" + name + " kubelet stopped (containers keep running)", name);
+        return report(where + "stopKubelet", cluster_.stop_kubelet(name));
+      case Action::Type::kStartKubelet:
+        say("startKubelet", "node/" + name + " kubelet started", name);
+        return report(where + "startKubelet", cluster_.start_kubelet(name));
+      case Action::Type::kPartition:
+      case Action::Type::kHeal: {
+        bool cut = action.type == Action::Type::kPartition;
+        for (const std::string& node : action.nodes) {
+          say(cut ? "partition" : "heal",
+              "node/" + node + (cut ? " partitioned from the control plane" : " reconnected (partition healed)"), node);
+          report(where + (cut ? "partition" : "heal"), cut ? cluster_.partition_node(node) : cluster_.heal_node(node));
+        }
+        return;
+      }
+      case Action::Type::kCordonNode:
+      case Action::Type::kUncordonNode: {
+        bool cordon_it = action.type == Action::Type::kCordonNode;
+        auto line = cordon(cluster_.api(), name, cordon_it);
+        if (!line.is_ok()) return report(where + (cordon_it ? "cordonNode" : "uncordonNode"), line.status());
+        return say(cordon_it ? "cordonNode" : "uncordonNode", line.value(), name);
+      }
+      case Action::Type::kDrainNode: {
+        if (trace_) trace_->on_scenario("drainNode", name);
+        auto drain = std::make_unique<Drain>(cluster_.loop(), cluster_.api(), name,
+                                             [this](const std::string& l) { timeline_.line(l); });
+        report(where + "drainNode", drain->start());
+        drains_.push_back(std::move(drain));
+        return;
+      }
+      case Action::Type::kAddNode:
+        say("addNode", "node/" + name + " added (power on)", name);
+        return report(where + "addNode", cluster_.add_node(action.node));
+      case Action::Type::kDeleteNode:
+        say("deleteNode", "node \"" + name + "\" deleted (machine powered off)", name);
+        return report(where + "deleteNode", cluster_.delete_node(name));
+      default:
+        KT_CHECK(false, "unhandled timeline action");
     }
   }
 
@@ -137,6 +192,15 @@ class Run {
 
   // The observed value an expectation is about, or an error.
   core::Result<std::string> observe(const Expectation& e) {
+    if (e.is_container_count) {
+      SimNode* node = cluster_.find_node(e.containers_node);
+      if (!node) return core::Status::not_found("node " + e.containers_node + " not found");
+      int64_t count = 0;
+      if (node->powered())
+        for (const core::ContainerInfo& c : node->runtime().running_containers())
+          count += e.containers_name.empty() || c.name == e.containers_name;
+      return std::to_string(count);
+    }
     if (!e.node.empty()) {
       auto node = core::find<core::Node>(cluster_.api(), "", e.node);
       if (!node) return core::Status::not_found("node " + e.node + " not found");
@@ -168,6 +232,9 @@ class Run {
   }
 
   std::string describe(const Expectation& e) const {
+    if (e.is_container_count)
+      return "containers{node=" + e.containers_node + (e.containers_name.empty() ? "" : " name=" + e.containers_name) +
+             "} count " + e.comparison;
     if (!e.node.empty()) return "node/" + e.node + " status " + e.node_status;
     if (!e.deployment.empty()) return "deployment/" + e.deployment + " " + e.field + " " + e.comparison;
     std::string filter;
@@ -197,6 +264,7 @@ class Run {
   std::unique_ptr<analysis::TraceWriter> trace_;
   core::printers::PrintOptions print_options_;
   RunResult result_;
+  std::vector<std::unique_ptr<Drain>> drains_;  // each waits for its evicted pods to go
 };
 
 }  // namespace

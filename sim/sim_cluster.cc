@@ -80,13 +80,54 @@ void SimCluster::start() {
   garbage_collector_->start();
   scheduler_->start();
 
-  AppModels apps = app_models(config_.apps);
-  for (size_t i = 0; i < config_.nodes.size(); ++i) {
-    const NodeSpecEntry& spec = config_.nodes[i];
-    auto node = std::make_unique<SimNode>(env_, config_.kubelet, registration_for(spec, i), apps);
-    node->power_on();
-    nodes_[spec.name] = std::move(node);
-  }
+  apps_ = app_models(config_.apps);
+  for (const NodeSpecEntry& spec : config_.nodes) add_node(spec);
+}
+
+core::Status SimCluster::add_node(const NodeSpecEntry& spec) {
+  if (nodes_.count(spec.name)) return core::Status::already_exists("node " + spec.name + " already exists");
+  auto node = std::make_unique<SimNode>(env_, config_.kubelet, registration_for(spec, nodes_created_++), apps_);
+  node->power_on();
+  nodes_[spec.name] = std::move(node);
+  return core::Status::ok();
+}
+
+SimNode* SimCluster::find_node(const std::string& name) {
+  auto it = nodes_.find(name);
+  return it == nodes_.end() ? nullptr : it->second.get();
+}
+
+core::Status SimCluster::delete_node(const std::string& name) {
+  SimNode* node = find_node(name);
+  if (!node) return core::Status::not_found("node " + name + " not found");
+  // Power first: a running kubelet would register the Node again on its next status update.
+  node->power_off();
+  core::Status s = api_.remove(core::Kind::kNode, "", name);
+  return s.is_not_found() ? core::Status::ok() : s;
+}
+
+core::Status SimCluster::stop_kubelet(const std::string& name) {
+  SimNode* node = find_node(name);
+  return node ? node->stop_kubelet() : core::Status::not_found("node " + name + " not found");
+}
+
+core::Status SimCluster::start_kubelet(const std::string& name) {
+  SimNode* node = find_node(name);
+  return node ? node->start_kubelet() : core::Status::not_found("node " + name + " not found");
+}
+
+core::Status SimCluster::partition_node(const std::string& name) {
+  SimNode* node = find_node(name);
+  if (!node) return core::Status::not_found("node " + name + " not found");
+  node->partition();
+  return core::Status::ok();
+}
+
+core::Status SimCluster::heal_node(const std::string& name) {
+  SimNode* node = find_node(name);
+  if (!node) return core::Status::not_found("node " + name + " not found");
+  node->heal();
+  return core::Status::ok();
 }
 
 core::Status SimCluster::halt_node(const std::string& name) {

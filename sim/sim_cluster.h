@@ -46,6 +46,17 @@ class SimCluster {
   core::Status halt_node(const std::string& name);    // power off: no heartbeats, containers gone
   core::Status resume_node(const std::string& name);  // power on: the kubelet starts again
   core::Status kill_container(const std::string& ns, const std::string& pod, const std::string& container);
+  core::Status stop_kubelet(const std::string& name);   // containers keep running
+  core::Status start_kubelet(const std::string& name);  // adopts the running containers
+  core::Status partition_node(const std::string& name);  // node and control plane cannot talk
+  core::Status heal_node(const std::string& name);
+  // A new machine joins: it boots and its kubelet registers the Node. AlreadyExists for a known name.
+  core::Status add_node(const NodeSpecEntry& spec);
+  // The machine powers off and the Node object is deleted (its pods are left to pod GC).
+  core::Status delete_node(const std::string& name);
+
+  // The virtual node, or null.
+  SimNode* find_node(const std::string& name);
 
  private:
   ClusterConfig config_;
@@ -63,6 +74,8 @@ class SimCluster {
   std::unique_ptr<core::GarbageCollector> garbage_collector_;
   std::unique_ptr<core::Scheduler> scheduler_;
   std::map<std::string, std::unique_ptr<SimNode>> nodes_;
+  size_t nodes_created_ = 0;  // gives each new machine the next IP address
+  AppModels apps_;
 };
 
 }  // namespace ktwin::sim

@@ -94,6 +94,13 @@ Status ModelledRuntime::kill_container(const std::string& pod_uid, const std::st
   return Status::not_found("no running container " + container_name + " in pod " + pod_uid);
 }
 
+std::vector<core::ContainerInfo> ModelledRuntime::running_containers() const {
+  std::vector<core::ContainerInfo> out;
+  for (const auto& [id, c] : containers_)
+    if (c.info.state == RuntimeContainerState::kRunning) out.push_back(c.info);
+  return out;
+}
+
 void ModelledRuntime::set_event_handler(EventHandler handler) { handler_ = std::move(handler); }
 
 void ModelledRuntime::run_pod_sandbox(const core::PodSandboxConfig& config, Then<std::string> done) {

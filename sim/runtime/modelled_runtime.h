@@ -46,6 +46,9 @@ class ModelledRuntime : public core::NodeRuntime {
   // Fault injection: the container is killed (exit 137, reason Error). NotFound if it is not running.
   core::Status kill_container(const std::string& pod_uid, const std::string& container_name);
 
+  // What `crictl ps` would show now: the running containers, by id. Synchronous, for observers.
+  std::vector<core::ContainerInfo> running_containers() const;
+
   static std::string image_name(const std::string& image);    // "docker.io/library/mongo:4.4" -> "mongo"
   static std::string normalize_image(const std::string& image);  // "mongo" -> "docker.io/library/mongo:latest"
 

@@ -55,16 +55,18 @@ std::vector<nlohmann::json> read_taints(const Fields& f, YamlReader& r) {
   return out;
 }
 
-// One entry of cluster.nodes: a single node or a `count:` group, expanded.
-void read_node_entry(const YAML::Node& item, LoadContext& ctx, Scenario& scenario,
-                     std::map<std::string, int>& first_line) {
+}  // namespace
+
+std::vector<NodeSpecEntry> read_node_spec(const YAML::Node& item, LoadContext& ctx,
+                                          std::map<std::string, int>& first_line) {
   YamlReader& r = ctx.reader;
+  std::vector<NodeSpecEntry> out;
   auto f = r.map(item, "node", kNodeKeys);
-  if (!f) return;
+  if (!f) return out;
   bool single = f->has("name"), group = f->has("namePrefix");
   if (single == group) {
     r.error(f->mark, "a node needs either name, or namePrefix with count");
-    return;
+    return out;
   }
   if (single) {
     for (const char* k : {"count", "startIndex"})
@@ -104,7 +106,7 @@ void read_node_entry(const YAML::Node& item, LoadContext& ctx, Scenario& scenari
       if (auto i = r.integer(*f, "startIndex", 0)) start = *i;
       else ok = false;
     }
-    if (!ok) return;
+    if (!ok) return out;
     for (int64_t i = 0; i < count; ++i) names.emplace_back(*prefix + std::to_string(start + i), f->mark);
   }
   for (const auto& [name, mark] : names) {
@@ -118,9 +120,12 @@ void read_node_entry(const YAML::Node& item, LoadContext& ctx, Scenario& scenari
       continue;
     }
     node.name = name;
-    scenario.nodes.push_back(node);
+    out.push_back(node);
   }
+  return out;
 }
+
+namespace {
 
 // controlPlane or kubelet: known knobs, each value checked against its type, kept as written.
 void read_knobs(const YAML::Node& node, const std::string& context, const std::map<std::string, std::string>& table,
@@ -155,7 +160,8 @@ void read_cluster(const YAML::Node& node, LoadContext& ctx, Scenario& scenario) 
   if (!items) return;
   if (items->empty()) r.error(r.value_mark(*f, "nodes"), "cluster.nodes needs at least one node");
   std::map<std::string, int> first_line;
-  for (const YAML::Node& item : *items) read_node_entry(item, ctx, scenario, first_line);
+  for (const YAML::Node& item : *items)
+    for (NodeSpecEntry& n : read_node_spec(item, ctx, first_line)) scenario.nodes.push_back(std::move(n));
 }
 
 void read_apps(const YAML::Node& node, LoadContext& ctx, Scenario& scenario) {

@@ -12,7 +12,7 @@ const std::vector<std::string> kDeploymentFields = {"replicas", "readyReplicas",
 const std::vector<std::string> kEntryKeys = {"at",           "node",          "status",
                                              "deployment",   "replicas",      "readyReplicas",
                                              "availableReplicas", "updatedReplicas", "unavailableReplicas",
-                                             "pods",         "count"};
+                                             "pods",         "containers",    "count"};
 const std::vector<std::string> kNodeStatuses = {"Ready", "NotReady", "Unknown"};
 // kubectl's STATUS column for pods: phases, waiting and terminated reasons, Terminating.
 const std::vector<std::string> kPodStatuses = {
@@ -116,6 +116,23 @@ void read_pods_subject(const Fields& f, LoadContext& ctx, Expectation& e) {
     }
 }
 
+// What the node's container runtime runs, whatever the API says (crictl ps on the machine): shows the
+// containers a partitioned or kubelet-less node keeps running.
+void read_containers_subject(const Fields& f, LoadContext& ctx, Expectation& e) {
+  YamlReader& r = ctx.reader;
+  e.is_container_count = true;
+  reject_others(f, {"at", "containers", "count"}, "containers", r);
+  if (r.require(f, "count", "containers expectation")) read_comparison(f, "count", r, e);
+  auto c = r.map(f.get("containers"), "containers", {"node", "name"});
+  if (!c || !r.require(*c, "node", "containers")) return;
+  if (auto node = r.scalar(*c, "node")) {
+    e.containers_node = *node;
+    ctx.node_refs.push_back({*node, r.where(r.value_mark(*c, "node"))});
+  }
+  if (c->has("name"))
+    if (auto name = r.scalar(*c, "name")) e.containers_name = *name;
+}
+
 void read_entry(const YAML::Node& item, LoadContext& ctx, Scenario& scenario) {
   YamlReader& r = ctx.reader;
   auto f = r.map(item, "expect entry", kEntryKeys);
@@ -127,13 +144,14 @@ void read_entry(const YAML::Node& item, LoadContext& ctx, Scenario& scenario) {
       e.at = *at;
       ctx.at_refs.push_back({*at, r.where(r.value_mark(*f, "at"))});
     }
-  int subjects = f->has("node") + f->has("deployment") + f->has("pods");
+  int subjects = f->has("node") + f->has("deployment") + f->has("pods") + f->has("containers");
   if (subjects != 1) {
-    r.error(f->mark, "an expect entry needs exactly one subject: node, deployment or pods");
+    r.error(f->mark, "an expect entry needs exactly one subject: node, deployment, pods or containers");
     return;
   }
   if (f->has("node")) read_node_subject(*f, ctx, e);
   else if (f->has("deployment")) read_deployment_subject(*f, ctx, e);
+  else if (f->has("containers")) read_containers_subject(*f, ctx, e);
   else read_pods_subject(*f, ctx, e);
   scenario.expect.push_back(std::move(e));
 }

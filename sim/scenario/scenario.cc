@@ -72,6 +72,12 @@ void read_scenario(const YAML::Node& root, LoadContext& ctx, Scenario& s) {
 
   std::vector<std::string> nodes;
   for (const NodeSpecEntry& n : s.nodes) nodes.push_back(n.name);
+  // A node added by the timeline may be used anywhere (its use before the addNode fails at run time).
+  for (const NameRef& added : ctx.added_nodes) {
+    if (std::find(nodes.begin(), nodes.end(), added.name) != nodes.end())
+      r.diagnostics().error(added.where, "addNode: node \"" + added.name + "\" already exists");
+    else nodes.push_back(added.name);
+  }
   check_refs(ctx.node_refs, nodes, "node", r.diagnostics());
   check_refs(ctx.deployment_refs, {ctx.deployments.begin(), ctx.deployments.end()}, "deployment", r.diagnostics());
 }
@@ -88,7 +94,7 @@ core::Result<Scenario> load_scenario(const std::string& path, const LoadOptions&
   text << in.rdbuf();
 
   YamlReader reader(diagnostics, path);
-  LoadContext ctx{reader, std::filesystem::path(path).parent_path(), {}, {}, {}, {}};
+  LoadContext ctx{reader, std::filesystem::path(path).parent_path(), {}, {}, {}, {}, {}};
   try {
     std::vector<YAML::Node> docs = YAML::LoadAll(text.str());
     if (docs.empty() || docs[0].IsNull()) {

@@ -45,12 +45,18 @@ struct ManifestDoc {
 };
 
 struct Action {
-  enum class Type { kApply, kScale, kDelete, kHaltNode, kResumeNode, kKillContainer, kSnapshot };
+  enum class Type {
+    kApply, kScale, kDelete, kHaltNode, kResumeNode, kKillContainer, kSnapshot,
+    // Node faults and operations (scenarios/README.md).
+    kStopKubelet, kStartKubelet, kPartition, kHeal, kCordonNode, kUncordonNode, kDrainNode, kAddNode, kDeleteNode,
+  };
   Duration at{};
   Type type = Type::kApply;
   std::vector<ManifestDoc> manifests;   // kApply: the documents of the named file(s)
   std::string kind;                     // kScale/kDelete: "deployment", "pod", ...
   std::string name;                     // object or node name; empty when a selector is used
+  std::vector<std::string> nodes;       // kPartition / kHeal
+  NodeSpecEntry node;                   // kAddNode
   std::string selector;                 // kDelete / kKillContainer: label selector "name=mongo"
   int32_t replicas = 0;                 // kScale
   std::string container;                // kKillContainer: container name (empty: all)
@@ -60,11 +66,13 @@ struct Action {
 
 struct Expectation {
   Duration at{};
-  // Exactly one subject: node status, a deployment field, or a pod count.
+  // Exactly one subject: node status, a deployment field, a pod count, or a running-container count.
   std::string node, node_status;                     // {node: worker2, status: NotReady}
   std::string deployment, field;                     // {deployment: mongo, readyReplicas: 0}
   std::string pods_node, pods_status, pods_selector;  // {pods: {node, status, selector}, count: ...}
   bool is_pod_count = false;
+  std::string containers_node, containers_name;  // {containers: {node, name}, count: ...}: crictl ps
+  bool is_container_count = false;
   std::string comparison;  // the comparison as written: "10", ">= 9", "< 3", "1..3"
   SourceLocation where;
   // True when `value` satisfies `comparison`.

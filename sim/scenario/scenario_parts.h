@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -20,7 +21,8 @@ struct NameRef {
 struct LoadContext {
   YamlReader& reader;                   // the scenario file
   std::filesystem::path base_dir;       // manifest paths are relative to the scenario file
-  std::vector<NameRef> node_refs;       // haltNode, resumeNode, expect node, pods.node
+  std::vector<NameRef> node_refs;       // haltNode, resumeNode, expect node, pods.node, ...
+  std::vector<NameRef> added_nodes;     // addNode: known nodes too, and must not exist yet
   std::vector<NameRef> deployment_refs; // scale, expect deployment
   std::set<std::string> deployments;    // defined in the default namespace by any manifest
   std::vector<std::pair<Duration, SourceLocation>> at_refs;  // every `at`, where written
@@ -28,6 +30,14 @@ struct LoadContext {
 
 // cluster: nodes, kubernetesVersion, controlPlane, kubelet.
 void read_cluster(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
+// One entry of cluster.nodes (or an addNode action): a single node or a `count:` group, expanded.
+// Names repeated within `first_line` (name -> line first seen) are reported and dropped.
+std::vector<NodeSpecEntry> read_node_spec(const YAML::Node& item, LoadContext& ctx,
+                                          std::map<std::string, int>& first_line);
+// The node fault and operation actions (stopKubelet, partition, drainNode, addNode, ...); false when
+// `action` is none of them.
+bool read_node_action(const std::string& action, const Fields& entry, LoadContext& ctx, Action& a);
+const std::vector<std::string>& node_action_keys();
 // apps: image -> {startup, dependsOn, imageSize}.
 void read_apps(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
 // Reads and checks each manifest file named by f.get(key) (one path or a list); errors inside a

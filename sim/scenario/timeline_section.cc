@@ -7,10 +7,17 @@
 namespace ktwin::sim {
 namespace {
 
-const std::vector<std::string> kActionKeys = {"apply",      "scale",      "delete",  "killContainer",
-                                              "haltNode",   "resumeNode", "snapshot"};
-const std::vector<std::string> kEntryKeys = {"at",       "apply",      "scale",   "delete",  "selector",
-                                             "killContainer", "haltNode", "resumeNode", "snapshot"};
+std::vector<std::string> with_node_actions(std::vector<std::string> keys) {
+  keys.insert(keys.end(), node_action_keys().begin(), node_action_keys().end());
+  return keys;
+}
+
+// crashContainer is the fault catalogue's name for killContainer (issue 4); both stay.
+const std::vector<std::string> kActionKeys = with_node_actions(
+    {"apply", "scale", "delete", "killContainer", "crashContainer", "haltNode", "resumeNode", "snapshot"});
+const std::vector<std::string> kEntryKeys = with_node_actions({"at", "apply", "scale", "delete", "selector",
+                                                               "killContainer", "crashContainer", "haltNode",
+                                                               "resumeNode", "snapshot"});
 // kubectl's resource names, for suggestions after a typo.
 const std::vector<std::string> kResourceNames = {"nodes", "no", "pods", "po", "replicasets", "rs",
                                                  "deployments", "deploy", "services", "svc", "endpoints",
@@ -69,12 +76,13 @@ void read_delete(const Fields& entry, LoadContext& ctx, Action& a) {
   if (kind == core::Kind::kNode && !a.name.empty()) ctx.node_refs.push_back({a.name, r.where(mark)});
 }
 
-void read_kill_container(const Fields& entry, LoadContext& ctx, Action& a) {
+// killContainer or crashContainer (`action`).
+void read_kill_container(const std::string& action, const Fields& entry, LoadContext& ctx, Action& a) {
   YamlReader& r = ctx.reader;
-  auto f = r.map(entry.get("killContainer"), "killContainer", {"pod", "selector", "container"}, {"selector"});
+  auto f = r.map(entry.get(action), action, {"pod", "selector", "container"}, {"selector"});
   if (!f) return;
   if (f->has("pod") == f->has("selector")) {
-    r.error(f->mark, "killContainer needs either pod or selector");
+    r.error(f->mark, action + " needs either pod or selector");
     return;
   }
   if (f->has("pod"))
@@ -130,7 +138,8 @@ void read_entry(const YAML::Node& item, LoadContext& ctx, Scenario& scenario) {
     }
   const std::string& action = actions[0];
   if (f->has("selector") && action != "delete")
-    r.error(f->key_mark("selector"), "selector here belongs to delete; for killContainer write it inside its mapping");
+    r.error(f->key_mark("selector"),
+            "selector here belongs to delete; for " + action + " write it inside its mapping");
   if (action == "apply") {
     a.type = Action::Type::kApply;
     a.manifests = read_manifests(*f, "apply", ctx);
@@ -140,15 +149,17 @@ void read_entry(const YAML::Node& item, LoadContext& ctx, Scenario& scenario) {
   } else if (action == "delete") {
     a.type = Action::Type::kDelete;
     read_delete(*f, ctx, a);
-  } else if (action == "killContainer") {
+  } else if (action == "killContainer" || action == "crashContainer") {
     a.type = Action::Type::kKillContainer;
-    read_kill_container(*f, ctx, a);
+    read_kill_container(action, *f, ctx, a);
   } else if (action == "haltNode" || action == "resumeNode") {
     a.type = action == "haltNode" ? Action::Type::kHaltNode : Action::Type::kResumeNode;
     if (auto node = r.scalar(*f, action)) {
       a.name = *node;
       ctx.node_refs.push_back({*node, r.where(r.value_mark(*f, action))});
     }
+  } else if (read_node_action(action, *f, ctx, a)) {
+    // typed and read there
   } else {
     a.type = Action::Type::kSnapshot;
     read_snapshot(*f, ctx, a);
