@@ -2,18 +2,15 @@
 #include "core/controller/deployment_util.h"
 
 #include <catch2/catch.hpp>
+
+#include "tests/fakes/api_builders.h"
 #include <regex>
 
 using namespace ktwin;
 
 namespace {
 
-core::Container container(const std::string& name, const std::string& image) {
-  core::Container c;
-  c.name = name;
-  c.image = image;
-  return c;
-}
+using testing::container;
 
 core::Deployment defaulted(int32_t replicas) {
   core::Deployment d;

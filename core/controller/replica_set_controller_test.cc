@@ -6,6 +6,7 @@
 #include "core/api/codec.h"
 #include "core/store/memory_store.h"
 #include "sim/event_loop.h"
+#include "tests/fakes/api_builders.h"
 #include "tests/fakes/recording_events.h"
 
 using namespace ktwin;
@@ -15,20 +16,8 @@ using core::ReplicaSet;
 
 namespace {
 
-core::Container container(const std::string& name, const std::string& image) {
-  core::Container c;
-  c.name = name;
-  c.image = image;
-  return c;
-}
-
-core::PodCondition ready_condition(core::Time since) {
-  core::PodCondition c;
-  c.type = "Ready";
-  c.status = "True";
-  c.lastTransitionTime = since;
-  return c;
-}
+using testing::container;
+using testing::ready_condition;
 
 const core::Time kStart = core::Time{} + 24h;
 
