@@ -4,6 +4,7 @@
 #include "core/api/codec.h"
 #include "core/api/node.h"
 #include "core/api/workload.h"
+#include "core/printers/table.h"
 
 namespace ktwin::sim {
 namespace {
@@ -17,21 +18,13 @@ std::string ns_of(const core::Object& obj) {
 
 }  // namespace
 
-std::string kubectl_resource_name(core::Kind kind) {
-  std::string name(core::kind_name(kind));
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string group(core::api_version(kind));
-  auto slash = group.find('/');
-  return slash == std::string::npos ? name : name + "." + group.substr(0, slash);
-}
-
 core::Result<std::vector<std::string>> apply_manifests(core::Store& store, const std::vector<ManifestDoc>& docs) {
   std::vector<std::string> lines;
   for (const ManifestDoc& doc : docs) {
     auto decoded = core::decode(doc.doc);
     if (!decoded.is_ok()) return core::Status::invalid(doc.where.to_string() + ": " + decoded.status().message());
     std::shared_ptr<core::Object> obj = decoded.value()->clone();
-    std::string label = kubectl_resource_name(obj->kind()) + "/" + obj->metadata.name;
+    std::string label = core::printers::kind_prefix(obj->kind()) + "/" + obj->metadata.name;
     for (int attempt = 0;; ++attempt) {
       core::ObjectPtr existing = store.find(obj->kind(), ns_of(*obj), obj->metadata.name);
       if (!existing) {
@@ -75,13 +68,13 @@ core::Result<std::string> scale(core::Store& store, const std::string& kind_text
   for (int attempt = 0;; ++attempt) {
     core::ObjectPtr existing = store.find(*kind, ns, name);
     if (!existing)
-      return core::Status::not_found(kubectl_resource_name(*kind) + " \"" + name + "\" not found");
+      return core::Status::not_found(core::printers::kind_prefix(*kind) + " \"" + name + "\" not found");
     std::shared_ptr<core::Object> copy = existing->clone();
     if (*kind == core::Kind::kDeployment) static_cast<core::Deployment&>(*copy).spec.replicas = replicas;
     else static_cast<core::ReplicaSet&>(*copy).spec.replicas = replicas;
     copy->metadata.generation += 1;
     auto updated = store.update(copy);
-    if (updated.is_ok()) return kubectl_resource_name(*kind) + "/" + name + " scaled";
+    if (updated.is_ok()) return core::printers::kind_prefix(*kind) + "/" + name + " scaled";
     if (!updated.status().is_conflict() || attempt == kMaxConflictRetries) return updated.status();
   }
 }

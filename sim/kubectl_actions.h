@@ -23,8 +23,5 @@ core::Result<std::vector<std::string>> delete_objects(core::Store& store, const 
 // kubectl cordon NODE (`unschedulable` true) or uncordon NODE (false): "node/worker2 cordoned", or
 // "node/worker2 already cordoned" when there was nothing to change.
 core::Result<std::string> cordon(core::Store& store, const std::string& node, bool unschedulable);
-// "deployment.apps", "pod", "service", "replicaset.apps", "ingress.networking.k8s.io": kubectl's resource
-// prefix in messages.
-std::string kubectl_resource_name(core::Kind kind);
 
 }  // namespace ktwin::sim

@@ -204,9 +204,7 @@ class Run {
     if (!e.node.empty()) {
       auto node = core::find<core::Node>(cluster_.api(), "", e.node);
       if (!node) return core::Status::not_found("node " + e.node + " not found");
-      core::printers::PrintOptions opts = print_options_;
-      auto table = core::printers::make_table(core::Kind::kNode, {node}, cluster_.loop().now(), opts);
-      return table.rows.at(0).at(1);  // STATUS
+      return core::printers::node_status(*node);
     }
     if (!e.deployment.empty()) {
       auto d = core::find<core::Deployment>(cluster_.api(), ns(), e.deployment);

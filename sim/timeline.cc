@@ -20,13 +20,6 @@ const std::set<std::string> kQuietReasons = {"SuccessfulCreate", "SuccessfulDele
                                              "Started", "Pulling", "NodeHasSufficientMemory",
                                              "NodeHasNoDiskPressure", "NodeHasSufficientPID"};
 
-std::string node_status(const core::Node& node) {
-  const core::NodeCondition* ready = node.find_condition("Ready");
-  std::string status = !ready ? "Unknown" : ready->status == "True" ? "Ready" : "NotReady";
-  if (node.spec.unschedulable) status += ",SchedulingDisabled";
-  return status;
-}
-
 }  // namespace
 
 Timeline::Timeline(std::ostream& out, const core::PassiveClock& clock, core::Time start, Detail detail)
@@ -55,7 +48,7 @@ void Timeline::on_node(const core::WatchEvent& event) {
     node_status_.erase(name);
     return;
   }
-  std::string status = node_status(*node);
+  std::string status = core::printers::node_status(*node);
   auto& last = node_status_[name];
   if (status != last) line("node/" + name + " " + status);
   last = status;

@@ -164,6 +164,13 @@ const PodCondition* Pod::find_condition(std::string_view type) const {
   return nullptr;
 }
 
+bool Toleration::tolerates(const Taint& taint) const {
+  if (!effect.empty() && effect != taint.effect) return false;
+  if (!key.empty() && key != taint.key) return false;
+  if (operator_.empty() || operator_ == "Equal") return value == taint.value;
+  return operator_ == "Exists";
+}
+
 void Pod::set_condition(const PodCondition& condition) {
   for (PodCondition& c : status.conditions)
     if (c.type == condition.type) {

@@ -24,9 +24,13 @@ struct Container {
   bool operator==(const Container&) const = default;
 };
 
+struct Taint;
+
 struct Toleration {
   std::string key, operator_, value, effect;
   std::optional<int64_t> tolerationSeconds;
+  // v1.Toleration.ToleratesTaint: an empty effect or key matches any; operator "" means Equal.
+  bool tolerates(const Taint& taint) const;
   bool operator==(const Toleration&) const = default;
 };
 

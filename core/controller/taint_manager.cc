@@ -47,13 +47,6 @@ Duration min_toleration_time(const std::vector<const Toleration*>& used) {
 
 }  // namespace
 
-bool tolerates_taint(const Toleration& toleration, const Taint& taint) {
-  if (!toleration.effect.empty() && toleration.effect != taint.effect) return false;
-  if (!toleration.key.empty() && toleration.key != taint.key) return false;
-  if (toleration.operator_.empty() || toleration.operator_ == "Equal") return toleration.value == taint.value;
-  return toleration.operator_ == "Exists";
-}
-
 TaintManager::TaintManager(const Env& env) : env_(env) {}
 
 TaintManager::~TaintManager() {
@@ -142,7 +135,7 @@ void TaintManager::process_pod_on_node(const Pod& pod, const std::vector<Taint>&
   for (const Taint& taint : taints) {
     const Toleration* match = nullptr;
     for (const Toleration& t : pod.spec.tolerations)
-      if (tolerates_taint(t, taint)) {
+      if (t.tolerates(taint)) {
         match = &t;
         break;
       }

@@ -13,8 +13,6 @@
 
 namespace ktwin::core {
 
-// True if `toleration` tolerates `taint` (v1.Toleration.ToleratesTaint).
-bool tolerates_taint(const Toleration& toleration, const Taint& taint);
 
 class TaintManager {
  public:

@@ -128,13 +128,7 @@ std::string node_address(const Node& node, std::string_view type) {
 }
 
 Cells node_cells(const Node& node, Time now, bool wide) {
-  std::vector<std::string> status;
-  if (const NodeCondition* ready = node.find_condition("Ready"))
-    status.push_back(ready->status == "True" ? "Ready" : "NotReady");
-  else
-    status.push_back("Unknown");
-  if (node.spec.unschedulable) status.push_back("SchedulingDisabled");
-  Cells cells = {join(status, ","), or_default(join(node_roles(node), ","), kNone), age(node, now),
+  Cells cells = {node_status(node), or_default(join(node_roles(node), ","), kNone), age(node, now),
                  node.status.nodeInfo.kubeletVersion};
   if (wide) {
     const NodeSystemInfo& info = node.status.nodeInfo;
@@ -321,6 +315,12 @@ std::string lower(std::string_view s) {
 }
 
 }  // namespace
+
+std::string node_status(const Node& node) {
+  const NodeCondition* ready = node.find_condition("Ready");
+  std::string status = !ready ? "Unknown" : ready->status == "True" ? "Ready" : "NotReady";
+  return node.spec.unschedulable ? status + ",SchedulingDisabled" : status;
+}
 
 std::string kind_prefix(Kind kind) {
   // printers.FormatResourceName: lower-cased GroupKind.String(), "Kind.group".

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/api/meta.h"
+#include "core/api/node.h"
 #include "core/util/time.h"
 
 namespace ktwin::core::printers {
@@ -36,6 +37,9 @@ Table make_table(Kind kind, const std::vector<ObjectPtr>& objects, Time now, con
 
 // kubectl's resource prefix: "deployment.apps", "pod", "ingress.networking.k8s.io".
 std::string kind_prefix(Kind kind);
+// The STATUS column of `kubectl get nodes`: Ready, NotReady (False or Unknown) or Unknown (no Ready
+// condition), with ",SchedulingDisabled" when cordoned.
+std::string node_status(const Node& node);
 // The resource in API errors: "deployments.apps", "pods", "ingresses.networking.k8s.io".
 std::string resource_name(Kind kind);
 

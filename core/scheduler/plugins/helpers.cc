@@ -18,16 +18,9 @@ bool contains(const std::vector<std::string>& values, const std::string& v) {
 
 }  // namespace
 
-bool tolerates(const Toleration& t, const Taint& taint) {
-  if (!t.effect.empty() && t.effect != taint.effect) return false;
-  if (!t.key.empty() && t.key != taint.key) return false;
-  if (t.operator_.empty() || t.operator_ == "Equal") return t.value == taint.value;
-  return t.operator_ == "Exists";
-}
-
 bool tolerations_tolerate(const std::vector<Toleration>& tolerations, const Taint& taint) {
   return std::any_of(tolerations.begin(), tolerations.end(),
-                     [&](const Toleration& t) { return tolerates(t, taint); });
+                     [&](const Toleration& t) { return t.tolerates(taint); });
 }
 
 const Taint* find_untolerated_taint(const std::vector<Taint>& taints,

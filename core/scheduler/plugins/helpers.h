@@ -8,8 +8,6 @@
 
 namespace ktwin::core {
 
-// Toleration.ToleratesTaint: empty effect or key match any; operator "" means Equal.
-bool tolerates(const Toleration& toleration, const Taint& taint);
 bool tolerations_tolerate(const std::vector<Toleration>& tolerations, const Taint& taint);
 // The first taint (in node order) that passes `filter` and that no toleration tolerates; null if none.
 const Taint* find_untolerated_taint(const std::vector<Taint>& taints,
