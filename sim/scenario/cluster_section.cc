@@ -187,7 +187,10 @@ void read_apps(const YAML::Node& node, LoadContext& ctx, Scenario& scenario) {
       if (auto d = r.duration(*a, "startup")) app.startup = *d;
     if (a->has("dependsOn"))
       if (auto deps = r.scalars(*a, "dependsOn", true))
-        for (const auto& [dep, mark] : *deps) app.dependsOn.push_back(dep);
+        for (const auto& [dep, mark] : *deps) {
+          app.dependsOn.push_back(dep);
+          app.dependsOnWhere.push_back(r.where(mark));
+        }
     if (a->has("imageSize"))
       if (auto q = r.quantity(*a, "imageSize")) app.imageSizeBytes = core::Quantity::parse(*q)->value();
     scenario.apps[image] = app;

@@ -80,6 +80,7 @@ void read_scenario(const YAML::Node& root, LoadContext& ctx, Scenario& s) {
   }
   check_refs(ctx.node_refs, nodes, "node", r.diagnostics());
   check_refs(ctx.deployment_refs, {ctx.deployments.begin(), ctx.deployments.end()}, "deployment", r.diagnostics());
+  check_dependencies(s, r.diagnostics());
 }
 
 }  // namespace

@@ -36,6 +36,8 @@ struct AppModelEntry {  // apps.<image>
   Duration startup = std::chrono::seconds(1);
   std::vector<std::string> dependsOn;
   int64_t imageSizeBytes = 0;
+  // Where each dependsOn entry was written: cycle and unknown-service errors point at it.
+  std::vector<SourceLocation> dependsOnWhere;
 };
 
 // A manifest document, decoded later by the runner (core::decode) but parsed and checked here.

@@ -47,5 +47,7 @@ std::vector<ManifestDoc> read_manifests(const Fields& f, const std::string& key,
 void read_timeline(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
 // expect: expectations in file order.
 void read_expect(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
+// apps.*.dependsOn against every manifest (at 0s or applied later): no cycles, no unknown Services.
+void check_dependencies(const Scenario& scenario, Diagnostics& diagnostics);
 
 }  // namespace ktwin::sim
