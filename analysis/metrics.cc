@@ -241,7 +241,11 @@ core::Result<Metrics> compute_metrics(const std::vector<json>& trace) {
     Status s = replay.line(l);
     if (!s.is_ok()) return s;
   }
-  return replay.finish();
+  Metrics metrics = replay.finish();
+  auto effective = compute_effective_availability(trace);
+  if (!effective.is_ok()) return effective.status();
+  metrics.effective_availability = std::move(effective).value();
+  return metrics;
 }
 
 }  // namespace ktwin::analysis

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/effective_availability.h"
 #include "core/util/status.h"
 
 namespace ktwin::analysis {
@@ -45,6 +46,9 @@ struct Metrics {
   double end = 0;                        // the last line's time
   std::vector<DeploymentMetrics> deployments;  // sorted by name
   std::vector<ServiceMetrics> services;        // sorted by name
+
+  // Per entry-point Service: time not effectively available (analysis/effective_availability.h).
+  EffectiveAvailability effective_availability;
 };
 
 // Parses JSON Lines; the error names the 1-based line that is not JSON.

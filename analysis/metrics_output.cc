@@ -52,6 +52,7 @@ json metrics_json(const Metrics& m) {
                                   {"podsRescheduled", or_null(d.pods_rescheduled)}};
   for (const ServiceMetrics& s : m.services)
     out["services"][s.name] = {{"zeroReadyEndpointSecondsAfterHalt", or_null(s.zero_ready_endpoint_seconds_after_halt)}};
+  out["effectiveAvailability"] = effective_availability_json(m.effective_availability);
   return out;
 }
 
@@ -68,6 +69,7 @@ std::vector<std::pair<std::string, std::optional<double>>> flatten_metrics(const
   }
   for (const ServiceMetrics& s : m.services)
     out.emplace_back(s.name + ".svc.zero_ready_endpoint_seconds_after_halt", s.zero_ready_endpoint_seconds_after_halt);
+  append_effective_availability(m.effective_availability, out);
   return out;
 }
 
@@ -97,6 +99,7 @@ std::string metrics_table(const Metrics& m) {
       out << s.name << std::string(w - s.name.size() + 3, ' ') << duration_text(s.zero_ready_endpoint_seconds_after_halt)
           << "\n";
   }
+  if (std::string entry = effective_availability_table(m.effective_availability); !entry.empty()) out << "\n" << entry;
   return out.str();
 }
 

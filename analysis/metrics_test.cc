@@ -82,9 +82,11 @@ TEST_CASE("metrics of a node halt, computed by hand", "[metrics]") {
     CHECK(j["timeToDetect"] == 30.0);
     CHECK(j["deployments"]["default/web"]["podRestarts"] == 2);
     auto flat = flatten_metrics(m);
-    REQUIRE(flat.size() == 2 + 6 + 1);
+    REQUIRE(flat.size() == 2 + 6 + 1 + 2);  // + web as an entry point (effective_availability_test.cc)
     CHECK(flat[3].first == "default/web.time_to_recover");
     CHECK(*flat[3].second == Approx(320));
+    CHECK(flat[9].first == "default/web.svc.effectively_unavailable_seconds_after_fault");
+    CHECK(*flat[9].second == Approx(260));  // without dependencies: its own 150..410
   }
   SECTION("as a table") {
     std::string table = metrics_table(m);

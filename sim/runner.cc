@@ -17,6 +17,13 @@ namespace {
 // Virtual time zero: any fixed instant works; this one is near the walk-through's date.
 const core::Time kEpoch = std::chrono::sys_days{std::chrono::March / 1 / 2021};
 
+// The app models as the trace's "apps" line: analysis rebuilds the dependsOn graph from the trace.
+nlohmann::json apps_json(const std::map<std::string, AppModelEntry>& apps) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [image, app] : apps) out[image] = {{"dependsOn", app.dependsOn}};
+  return out;
+}
+
 class Run {
  public:
   Run(const Scenario& scenario, const ClusterConfig& config, const RunOptions& options)
@@ -34,6 +41,7 @@ class Run {
       trace_ = std::make_unique<analysis::TraceWriter>(*options_.trace, cluster_.loop(), kEpoch);
       trace_->watch(cluster_.api());
       cluster_.events().subscribe([this](auto&... args) { trace_->on_event(args...); });
+      if (!scenario_.apps.empty()) trace_->on_scenario("apps", apps_json(scenario_.apps));
     }
     timeline_.watch(cluster_.api());
     cluster_.events().subscribe([this](auto&... args) { timeline_.on_event(args...); });
