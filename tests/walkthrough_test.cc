@@ -2,6 +2,7 @@
 // the knobs, and is byte-identical for the same seed.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <sstream>
 
 #include "sim/runner.h"
@@ -43,6 +44,30 @@ Traced run_scenario(const sim::Scenario& scenario) {
   std::istringstream in(t.trace);
   for (std::string line; std::getline(in, line);) t.lines.push_back(json::parse(line));
   return t;
+}
+
+// A pod row of a `kubectl get ... -o wide` snapshot (kubectl 1.20: RESTARTS is a bare count).
+struct PodRow {
+  std::string ready, status, node;
+  int restarts = 0;
+};
+
+// The pod rows of the snapshot taken at `at`, by pod name.
+std::map<std::string, PodRow> pods_at(const Traced& t, const std::string& at) {
+  std::map<std::string, PodRow> rows;
+  for (const json& l : t.lines) {
+    if (l.value("scenario", "") != "snapshot" || l["t"] != at) continue;
+    std::istringstream out(l["details"]["output"].get<std::string>());
+    for (std::string line; std::getline(out, line);) {
+      if (line.rfind("pod/", 0) != 0) continue;
+      std::istringstream cols(line);
+      std::string name, age, ip;
+      PodRow row;
+      cols >> name >> row.ready >> row.status >> row.restarts >> age >> ip >> row.node;
+      rows[name.substr(4)] = row;
+    }
+  }
+  return rows;
 }
 
 sim::Scenario load(const sim::LoadOptions& options = {}) {
@@ -130,4 +155,57 @@ TEST_CASE("Kubernetes 1.32's default grace period is 50 s", "[e2e]") {
   REQUIRE(not_ready);
   CHECK(*not_ready - kHalt >= 40s);
   CHECK(*not_ready - kHalt <= 55s);
+}
+
+TEST_CASE("letschat crash-loops with RESTARTS climbing while mongo is away, then recovers", "[e2e]") {
+  Traced t = run_scenario(load());
+  auto before = pods_at(t, "4m0s"), during = pods_at(t, "9m0s"), after = pods_at(t, "13m0s");
+  REQUIRE_FALSE(before.empty());
+  REQUIRE_FALSE(during.empty());
+  REQUIRE_FALSE(after.empty());
+  std::vector<std::string> survivors;  // letschat pods away from worker2: they lose mongo but keep running
+  for (const auto& [name, row] : during)
+    if (name.rfind("letschat-", 0) == 0 && row.node != "worker2") survivors.push_back(name);
+  REQUIRE(survivors.size() >= 5);
+  for (const std::string& pod : survivors) {
+    INFO(pod);
+    // 4m: healthy. 9m: mongo's endpoint went with worker2 (NotReady at ~5m40s), so the container
+    // exits after each start; the kubelet restarts it after 10, 20, 40, 80 s of back-off (5 restarts
+    // by 9m, the next due 160 s later), as the real cluster's RESTARTS 4 at the same stage.
+    CHECK(before.at(pod).status == "Running");
+    CHECK(before.at(pod).restarts == 0);
+    CHECK(during.at(pod).status == "CrashLoopBackOff");
+    CHECK(during.at(pod).ready == "0/1");
+    CHECK(during.at(pod).restarts == 5);
+    // 13m: mongo was evicted and rescheduled; the next restart finds it and stays up.
+    CHECK(after.at(pod).status == "Running");
+    CHECK(after.at(pod).ready == "1/1");
+    CHECK(after.at(pod).restarts == 6);
+  }
+  // mongo rescheduled off worker2, Running; its old pod stays Terminating on the powered-off node.
+  int mongo_running = 0;
+  for (const auto& [name, row] : after)
+    if (name.rfind("mongo-", 0) == 0 && row.status == "Running") {
+      ++mongo_running;
+      CHECK(row.node != "worker2");
+      CHECK_FALSE(during.count(name));  // a new pod, created after 9m
+    }
+  CHECK(mongo_running == 1);
+
+  // The restarts of one survivor, from the trace: the back-off doubles (10 s, 20 s, 40 s, 80 s, 160 s;
+  // k/k pkg/kubelet/kubelet.go: backOffPeriod 10 s, MaxContainerBackOff 300 s), so the gaps between
+  // restarts grow by 10, 20, 40, 80 s (each gap also holds the same start-up and failure time).
+  std::vector<double> restarts;
+  for (const json& l : t.lines) {
+    if (l.value("name", "") != "default/" + survivors[0] || l.value("change", "") != "MODIFIED") continue;
+    for (const json& op : l["patch"])
+      if (op["path"] == "/status/containerStatuses/0/restartCount")
+        restarts.push_back(core::to_seconds(*core::parse_go_duration(l["t"].get<std::string>())));
+  }
+  REQUIRE(restarts.size() == 6);
+  CHECK(restarts[0] - core::to_seconds(kHalt) >= 40);  // only after mongo's endpoint went (NotReady)
+  for (size_t i = 1; i + 1 < restarts.size(); ++i) {
+    double grew = (restarts[i + 1] - restarts[i]) - (restarts[i] - restarts[i - 1]);
+    CHECK(grew == Approx(10 * (1 << (i - 1))).margin(0.5));
+  }
 }
