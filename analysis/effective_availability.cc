@@ -122,7 +122,7 @@ class Pass {
     for (auto it = instants.begin(); it != instants.end() && std::next(it) != instants.end(); ++it) {
       double a = *it, b = *std::next(it);
       bool up = std::all_of(closure.begin(), closure.end(), [&](const std::string& s) { return ready_at(s, a); });
-      if (!up && a >= since) e.unavailable_seconds += b - a;
+      if (!up && a >= std::max(since, created)) e.unavailable_seconds += b - a;  // not before it exists
       if (up && a >= created) up_since_creation += b - a;
     }
     if (end > created) e.availability = up_since_creation / (end - created);

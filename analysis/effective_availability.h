@@ -19,7 +19,8 @@ namespace ktwin::analysis {
 struct EntryPointAvailability {
   std::string name;                // namespace/name of an entry-point Service (nothing depends on it)
   std::vector<std::string> needs;  // the Services it depends on, directly or not; sorted
-  // Seconds from EffectiveAvailability::since to the end during which it was not effectively available.
+  // Seconds from EffectiveAvailability::since (or its Service's creation, if later) to the end during
+  // which it was not effectively available.
   double unavailable_seconds = 0;
   // Fraction of [its Service's creation, end] during which it was effectively available; empty when
   // the Service was created at the very end.

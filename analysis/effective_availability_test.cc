@@ -86,16 +86,21 @@ TEST_CASE("without a fault the time counts from the start, and a missing depende
 {"t":"0s","kind":"Pod","name":"default/web-1","change":"ADDED","object":{"metadata":{"name":"web-1","namespace":"default","labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"web:2"}]}}}
 {"t":"10s","kind":"Endpoints","name":"default/web","change":"ADDED","object":{"metadata":{"name":"web","namespace":"default"},"subsets":[{"addresses":[{"ip":"w"}]}]}}
 {"t":"1m","scenario":"scale","details":{"name":"web","replicas":2}}
+{"t":"1m","kind":"Service","name":"default/late","change":"ADDED","object":{"metadata":{"name":"late","namespace":"default"},"spec":{"selector":{"app":"late"}}}}
 {"t":"2m","scenario":"snapshot","details":"get pods"}
 )"));
   REQUIRE(computed.is_ok());
   const EffectiveAvailability& a = computed.value();
   CHECK(a.since == 0);
   CHECK(a.fault.empty());  // a scale is not a fault
-  REQUIRE(a.entry_points.size() == 1);
-  CHECK(a.entry_points[0].needs == std::vector<std::string>{"default/cache"});
-  CHECK(a.entry_points[0].unavailable_seconds == Approx(120));  // web is ready from 10 s, cache never
+  REQUIRE(a.entry_points.size() == 2);
+  CHECK(a.entry_points[0].name == "default/late");
+  CHECK(a.entry_points[0].unavailable_seconds == Approx(60));  // never ready, but counted from its creation
   CHECK(*a.entry_points[0].availability == 0.0);
+  CHECK(a.entry_points[1].name == "default/web");
+  CHECK(a.entry_points[1].needs == std::vector<std::string>{"default/cache"});
+  CHECK(a.entry_points[1].unavailable_seconds == Approx(120));  // web is ready from 10 s, cache never
+  CHECK(*a.entry_points[1].availability == 0.0);
 }
 
 TEST_CASE("a chain is only as available as its least available link", "[effective_availability]") {
