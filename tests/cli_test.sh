@@ -24,6 +24,9 @@ grep -q "invalid.yaml:9:29: bad duration \"40 seconds\"" /tmp/ktwin_cli_out.$$ \
   || { echo "FAIL bad duration located"; cat /tmp/ktwin_cli_out.$$; fail=1; }
 grep -q "invalid.yaml:11:24: unknown node \"node9\"" /tmp/ktwin_cli_out.$$ \
   || { echo "FAIL unknown node located"; cat /tmp/ktwin_cli_out.$$; fail=1; }
+check "dependsOn cycle exits 2" 2 "$ktwin" run "$root/tests/scenarios/dependency-cycle.yaml"
+grep -q "dependency-cycle.yaml:11:23: dependsOn cycle: letschat -> mongo -> letschat" /tmp/ktwin_cli_out.$$ \
+  || { echo "FAIL dependsOn cycle located"; cat /tmp/ktwin_cli_out.$$; fail=1; }
 check "unknown flag exits 2" 2 "$ktwin" run "$root/scenarios/letschat-node-halt.yaml" --frobnicate
 check "bad --set exits 2" 2 "$ktwin" run "$root/scenarios/letschat-node-halt.yaml" --set controlPlane.nope=1
 a=$("$ktwin" run "$root/scenarios/letschat-node-halt.yaml" --seed 3 2>/dev/null)
