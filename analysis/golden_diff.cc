@@ -80,18 +80,21 @@ class Differ {
   }
 
   // Values over time: the same sequence at other times gives one line per moved value; a different
-  // sequence one line from the first difference on.
-  void timeline(const std::string& subject, const std::vector<TimedValue>& e, const std::vector<TimedValue>& a) {
+  // sequence one line from the last common value on. `shift` is added to the expected side's times
+  // (a pod created later moves its whole life with it; that is said once).
+  void timeline(const std::string& subject, const std::vector<TimedValue>& e, const std::vector<TimedValue>& a,
+                Duration shift = Duration{}) {
     size_t i = 0;
     while (i < e.size() && i < a.size() && e[i].value == a[i].value) ++i;
     if (i == e.size() && i == a.size()) {
       for (size_t k = 0; k < e.size(); ++k)
-        if (e[k].t != a[k].t) add(std::min(e[k].t, a[k].t), subject + ": " + e[k].value + " at " + at(e[k].t) + " -> " + at(a[k].t));
+        if (e[k].t + shift != a[k].t) add(std::min(e[k].t, a[k].t), subject + ": " + e[k].value + " at " + at(e[k].t) + " -> " + at(a[k].t));
       return;
     }
     Duration t = i < e.size() ? e[i].t : a[i].t;
     if (i < e.size() && i < a.size()) t = std::min(e[i].t, a[i].t);
-    add(t, subject + ": status " + timeline_text(e, i) + " -> " + timeline_text(a, i));
+    size_t from = i > 0 ? i - 1 : 0;
+    add(t, subject + ": status " + timeline_text(e, from) + " -> " + timeline_text(a, from));
   }
 
   static void optional_time(std::vector<GoldenDifference>& out, const std::string& subject, const std::string& what,
@@ -104,12 +107,15 @@ class Differ {
 
   void pod(const GoldenPod& e, const GoldenPod& a) {
     std::string subject = "pod " + a.name + (e.name == a.name ? "" : " (golden " + e.name + ")");
-    if (e.created != a.created) add(std::min(e.created, a.created), subject + ": created at " + at(e.created) + " -> " + at(a.created));
+    Duration shift = a.created - e.created;
+    if (shift != Duration{})
+      add(std::min(e.created, a.created), subject + ": created at " + at(e.created) + " -> " + at(a.created) +
+                                              " (later times compared shifted by as much)");
     if (e.node && a.node) {
       if (e.node->value != a.node->value) {
         std::string when = e.node->t == a.node->t ? at(a.node->t) : at(e.node->t) + " -> " + at(a.node->t);
         add(std::min(e.node->t, a.node->t), subject + ": node " + e.node->value + " -> " + a.node->value + " at " + when);
-      } else if (e.node->t != a.node->t) {
+      } else if (e.node->t + shift != a.node->t) {
         add(std::min(e.node->t, a.node->t), subject + ": bound to " + a.node->value + " at " + at(e.node->t) + " -> " + at(a.node->t));
       }
     } else if (e.node) {
@@ -117,8 +123,10 @@ class Differ {
     } else if (a.node) {
       add(a.node->t, subject + ": never scheduled -> node " + a.node->value + " at " + at(a.node->t));
     }
-    timeline(subject, e.statuses, a.statuses);
-    optional_time(out_, subject, "deleted", e.deleted, a.deleted);
+    timeline(subject, e.statuses, a.statuses, shift);
+    std::optional<Duration> e_deleted = e.deleted;
+    if (e_deleted) *e_deleted += shift;
+    if (e_deleted != a.deleted) optional_time(out_, subject, "deleted", e.deleted, a.deleted);
   }
 
   void nodes() {
