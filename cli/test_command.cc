@@ -168,7 +168,8 @@ int test_command(const std::vector<std::string>& args) {
     if (fs::is_directory(t, ec)) {
       std::vector<fs::path> files;
       for (const auto& entry : fs::directory_iterator(t, ec))
-        if (entry.is_regular_file() && entry.path().extension() == ".yaml") files.push_back(entry.path());
+        if (entry.is_regular_file() && entry.path().extension() == ".yaml")
+          files.push_back(entry.path().lexically_normal());
       std::sort(files.begin(), files.end());
       if (files.empty()) {
         std::cerr << "ktwin test: no *.yaml scenario in " << t << "\n";
@@ -177,7 +178,7 @@ int test_command(const std::vector<std::string>& args) {
       suites.emplace_back(fs::path(t).lexically_normal().string(), files);
     } else if (fs::is_regular_file(t, ec)) {
       std::string dir = fs::path(t).parent_path().lexically_normal().string();
-      suites.emplace_back(dir.empty() ? "." : dir, std::vector<fs::path>{t});
+      suites.emplace_back(dir.empty() ? "." : dir, std::vector<fs::path>{fs::path(t).lexically_normal()});
     } else {
       std::cerr << "ktwin test: no such file or directory: " << t << "\n" << kUsage;
       return 2;
