@@ -125,6 +125,32 @@ TEST_CASE("golden diff: missing and new pods; renamed pods are paired by owner a
   }
 }
 
+TEST_CASE("golden diff: a pod created later is said once; a changed STATUS sequence from the last common value",
+          "[golden]") {
+  SECTION("everything of the pod shifted by its creation delay") {
+    std::string late = base_trace();
+    // pod b: created at 10s instead of 0s, bound at 11s, Running at 13s: one line.
+    std::string shifted = node_added("n1") + node_added("n2") +
+                          R"({"t":"0s","scenario":"apply","details":["deployment.apps/web created"]})" "\n" +
+                          pod_added("0s", "web-1-aaaaa") + pod_runs("0s", "2s", "web-1-aaaaa", "n2") +
+                          pod_added("10s", "web-1-bbbbb") + pod_runs("11s", "13s", "web-1-bbbbb", "n1") +
+                          R"({"t":"5m","scenario":"haltNode","details":"n2"})" "\n" + node_not_ready("5m40s", "n2") +
+                          R"({"t":"6m","kind":"Pod","name":"default/web-1-aaaaa","change":"DELETED"})" "\n";
+    CHECK(diff_text(late, shifted) ==
+          "pod default/web-1-bbbbb: created at +0s -> +10s (later times compared shifted by as much)\n");
+  }
+  SECTION("a pod that crash-loops instead of running") {
+    std::string crash = base_trace() + R"({"t":"1m","kind":"Pod","name":"default/web-1-bbbbb","change":"MODIFIED","patch":[)"
+                        R"({"op":"replace","path":"/status/containerStatuses/0/state","value":{"waiting":{"reason":"CrashLoopBackOff"}}},)"
+                        R"({"op":"replace","path":"/status/containerStatuses/0/ready","value":false}]})" "\n";
+    CHECK(diff_text(base_trace(), crash) == "pod default/web-1-bbbbb: status Running +3s -> Running +3s, CrashLoopBackOff +1m0s\n");
+  }
+  SECTION("an event that fires more often") {
+    CHECK(diff_text(base_trace(), base_trace() + node_not_ready("7m", "n2")) ==
+          "event NodeNotReady Node/n2: 1 -> 2 times (first at +5m40s -> +5m40s)\n");
+  }
+}
+
 TEST_CASE("golden diff output is limited to the first differences", "[golden]") {
   std::vector<GoldenDifference> many;
   for (int i = 0; i < 25; ++i) many.push_back({Duration{}, "d" + std::to_string(i)});
