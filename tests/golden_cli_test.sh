@@ -56,6 +56,8 @@ fi
 check "--update-golden accepts it" 0 "$ktwin" test . --update-golden
 expect_line "the update reports what changed" 'golden updated \([0-9]+ behavioural difference\(s\)\): golden/letschat-node-halt\.golden'
 check "the updated golden holds" 0 "$ktwin" test .
+check "a second update" 0 "$ktwin" test . --update-golden
+expect_line "rewrites the same bytes (same seed, same golden)" 'golden unchanged: golden/letschat-node-halt\.golden'
 
 rm golden/letschat-node-halt.golden
 check "a missing golden fails" 1 "$ktwin" test letschat-node-halt.yaml

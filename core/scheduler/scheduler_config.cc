@@ -95,10 +95,13 @@ PluginSet merge_plugin_set(const PluginSet& defaults, const PluginSet& custom) {
     for (const PluginEntry& def : defaults.enabled) {
       if (disabled.count(def.name)) continue;
       PluginEntry entry = def;
-      for (size_t i = 0; i < custom.enabled.size(); ++i)
-        if (custom.enabled[i].name == def.name) {  // the last one wins, as the Go map does
+      // enabledCustomPlugins is a map by name: the last entry of a name replaces the default; an
+      // earlier duplicate is appended below and then fails as "already registered".
+      for (size_t i = custom.enabled.size(); i-- > 0;)
+        if (custom.enabled[i].name == def.name) {
           entry = custom.enabled[i];
           replaced.insert(i);
+          break;
         }
       out.enabled.push_back(entry);
     }

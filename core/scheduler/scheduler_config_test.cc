@@ -45,6 +45,10 @@ TEST_CASE("mergePluginSet: disabled removes defaults, enabled overrides in place
     CHECK(names(all.enabled) == std::vector<std::string>{"B:5"});
     CHECK(all.disabled == std::vector<std::string>{"*"});
   }
+  SECTION("a default named twice: the last replaces it, the first is appended (and later rejected)") {
+    PluginSet merged = merge_plugin_set(defaults, {{{"B", 5}, {"B", 6}}, {}});
+    CHECK(names(merged.enabled) == std::vector<std::string>{"A:1", "B:6", "C:3", "B:5"});
+  }
 }
 
 TEST_CASE("no configuration resolves to each version's default profile", "[scheduler_config]") {
