@@ -88,7 +88,7 @@ JUnitCase test_one(const fs::path& file, const Options& options) {
   std::string details;
   for (const std::string& f : result.value().failures) details += f + "\n";
   if (!result.value().failures.empty())
-    problems.push_back(std::to_string(result.value().failures.size()) + " expectation(s) failed");
+    problems.push_back(std::to_string(result.value().failures.size()) + " expectation or action failure(s)");
 
   fs::path gpath = golden_path(file);
   bool have = false;
