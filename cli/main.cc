@@ -5,6 +5,7 @@
 
 #include "cli/run_command.h"
 #include "cli/sweep_command.h"
+#include "cli/test_command.h"
 
 namespace {
 
@@ -16,6 +17,9 @@ constexpr const char* kHelp =
     "                 run a scenario; exit 1 if an expectation fails, 2 if the scenario is invalid\n"
     "  sweep FILE.yaml --param KEY=V1,V2,... [--param ...] [--seeds N] [--jobs N] [--out DIR]\n"
     "                 run every combination of the params with seeds 1..N; write runs.csv and summary.csv\n"
+    "  test [DIR|FILE.yaml]... [--update-golden] [--junit OUT.xml]\n"
+    "                 run scenarios as regression tests: expectations and golden/<name>.golden beside\n"
+    "                 each (default DIR: scenarios); exit 1 if any failed, 2 if one is invalid\n"
     "  version        print the version\n";
 
 }  // namespace
@@ -30,6 +34,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (command == "run") return ktwin::cli::run_command(args);
   if (command == "sweep") return ktwin::cli::sweep_command(args);
+  if (command == "test") return ktwin::cli::test_command(args);
   if (command == "version") {
     std::cout << "ktwin 0.1.0\n";
     return 0;

@@ -50,6 +50,7 @@ core::Result<ClusterConfig> make_cluster_config(const Scenario& scenario) {
   config.kubernetesVersion = scenario.kubernetesVersion;
   config.nodes = scenario.nodes;
   config.apps = scenario.apps;
+  config.schedulerProfiles = scenario.schedulerProfiles;
   if (scenario.kubernetesVersion == "1.32") {
     config.controlPlane.nodeMonitorGracePeriod = std::chrono::seconds(50);  // k/k PR #126287
     config.kubelet.kubeletVersion = "v1.32.0";

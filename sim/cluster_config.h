@@ -14,6 +14,7 @@ struct ClusterConfig {
   core::KubeletConfig kubelet;
   std::vector<NodeSpecEntry> nodes;
   std::map<std::string, AppModelEntry> apps;
+  std::vector<core::ProfileConfig> schedulerProfiles;  // empty: the version's default profile
 };
 
 // Defaults of `kubernetesVersion` (1.32 raises nodeMonitorGracePeriod to 50 s), then the scenario's

@@ -11,6 +11,7 @@
 #include "core/controller/pod_gc_controller.h"
 #include "core/controller/replica_set_controller.h"
 #include "core/scheduler/scheduler.h"
+#include "core/scheduler/scheduler_config.h"
 
 namespace ktwin::sim {
 namespace {
@@ -70,7 +71,13 @@ void SimCluster::start() {
   garbage_collector_ = std::make_unique<core::GarbageCollector>(env_);
   core::SchedulerOptions scheduler_options;
   scheduler_options.kubernetesVersion = config_.kubernetesVersion;
-  scheduler_ = std::make_unique<core::Scheduler>(env_, scheduler_options);
+  if (config_.schedulerProfiles.empty()) {
+    scheduler_ = std::make_unique<core::Scheduler>(env_, scheduler_options);
+  } else {  // cluster.scheduler.config: validated by the loader
+    auto profiles = core::build_profiles(config_.schedulerProfiles, &env_.store);
+    KT_CHECK(profiles.is_ok(), profiles.status().to_string());
+    scheduler_ = std::make_unique<core::Scheduler>(env_, scheduler_options, std::move(profiles).value());
+  }
   node_ipam_->start();
   node_lifecycle_->start();
   replica_sets_->start();

@@ -43,7 +43,13 @@ void default_pod_spec(PodSpec& spec) {
 
 }  // namespace
 
-void set_pod_defaults(Object& obj) { default_pod_spec(static_cast<Pod&>(obj).spec); }
+void set_pod_defaults(Object& obj) {
+  auto& pod = static_cast<Pod&>(obj);
+  default_pod_spec(pod.spec);
+  // k/k pkg/registry/core/pod/strategy.go PrepareForCreate: a new pod's status is {phase: Pending}.
+  // Kubernetes replaces any status sent; ktwin keeps one a caller (a test fixture) set on purpose.
+  if (pod.status.phase.empty()) pod.status.phase = "Pending";
+}
 
 void add_default_tolerations(Object& obj, int64_t not_ready_seconds, int64_t unreachable_seconds) {
   auto& pod = static_cast<Pod&>(obj);

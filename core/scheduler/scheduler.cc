@@ -55,12 +55,21 @@ Scheduler::Scheduler(const Env& env, SchedulerOptions options)
       }()) {}
 
 Scheduler::Scheduler(const Env& env, SchedulerOptions options, Profile profile)
+    : Scheduler(env, std::move(options), [&] {
+        std::vector<Profile> profiles;
+        profiles.push_back(std::move(profile));
+        return profiles;
+      }()) {}
+
+Scheduler::Scheduler(const Env& env, SchedulerOptions options, std::vector<Profile> profiles)
     : env_(env),
       options_(std::move(options)),
-      profile_(std::move(profile)),
+      profiles_(std::move(profiles)),
       rng_(env.rng("scheduler")),
       queue_(env.executor, queue_options(kube_minor(options_.kubernetesVersion)),
-             [this] { post_attempt(); }) {}
+             [this] { post_attempt(); }) {
+  KT_CHECK(!profiles_.empty(), "a scheduler needs a profile");
+}
 
 Scheduler::~Scheduler() {
   *alive_ = false;
@@ -68,10 +77,12 @@ Scheduler::~Scheduler() {
   if (node_watch_) env_.store.unwatch(node_watch_);
 }
 
-bool Scheduler::responsible_for(const Pod& pod) const {
+const Profile* Scheduler::find_profile(const Pod& pod) const {
   const std::string& name =
       pod.spec.schedulerName.empty() ? std::string("default-scheduler") : pod.spec.schedulerName;
-  return name == profile_.schedulerName;
+  for (const Profile& p : profiles_)
+    if (p.schedulerName == name) return &p;
+  return nullptr;
 }
 
 void Scheduler::start() {
@@ -159,7 +170,7 @@ void Scheduler::attempt() {
     return;
   }
   std::vector<NodeInfo> nodes = snapshot();
-  ScheduleResult result = schedule_one(profile_, *pod, nodes, rng_, next_start_index_);
+  ScheduleResult result = schedule_one(*find_profile(*pod), *pod, nodes, rng_, next_start_index_);
   next_start_index_ = result.next_start_index;
   last_results_[key] = result;
   if (observer_) observer_(*pod, result);

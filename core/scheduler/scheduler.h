@@ -29,6 +29,10 @@ class Scheduler {
   Scheduler(const Env& env, SchedulerOptions options);
   // As above with a custom profile (its schedulerName decides which pods are ours).
   Scheduler(const Env& env, SchedulerOptions options, Profile profile);
+  // One scheduler, several profiles (KubeSchedulerConfiguration profiles[]): a pod is scheduled by
+  // the profile named by its spec.schedulerName; pods naming no profile stay Pending.
+  // REQUIRES: at least one profile, schedulerNames distinct.
+  Scheduler(const Env& env, SchedulerOptions options, std::vector<Profile> profiles);
   ~Scheduler();
 
   // Watches pods and nodes and queues the pods already pending. Attempts run as executor tasks.
@@ -38,10 +42,12 @@ class Scheduler {
   // The most recent attempt for "namespace/name", or null.
   const ScheduleResult* last_result(const std::string& pod_key) const;
   const SchedulingQueue& queue() const { return queue_; }
-  const Profile& profile() const { return profile_; }
+  const Profile& profile() const { return profiles_.front(); }
+  const std::vector<Profile>& profiles() const { return profiles_; }
 
  private:
-  bool responsible_for(const Pod& pod) const;
+  bool responsible_for(const Pod& pod) const { return find_profile(pod) != nullptr; }
+  const Profile* find_profile(const Pod& pod) const;
   void on_pod_event(const WatchEvent& event);
   void on_node_event(const WatchEvent& event);
   void post_attempt();
@@ -52,7 +58,7 @@ class Scheduler {
 
   Env env_;
   SchedulerOptions options_;
-  Profile profile_;
+  std::vector<Profile> profiles_;
   Rng rng_;
   SchedulingQueue queue_;
   std::map<std::string, std::shared_ptr<const Pod>> assumed_;  // bound by us, not yet seen bound

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/api/meta.h"
+#include "core/scheduler/profile.h"
 #include "core/util/status.h"
 #include "core/util/time.h"
 
@@ -94,6 +95,9 @@ struct Scenario {
   std::vector<Action> timeline;               // sorted by `at`, stable
   std::vector<Expectation> expect;
   Duration duration{};                        // `duration:` or the last `at` + 1m
+  // cluster.scheduler.config, resolved (one per KubeSchedulerConfiguration profile); empty: the
+  // version's default profile.
+  std::vector<core::ProfileConfig> schedulerProfiles;
 };
 
 struct LoadOptions {

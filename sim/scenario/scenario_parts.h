@@ -38,6 +38,8 @@ std::vector<NodeSpecEntry> read_node_spec(const YAML::Node& item, LoadContext& c
 // `action` is none of them.
 bool read_node_action(const std::string& action, const Fields& entry, LoadContext& ctx, Action& a);
 const std::vector<std::string>& node_action_keys();
+// cluster.scheduler: {config: FILE}, a KubeSchedulerConfiguration; REQUIRES kubernetesVersion read.
+void read_scheduler(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
 // apps: image -> {startup, dependsOn, imageSize}.
 void read_apps(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
 // Reads and checks each manifest file named by f.get(key) (one path or a list); errors inside a
