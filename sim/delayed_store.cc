@@ -68,7 +68,8 @@ core::Result<core::ObjectPtr> DelayedStore::send(Op op, std::shared_ptr<core::Ob
                                                  const std::string& ns, const std::string& name,
                                                  const core::DeleteOptions& options) {
   core::Duration latency = network_.api_latency(node_);
-  if (latency == core::Duration{} && writes_in_flight_ == 0) {
+  Channel& channel = is_heartbeat(kind) ? heartbeats_ : writes_;
+  if (latency == core::Duration{} && channel.in_flight == 0) {
     if (op == Op::kCreate) return inner_.create(std::move(obj));
     if (op == Op::kUpdate) return inner_.update(std::move(obj));
     return inner_.remove(kind, ns, name, options);
@@ -76,19 +77,19 @@ core::Result<core::ObjectPtr> DelayedStore::send(Op op, std::shared_ptr<core::Ob
   if (is_heartbeat(kind) && 2 * latency >= heartbeat_timeout_)
     return core::Status::unavailable("context deadline exceeded (Client.Timeout exceeded while awaiting headers)");
   core::Time now = executor_.now();
-  core::Time arrival = std::max(now + latency, last_write_arrival_);
-  last_write_arrival_ = arrival;
-  ++writes_in_flight_;
+  core::Time arrival = std::max(now + latency, channel.last_arrival);
+  channel.last_arrival = arrival;
+  ++channel.in_flight;
   Key key{kind, ns, name};
   Pending& p = pending_[key];
   ++p.in_flight;
   // What the kubelet will read back until the write lands: its status over the server's object.
   p.object = op == Op::kRemove ? nullptr : merge_own(p.object ? p.object : inner_.find(kind, ns, name), obj);
-  executor_.post_after(arrival - now, [this, alive = alive_, op, obj, key, options] {
+  executor_.post_after(arrival - now, [this, alive = alive_, &channel, op, obj, key, options] {
     if (!*alive) return;
     auto& [kind, ns, name] = key;
     apply(op, obj, kind, ns, name, options);
-    --writes_in_flight_;
+    --channel.in_flight;
     if (auto it = pending_.find(key); it != pending_.end() && --it->second.in_flight == 0) pending_.erase(it);
   });
   if (op == Op::kRemove) return core::ObjectPtr{};
@@ -159,17 +160,17 @@ core::WatchId DelayedStore::watch(core::Kind kind, core::WatchHandler handler) {
   core::WatchId id = inner_.watch(kind, [this, alive = alive_, active, handler = std::move(handler)](const core::WatchEvent& e) {
     if (!*alive || !*active) return;
     core::Duration latency = network_.api_latency(node_);
-    if (latency == core::Duration{} && events_in_flight_ == 0) {
+    if (latency == core::Duration{} && events_.in_flight == 0) {
       handler(e);
       return;
     }
     core::Time now = executor_.now();
-    core::Time arrival = std::max(now + latency, last_event_arrival_);
-    last_event_arrival_ = arrival;
-    ++events_in_flight_;
+    core::Time arrival = std::max(now + latency, events_.last_arrival);
+    events_.last_arrival = arrival;
+    ++events_.in_flight;
     executor_.post_after(arrival - now, [this, alive, active, handler, e] {
       if (!*alive) return;
-      --events_in_flight_;
+      --events_.in_flight;
       if (*active) handler(e);
     });
   });

@@ -18,7 +18,8 @@ namespace ktwin::sim {
 //
 // What a delayed write means for the kubelet:
 // - It is sent now and applied at the API server `latency` later; writes and received watch events
-//   each keep their order (a write never overtakes an earlier one, even when the latency drops).
+//   each keep their order (a write never overtakes an earlier one on its connection, even when the
+//   latency drops). Heartbeats use a connection of their own, as the kubelet's heartbeat client does.
 // - The call returns at once with the object as written: the kubelet reads its own writes, since
 //   find/list answer from `inner` with the node's writes in flight laid over it (a Pod's or Node's
 //   status, a Lease's spec; removed objects vanish), and every other field as the server has it.
@@ -48,7 +49,7 @@ class DelayedStore : public core::Store {
   core::WatchId watch(core::Kind kind, core::WatchHandler handler) override;
   void unwatch(core::WatchId id) override;
 
-  size_t writes_in_flight() const { return writes_in_flight_; }
+  size_t writes_in_flight() const { return heartbeats_.in_flight + writes_.in_flight; }
 
  private:
   using Key = std::tuple<core::Kind, std::string, std::string>;  // kind, namespace, name
@@ -72,8 +73,11 @@ class DelayedStore : public core::Store {
   core::Duration heartbeat_timeout_;
   std::map<Key, Pending> pending_;
   std::map<core::WatchId, std::shared_ptr<bool>> watches_;  // false once unwatched
-  size_t writes_in_flight_ = 0, events_in_flight_ = 0;
-  core::Time last_write_arrival_{}, last_event_arrival_{};
+  struct Channel {  // one connection: what is sent on it arrives in order
+    size_t in_flight = 0;
+    core::Time last_arrival{};
+  };
+  Channel heartbeats_, writes_, events_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
