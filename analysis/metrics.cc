@@ -241,7 +241,11 @@ core::Result<Metrics> compute_metrics(const std::vector<json>& trace) {
     Status s = replay.line(l);
     if (!s.is_ok()) return s;
   }
-  return replay.finish();
+  Metrics metrics = replay.finish();
+  auto faults = compute_fault_metrics(trace);
+  if (!faults.is_ok()) return faults.status();
+  metrics.faults = faults.value();
+  return metrics;
 }
 
 }  // namespace ktwin::analysis

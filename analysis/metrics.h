@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/fault_metrics.h"
 #include "core/util/status.h"
 
 namespace ktwin::analysis {
@@ -45,6 +46,8 @@ struct Metrics {
   double end = 0;                        // the last line's time
   std::vector<DeploymentMetrics> deployments;  // sorted by name
   std::vector<ServiceMetrics> services;        // sorted by name
+  // False evictions and duplicate-pod time (analysis/fault_metrics.h); empty without a fault action.
+  std::optional<FaultMetrics> faults;
 };
 
 // Parses JSON Lines; the error names the 1-based line that is not JSON.

@@ -82,7 +82,7 @@ TEST_CASE("metrics of a node halt, computed by hand", "[metrics]") {
     CHECK(j["timeToDetect"] == 30.0);
     CHECK(j["deployments"]["default/web"]["podRestarts"] == 2);
     auto flat = flatten_metrics(m);
-    REQUIRE(flat.size() == 2 + 6 + 1);
+    REQUIRE(flat.size() == 2 + 6 + 1 + 2 + 2);  // + the fault metrics (the trace halts a node): run, web
     CHECK(flat[3].first == "default/web.time_to_recover");
     CHECK(*flat[3].second == Approx(320));
   }
