@@ -108,7 +108,8 @@ void DelayedStore::apply(Op op, const std::shared_ptr<core::Object>& obj, core::
     return;
   }
   core::ObjectPtr server = inner_.find(kind, ns, name);
-  if (!server) return;
+  // Gone, or a new object under the same name: the write was about one that no longer exists.
+  if (!server || (!obj->metadata.uid.empty() && obj->metadata.uid != server->metadata.uid)) return;
   if (obj->metadata.resourceVersion == 0 || obj->metadata.resourceVersion == server->metadata.resourceVersion) {
     inner_.update(obj);
     return;
@@ -176,6 +177,24 @@ core::WatchId DelayedStore::watch(core::Kind kind, core::WatchHandler handler) {
   });
   watches_[id] = active;
   return id;
+}
+
+void DelayedEvents::record(const core::ObjectRef& object, const std::string& type, const std::string& reason,
+                           const std::string& message) {
+  core::Duration latency = network_.api_latency(node_);
+  if (latency == core::Duration{} && in_flight_ == 0) {
+    inner_.record(object, type, reason, message);
+    return;
+  }
+  core::Time now = executor_.now();
+  core::Time arrival = std::max(now + latency, last_arrival_);
+  last_arrival_ = arrival;
+  ++in_flight_;
+  executor_.post_after(arrival - now, [this, alive = alive_, object, type, reason, message] {
+    if (!*alive) return;
+    --in_flight_;
+    inner_.record(object, type, reason, message);
+  });
 }
 
 void DelayedStore::unwatch(core::WatchId id) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <tuple>
 
+#include "core/env/event_recorder.h"
 #include "core/env/executor.h"
 #include "core/store/store.h"
 #include "sim/network_model.h"
@@ -78,6 +79,26 @@ class DelayedStore : public core::Store {
     core::Time last_arrival{};
   };
   Channel heartbeats_, writes_, events_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+// Events recorded by the node's components reach `inner` `latency` later, in order (they are API
+// writes too). The same ownership rules as DelayedStore.
+class DelayedEvents : public core::EventRecorder {
+ public:
+  DelayedEvents(core::EventRecorder& inner, core::Executor& executor, const NetworkModel& network, std::string node)
+      : inner_(inner), executor_(executor), network_(network), node_(std::move(node)) {}
+  ~DelayedEvents() override { *alive_ = false; }
+  void record(const core::ObjectRef& object, const std::string& type, const std::string& reason,
+              const std::string& message) override;
+
+ private:
+  core::EventRecorder& inner_;
+  core::Executor& executor_;
+  const NetworkModel& network_;
+  std::string node_;
+  size_t in_flight_ = 0;
+  core::Time last_arrival_{};
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -119,3 +119,42 @@ TEST_CASE("watch events reach the node late, in order, and not after unwatch", "
 }
 
 }  // namespace ktwin::sim
+
+namespace ktwin::sim {
+
+TEST_CASE("a delayed status write for a pod replaced under the same name is dropped", "[network]") {
+  Harness h;
+  REQUIRE(h.server.create(h.pod("a")).is_ok());
+  h.net.set_link("n1", seconds(3), std::nullopt);
+  auto copy = core::mutable_copy(*core::find<core::Pod>(h.node, "default", "a"));
+  copy->status.phase = "Failed";
+  REQUIRE(h.node.update(copy).is_ok());
+  // Meanwhile the pod is deleted and a new one takes its name (as a StatefulSet's would).
+  core::DeleteOptions now;
+  now.gracePeriodSeconds = 0;
+  REQUIRE(h.server.remove(core::Kind::kPod, "default", "a", now).is_ok());
+  REQUIRE(h.server.create(h.pod("a")).is_ok());
+  h.loop.run_until(kStart + seconds(3));
+  CHECK(core::find<core::Pod>(h.server, "default", "a")->status.phase == "");
+}
+
+TEST_CASE("the node's Events arrive late too", "[network]") {
+  struct Recorder : core::EventRecorder {
+    std::vector<std::string> reasons;
+    void record(const core::ObjectRef&, const std::string&, const std::string& reason, const std::string&) override {
+      reasons.push_back(reason);
+    }
+  } server_events;
+  EventLoop loop{Time(std::chrono::hours(1))};
+  FastNetwork net{loop};
+  DelayedEvents events{server_events, loop, net, "n1"};
+  events.record({"Pod", "default", "a"}, "Normal", "Started", "");
+  CHECK(server_events.reasons.size() == 1);  // no latency: at once
+  net.set_link("n1", seconds(2), std::nullopt);
+  events.record({"Pod", "default", "a"}, "Normal", "Killing", "");
+  CHECK(server_events.reasons.size() == 1);
+  loop.run_until(loop.now() + seconds(2));
+  CHECK(server_events.reasons == std::vector<std::string>{"Started", "Killing"});
+}
+
+}  // namespace ktwin::sim

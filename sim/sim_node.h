@@ -53,6 +53,7 @@ class SimNode {
   NetworkModel& network_;
   DelayedStore latency_;  // the link's latency (slowNetwork), under the partition switch
   PartitionedStore link_;
+  DelayedEvents latency_events_;
   PartitionedEvents link_events_;
   core::Env node_env_;  // the kubelet's side of the link
   core::KubeletConfig config_;
