@@ -171,4 +171,15 @@ TEST_CASE("faults: random failures appear in the timeline and replay byte for by
   CHECK(c.trace != a.trace);
 }
 
+TEST_CASE("faults: a generated action that cannot happen now is skipped, not a failure", "[faults]") {
+  // Two groups on one node: some kubelet stops and starts land while the other group has it halted.
+  Ran r = run(scenario("", "  - {at: 29m, deployment: web, readyReplicas: \">= 4\"}\n", "30m",
+                       "faults:\n  - {namePrefix: worker2, mtbf: 3m, mttr: 3m}\n"
+                       "  - {namePrefix: worker2, mtbf: 3m, mttr: 3m, kind: stopKubelet}\n"));
+  INFO(r.out);
+  CHECK(r.result.failures.empty());
+  CHECK(has_line(r.out, "] skipped: "));
+  CHECK(has_line(r.out, "startKubelet: node worker2 is powered off"));
+}
+
 }  // namespace ktwin::sim
