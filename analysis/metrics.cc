@@ -245,6 +245,9 @@ core::Result<Metrics> compute_metrics(const std::vector<json>& trace) {
   auto effective = compute_effective_availability(trace);
   if (!effective.is_ok()) return effective.status();
   metrics.effective_availability = std::move(effective).value();
+  auto faults = compute_fault_metrics(trace);
+  if (!faults.is_ok()) return faults.status();
+  metrics.faults = faults.value();
   return metrics;
 }
 

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/effective_availability.h"
+#include "analysis/fault_metrics.h"
 #include "core/util/status.h"
 
 namespace ktwin::analysis {
@@ -49,6 +50,8 @@ struct Metrics {
 
   // Per entry-point Service: time not effectively available (analysis/effective_availability.h).
   EffectiveAvailability effective_availability;
+  // False evictions and duplicate-pod time (analysis/fault_metrics.h); empty without a fault action.
+  std::optional<FaultMetrics> faults;
 };
 
 // Parses JSON Lines; the error names the 1-based line that is not JSON.

@@ -53,6 +53,16 @@ json metrics_json(const Metrics& m) {
   for (const ServiceMetrics& s : m.services)
     out["services"][s.name] = {{"zeroReadyEndpointSecondsAfterHalt", or_null(s.zero_ready_endpoint_seconds_after_halt)}};
   out["effectiveAvailability"] = effective_availability_json(m.effective_availability);
+  out["faults"] = nullptr;
+  if (m.faults) {
+    json& f = out["faults"] = {{"faultedNodes", m.faults->faulted_nodes},
+                               {"evictions", m.faults->evictions},
+                               {"falseEvictions", m.faults->false_evictions},
+                               {"duplicatePodSeconds", m.faults->duplicate_pod_seconds},
+                               {"deployments", json::object()}};
+    for (const auto& [name, d] : m.faults->deployments)
+      f["deployments"][name] = {{"falseEvictions", d.false_evictions}, {"duplicatePodSeconds", d.duplicate_pod_seconds}};
+  }
   return out;
 }
 
@@ -70,6 +80,16 @@ std::vector<std::pair<std::string, std::optional<double>>> flatten_metrics(const
   for (const ServiceMetrics& s : m.services)
     out.emplace_back(s.name + ".svc.zero_ready_endpoint_seconds_after_halt", s.zero_ready_endpoint_seconds_after_halt);
   append_effective_availability(m.effective_availability, out);
+  if (m.faults) {  // one column per Deployment, zero when it had none, so every run has the same columns
+    out.emplace_back("false_evictions", static_cast<double>(m.faults->false_evictions));
+    out.emplace_back("duplicate_pod_seconds", m.faults->duplicate_pod_seconds);
+    for (const DeploymentMetrics& d : m.deployments) {
+      auto it = m.faults->deployments.find(d.name);
+      bool any = it != m.faults->deployments.end();
+      out.emplace_back(d.name + ".false_evictions", any ? static_cast<double>(it->second.false_evictions) : 0.0);
+      out.emplace_back(d.name + ".duplicate_pod_seconds", any ? it->second.duplicate_pod_seconds : 0.0);
+    }
+  }
   return out;
 }
 
@@ -100,6 +120,10 @@ std::string metrics_table(const Metrics& m) {
           << "\n";
   }
   if (std::string entry = effective_availability_table(m.effective_availability); !entry.empty()) out << "\n" << entry;
+  if (m.faults)
+    out << "\nfaults: " << m.faults->evictions << " evictions, " << m.faults->false_evictions
+        << " false (the node came back), duplicate pods " << number_text(m.faults->duplicate_pod_seconds)
+        << " replica-seconds\n";
   return out.str();
 }
 

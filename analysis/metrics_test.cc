@@ -82,7 +82,9 @@ TEST_CASE("metrics of a node halt, computed by hand", "[metrics]") {
     CHECK(j["timeToDetect"] == 30.0);
     CHECK(j["deployments"]["default/web"]["podRestarts"] == 2);
     auto flat = flatten_metrics(m);
-    REQUIRE(flat.size() == 2 + 6 + 1 + 2);  // + web as an entry point (effective_availability_test.cc)
+    // + web as an entry point (effective_availability_test.cc), + the fault metrics (the trace halts a
+    // node): run-wide and web's false evictions and duplicate-pod seconds.
+    REQUIRE(flat.size() == 2 + 6 + 1 + 2 + 4);
     CHECK(flat[3].first == "default/web.time_to_recover");
     CHECK(*flat[3].second == Approx(320));
     CHECK(flat[9].first == "default/web.svc.effectively_unavailable_seconds_after_fault");

@@ -188,8 +188,15 @@ void print_trade_off(std::ostream& out, const std::vector<SweepParam>& params, c
     out << ". Higher " << key << " recovers faster (" << hi << " rather than " << lo << ")";
   else
     out << ". " << key << " does not move recovery here";
-  out << "; the price of a short timeout, evicting pods on transient blips, needs flapping faults to show "
-         "and this sweep does not count it.\n";
+  bool counted = false;
+  for (size_t p : line) counted |= stats[p].count("false_evictions") > 0;
+  if (counted)
+    out << "; the price of a short timeout, evicting pods on transient blips: p50 false evictions (pods evicted "
+           "from a node that came back) "
+        << along("false_evictions") << ".\n";
+  else
+    out << "; the price of a short timeout, evicting pods on transient blips, needs flapping faults to show "
+           "and this sweep does not count it.\n";
 }
 
 }  // namespace

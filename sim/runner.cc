@@ -73,11 +73,18 @@ class Run {
   void report(const std::string& what, const core::Status& status) {
     if (status.is_ok()) return;
     std::string line = what + ": " + status.message();
+    // A random failure that cannot happen now (stopKubelet on a node another group halted) is
+    // skipped: the generator does not know the other groups' state.
+    if (from_faults_ && status.code() == core::Status::Code::kUnavailable) {
+      timeline_.line("skipped: " + line);
+      return;
+    }
     timeline_.line("error: " + line);
     result_.failures.push_back(line);
   }
 
   void perform(const Action& action) {
+    from_faults_ = action.origin == "faults";
     std::string where = action.where.to_string();
     switch (action.type) {
       case Action::Type::kApply: {
@@ -102,12 +109,12 @@ class Run {
         break;
       }
       case Action::Type::kHaltNode:
-        timeline_.line("node/" + action.name + " halted (power off)");
+        timeline_.line("node/" + action.name + " halted (power off)" + origin(action));
         if (trace_) trace_->on_scenario("haltNode", action.name);
         report(where + ": haltNode", cluster_.halt_node(action.name));
         break;
       case Action::Type::kResumeNode:
-        timeline_.line("node/" + action.name + " resumed (power on)");
+        timeline_.line("node/" + action.name + " resumed (power on)" + origin(action));
         if (trace_) trace_->on_scenario("resumeNode", action.name);
         report(where + ": resumeNode", cluster_.resume_node(action.name));
         break;
@@ -128,7 +135,7 @@ class Run {
     std::string where = action.where.to_string() + ": ";
     const std::string& name = action.name;
     auto say = [&](const std::string& verb, const std::string& line, const nlohmann::json& what) {
-      timeline_.line(line);
+      timeline_.line(line + origin(action));
       if (trace_) trace_->on_scenario(verb, what);
     };
     switch (action.type) {
@@ -169,8 +176,60 @@ class Run {
       case Action::Type::kDeleteNode:
         say("deleteNode", "node \"" + name + "\" deleted (machine powered off)", name);
         return report(where + "deleteNode", cluster_.delete_node(name));
+      case Action::Type::kSlowNetwork:
+      case Action::Type::kRestoreNetwork:
+      case Action::Type::kFlapNode:
+        return perform_network_action(action);
       default:
         KT_CHECK(false, "unhandled timeline action");
+    }
+  }
+
+  static std::string origin(const Action& action) {
+    return action.origin.empty() ? "" : " [" + action.origin + "]";
+  }
+
+  // slowNetwork, restoreNetwork, flapNode: a flapping node is a haltNode and a resumeNode per cycle in
+  // the timeline and the trace, so it reads (and is measured) like hand-written halts.
+  void perform_network_action(const Action& action) {
+    std::string where = action.where.to_string() + ": ";
+    if (action.type == Action::Type::kFlapNode) {
+      timeline_.line("node/" + action.name + " flapping: " + std::to_string(action.count) + " power cycles every " +
+                     core::format_go_duration(action.period) + ", down " + core::format_go_duration(action.down));
+      if (trace_)
+        trace_->on_scenario("flapNode", {{"node", action.name}, {"period", core::to_seconds(action.period)},
+                                         {"down", core::to_seconds(action.down)}, {"count", action.count}});
+      for (int32_t i = 0; i < action.count; ++i) {
+        std::string cycle = " (flapNode " + std::to_string(i + 1) + "/" + std::to_string(action.count) + ")";
+        cluster_.loop().post_after(i * action.period, [this, &action, cycle, where] {
+          timeline_.line("node/" + action.name + " halted (power off)" + cycle);
+          if (trace_) trace_->on_scenario("haltNode", action.name);
+          report(where + "flapNode", cluster_.halt_node(action.name));
+        });
+        cluster_.loop().post_after(i * action.period + action.down, [this, &action, cycle, where] {
+          timeline_.line("node/" + action.name + " resumed (power on)" + cycle);
+          if (trace_) trace_->on_scenario("resumeNode", action.name);
+          report(where + "flapNode", cluster_.resume_node(action.name));
+        });
+      }
+      return;
+    }
+    bool slow = action.type == Action::Type::kSlowNetwork;
+    for (const std::string& node : action.nodes) {
+      std::string line = "node/" + node + (slow ? " network slowed:" : " network restored");
+      nlohmann::json what = {{"node", node}};
+      if (action.latency) {
+        line += " latency " + core::format_go_duration(*action.latency);
+        what["latency"] = core::to_seconds(*action.latency);
+      }
+      if (action.bandwidth) {
+        line += " bandwidth " + std::to_string(*action.bandwidth) + " B/s";
+        what["bandwidth"] = *action.bandwidth;
+      }
+      timeline_.line(line + origin(action));
+      if (trace_) trace_->on_scenario(slow ? "slowNetwork" : "restoreNetwork", what);
+      report(where + (slow ? "slowNetwork" : "restoreNetwork"),
+             slow ? cluster_.slow_network(node, action.latency, action.bandwidth) : cluster_.restore_network(node));
     }
   }
 
@@ -271,6 +330,7 @@ class Run {
   core::printers::PrintOptions print_options_;
   RunResult result_;
   std::vector<std::unique_ptr<Drain>> drains_;  // each waits for its evicted pods to go
+  bool from_faults_ = false;                    // the action being performed came from faults:
 };
 
 }  // namespace

@@ -56,7 +56,32 @@ SimCluster::SimCluster(const ClusterConfig& config, core::Time start)
       loop_(start),
       store_(loop_, core::Rng(config.seed, "store")),
       api_(store_, config.controlPlane, core::Rng(config.seed, "apiserver")),
-      env_{loop_, api_, events_, config.seed} {}
+      env_{loop_, api_, events_, config.seed} {
+  auto fast = std::make_unique<FastNetwork>(loop_);
+  fast_network_ = fast.get();
+  network_ = std::move(fast);
+}
+
+void SimCluster::use_network_model(std::unique_ptr<NetworkModel> model) {
+  KT_CHECK(nodes_.empty(), "use_network_model after start()");
+  fast_network_ = dynamic_cast<FastNetwork*>(model.get());
+  network_ = std::move(model);
+}
+
+core::Status SimCluster::slow_network(const std::string& name, std::optional<core::Duration> latency,
+                                      std::optional<int64_t> bandwidth) {
+  if (!find_node(name)) return core::Status::not_found("node " + name + " not found");
+  if (!fast_network_) return core::Status::unavailable("slowNetwork needs the fast network model");
+  fast_network_->set_link(name, latency, bandwidth);
+  return core::Status::ok();
+}
+
+core::Status SimCluster::restore_network(const std::string& name) {
+  if (!find_node(name)) return core::Status::not_found("node " + name + " not found");
+  if (!fast_network_) return core::Status::unavailable("restoreNetwork needs the fast network model");
+  fast_network_->restore_link(name);
+  return core::Status::ok();
+}
 
 SimCluster::~SimCluster() = default;
 
@@ -93,7 +118,8 @@ void SimCluster::start() {
 
 core::Status SimCluster::add_node(const NodeSpecEntry& spec) {
   if (nodes_.count(spec.name)) return core::Status::already_exists("node " + spec.name + " already exists");
-  auto node = std::make_unique<SimNode>(env_, config_.kubelet, registration_for(spec, nodes_created_++), apps_);
+  auto node = std::make_unique<SimNode>(env_, config_.kubelet, registration_for(spec, nodes_created_++), apps_,
+                                        *network_);
   node->power_on();
   nodes_[spec.name] = std::move(node);
   return core::Status::ok();

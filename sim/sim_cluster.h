@@ -11,6 +11,8 @@
 #include "core/store/memory_store.h"
 #include "sim/cluster_config.h"
 #include "sim/event_loop.h"
+#include "sim/fast_network.h"
+#include "sim/network_model.h"
 #include "sim/sim_events.h"
 #include "sim/sim_node.h"
 
@@ -58,6 +60,16 @@ class SimCluster {
   // The virtual node, or null.
   SimNode* find_node(const std::string& name);
 
+  // The network (sim/network_model.h). The cluster builds a FastNetwork; another model may replace it
+  // before start() (REQUIRES: not started). Nodes hold a reference for their life.
+  NetworkModel& network() { return *network_; }
+  void use_network_model(std::unique_ptr<NetworkModel> model);
+  // slowNetwork / restoreNetwork on the fast path: NotFound for an unknown node, Unavailable when
+  // another network model is in use (its links come from its platform). Bandwidth in bytes/s.
+  core::Status slow_network(const std::string& name, std::optional<core::Duration> latency,
+                            std::optional<int64_t> bandwidth);
+  core::Status restore_network(const std::string& name);
+
  private:
   ClusterConfig config_;
   EventLoop loop_;
@@ -65,6 +77,9 @@ class SimCluster {
   core::MemoryStore store_;
   core::AdmittingStore api_;
   core::Env env_;
+  // The network between nodes, control plane and registry; before nodes_, which refer to it.
+  std::unique_ptr<NetworkModel> network_;
+  FastNetwork* fast_network_ = nullptr;  // network_ when it is the fast path, else null
   std::unique_ptr<core::ReplicaSetController> replica_sets_;
   std::unique_ptr<core::DeploymentController> deployments_;
   std::unique_ptr<core::NodeLifecycleController> node_lifecycle_;

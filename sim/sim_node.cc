@@ -5,10 +5,15 @@
 namespace ktwin::sim {
 
 SimNode::SimNode(const core::Env& env, core::KubeletConfig config, core::NodeRegistration registration,
-                 AppModels apps)
+                 AppModels apps, NetworkModel& network)
     : env_(env),
-      link_(env.store),
-      link_events_(env.events, link_),
+      network_(network),
+      latency_(env.store, env.executor, network, registration.name,
+               std::min<core::Duration>(config.nodeStatusUpdateFrequency,
+                                        std::chrono::seconds(config.nodeLeaseDurationSeconds))),
+      link_(latency_),
+      latency_events_(env.events, env.executor, network, registration.name),
+      link_events_(latency_events_, link_),
       node_env_{env.executor, link_, link_events_, env.seed},
       config_(std::move(config)),
       registration_(std::move(registration)),
@@ -27,7 +32,8 @@ void SimNode::start_kubelet_process() {
 void SimNode::power_on() {
   // One runtime for the machine's life: power_off() dropped its containers and pending work, and its
   // container ids keep counting across boots, as containerd's do.
-  if (!runtime_) runtime_ = std::make_unique<ModelledRuntime>(env_.executor, env_.store, apps_, registration_.name);
+  if (!runtime_)
+    runtime_ = std::make_unique<ModelledRuntime>(env_.executor, env_.store, apps_, registration_.name, &network_);
   powered_ = true;
   start_kubelet_process();
 }

@@ -6,6 +6,8 @@
 
 #include "core/env/env.h"
 #include "core/kubelet/kubelet.h"
+#include "sim/delayed_store.h"
+#include "sim/network_model.h"
 #include "sim/partitioned_store.h"
 #include "sim/runtime/modelled_runtime.h"
 
@@ -13,7 +15,9 @@ namespace ktwin::sim {
 
 class SimNode {
  public:
-  SimNode(const core::Env& env, core::KubeletConfig config, core::NodeRegistration registration, AppModels apps);
+  // `network` (owned by the cluster, outliving this node) times the node's API traffic and image pulls.
+  SimNode(const core::Env& env, core::KubeletConfig config, core::NodeRegistration registration, AppModels apps,
+          NetworkModel& network);
   ~SimNode();
 
   const std::string& name() const { return registration_.name; }
@@ -46,7 +50,10 @@ class SimNode {
   void start_kubelet_process();
 
   core::Env env_;       // the control plane's side: the runtime watches Endpoints through it
+  NetworkModel& network_;
+  DelayedStore latency_;  // the link's latency (slowNetwork), under the partition switch
   PartitionedStore link_;
+  DelayedEvents latency_events_;
   PartitionedEvents link_events_;
   core::Env node_env_;  // the kubelet's side of the link
   core::KubeletConfig config_;

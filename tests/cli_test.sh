@@ -46,6 +46,12 @@ awk -v a="$r30" -v b="$r300" 'BEGIN { exit !(a != "" && b != "" && a + 0 < b + 0
 check "sweep: bad --param exits 2" 2 "$ktwin" sweep "$root/scenarios/letschat-node-halt.yaml" --param nonsense --out "$sweep_dir"
 check "sweep: unknown key exits 2" 2 "$ktwin" sweep "$root/scenarios/letschat-node-halt.yaml" --param controlPlane.nope=1,2 --out "$sweep_dir"
 grep -q "controlPlane.nope" /tmp/ktwin_cli_out.$$ || { echo "FAIL unknown key named"; cat /tmp/ktwin_cli_out.$$; fail=1; }
+# A flapping node: the trade-off names the false evictions a short toleration causes.
+check "sweep over flapNode" 0 "$ktwin" sweep "$root/scenarios/faults/flap-node.yaml" \
+  --param controlPlane.defaultUnreachableTolerationSeconds=10,300 --seeds 1 --jobs 1 --out "$sweep_dir"
+grep -q "p50 false evictions (pods evicted from a node that came back) 2 / 0." /tmp/ktwin_cli_out.$$ \
+  && echo "ok   the trade-off counts false evictions" \
+  || { echo "FAIL false evictions in the trade-off"; cat /tmp/ktwin_cli_out.$$; fail=1; }
 rm -rf "$sweep_dir"
 rm -f /tmp/ktwin_cli_out.$$
 exit $fail

@@ -12,8 +12,9 @@ using core::ContainerInfo;
 using core::RuntimeContainerState;
 using core::Status;
 
-ModelledRuntime::ModelledRuntime(core::Executor& executor, core::Store& store, AppModels apps, std::string node_name)
-    : executor_(executor), store_(store), apps_(std::move(apps)), node_name_(std::move(node_name)) {
+ModelledRuntime::ModelledRuntime(core::Executor& executor, core::Store& store, AppModels apps, std::string node_name,
+                                 NetworkModel* network)
+    : executor_(executor), store_(store), apps_(std::move(apps)), node_name_(std::move(node_name)), network_(network) {
   watch_ = store_.watch(core::Kind::kEndpoints, [this](const core::WatchEvent& e) { on_endpoints(e); });
 }
 
@@ -82,6 +83,9 @@ void ModelledRuntime::power_off() {
   ++generation_;
   sandboxes_.clear();
   containers_.clear();
+  // A pull cut short leaves no image; the next boot pulls again. (The transfer itself is not
+  // cancelled in the network model: it finishes unheard.)
+  pulling_.clear();
 }
 
 Status ModelledRuntime::kill_container(const std::string& pod_uid, const std::string& container_name) {
@@ -132,6 +136,30 @@ void ModelledRuntime::list_pod_sandboxes(Then<std::vector<core::PodSandboxInfo>>
 
 void ModelledRuntime::create_container(const std::string& sandbox_id, const core::ContainerConfig& config,
                                        Then<std::string> done) {
+  std::string image = normalize_image(config.image);
+  if (!network_ || images_.count(image)) {
+    finish_create(sandbox_id, config, done);
+    return;
+  }
+  // k/k pkg/kubelet/kuberuntime/kuberuntime_container.go startContainer: EnsureImageExists before
+  // CreateContainer. One pull per image; creates arriving meanwhile wait for it.
+  auto& waiting = pulling_[image];
+  waiting.push_back([this, sandbox_id, config, done] { finish_create(sandbox_id, config, done); });
+  if (waiting.size() > 1) return;
+  int64_t bytes = model_for(config.image).imageSizeBytes;
+  network_->pull_image(node_name_, bytes, [this, image, bytes, gen = generation_] {
+    if (gen != generation_) return;
+    images_[image] = bytes;
+    auto it = pulling_.find(image);
+    if (it == pulling_.end()) return;
+    std::vector<core::Task> waiters = std::move(it->second);
+    pulling_.erase(it);
+    for (core::Task& t : waiters) t();
+  });
+}
+
+void ModelledRuntime::finish_create(const std::string& sandbox_id, const core::ContainerConfig& config,
+                                    Then<std::string> done) {
   auto sb = sandboxes_.find(sandbox_id);
   if (sb == sandboxes_.end() || sb->second.state != core::SandboxState::kReady) {
     later([done, sandbox_id] { done(Status::not_found("sandbox " + sandbox_id + " is not ready")); });
@@ -149,7 +177,7 @@ void ModelledRuntime::create_container(const std::string& sandbox_id, const core
   c.info.imageRef = c.info.image;
   c.info.attempt = config.attempt;
   c.info.createdAt = executor_.now();
-  images_[c.info.image] = c.model.imageSizeBytes;  // pulled (the pull time is part of `startup`)
+  images_[c.info.image] = c.model.imageSizeBytes;
   containers_[id] = std::move(c);
   later([done, id] { done(id); });
 }

@@ -11,6 +11,7 @@
 #include "core/env/executor.h"
 #include "core/kubelet/node_runtime.h"
 #include "core/store/store.h"
+#include "sim/network_model.h"
 
 namespace ktwin::sim {
 
@@ -19,9 +20,9 @@ using core::Time;
 
 // How an image behaves once started.
 struct AppModel {
-  Duration startup = std::chrono::seconds(1);  // create + pull + start, until the process runs
+  Duration startup = std::chrono::seconds(1);  // create + start, until the process runs (after any pull)
   std::vector<std::string> dependsOn;          // Service names in the pod's namespace
-  int64_t imageSizeBytes = 0;                  // reported in node.status.images
+  int64_t imageSizeBytes = 0;                  // node.status.images; what a pull moves over the network
 };
 // By image name without tag or digest: "mongo", "sdelements/lets-chat". An image without a model gets
 // AppModel{} (1 s start-up, no dependencies).
@@ -36,8 +37,12 @@ class ModelledRuntime : public core::NodeRuntime {
   static constexpr Duration kDependencyLossDelay = std::chrono::seconds(1);
 
   // Watches Endpoints in `store` (which must outlive this). Callbacks run on `executor`. `node_name`
-  // only seeds the ids, so two nodes' container ids differ.
-  ModelledRuntime(core::Executor& executor, core::Store& store, AppModels apps, std::string node_name = "");
+  // seeds the ids, so two nodes' container ids differ, and names the node to `network`. With a
+  // `network` (not owned; must outlive this), creating a container whose image the node does not have
+  // yet first pulls it: NetworkModel::pull_image(node, imageSizeBytes), once per image, with concurrent
+  // creates waiting for the same pull. Without one, images are on the node at once.
+  ModelledRuntime(core::Executor& executor, core::Store& store, AppModels apps, std::string node_name = "",
+                  NetworkModel* network = nullptr);
   ~ModelledRuntime() override;
 
   // The node loses power: every sandbox and container vanishes silently, nothing pending completes.
@@ -82,6 +87,8 @@ class ModelledRuntime : public core::NodeRuntime {
   void emit(core::ContainerEvent::Type type, const core::ContainerInfo& info);
 
   std::string new_id();
+  // CreateContainer once the image is on the node.
+  void finish_create(const std::string& sandbox_id, const core::ContainerConfig& config, Then<std::string> done);
 
   core::Executor& executor_;
   core::Store& store_;
@@ -92,6 +99,8 @@ class ModelledRuntime : public core::NodeRuntime {
   std::map<std::string, core::PodSandboxInfo> sandboxes_;
   std::map<std::string, Container> containers_;
   std::map<std::string, int64_t> images_;  // normalized image -> size
+  NetworkModel* network_ = nullptr;
+  std::map<std::string, std::vector<core::Task>> pulling_;  // normalized image -> creates waiting for it
   uint64_t next_id_ = 0;
   uint64_t generation_ = 0;  // bumps on power_off: pending work of the old power cycle is dropped
 };

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/scenario/fault_generator.h"
 #include "sim/scenario/knobs.h"
 #include "sim/scenario/scenario_parts.h"
 
@@ -12,7 +13,8 @@ namespace ktwin::sim {
 namespace {
 
 const std::vector<std::string> kTopKeys = {"apiVersion", "kind",  "metadata", "seed",     "duration",
-                                           "cluster",    "apps",  "manifests", "timeline", "expect"};
+                                           "cluster",    "apps",  "manifests", "timeline", "expect",
+                                           "faults"};  // random failures (sim/scenario/faults_section.cc)
 
 void read_header(const Fields& f, YamlReader& r, Scenario& s) {
   for (auto [key, want] : {std::pair<std::string, std::string>{"apiVersion", "ktwin/v1"}, {"kind", "Scenario"}}) {
@@ -68,6 +70,9 @@ void read_scenario(const YAML::Node& root, LoadContext& ctx, Scenario& s) {
   if (f->has("manifests") && !f->get("manifests").IsNull()) s.manifests = read_manifests(*f, "manifests", ctx);
   if (f->has("timeline")) read_timeline(f->get("timeline"), ctx, s);
   if (f->has("expect")) read_expect(f->get("expect"), ctx, s);
+  if (f->has("faults")) read_faults(f->get("faults"), ctx, s);
+  if (!s.faults.empty() && !f->has("duration"))
+    r.error(f->key_mark("faults"), "faults needs the scenario's duration: (how long the random failures go on)");
   settle_duration(*f, ctx, s);
 
   std::vector<std::string> nodes;
@@ -110,6 +115,7 @@ core::Result<Scenario> load_scenario(const std::string& path, const LoadOptions&
   }
   apply_overrides(options, scenario, diagnostics);
   if (!diagnostics.empty()) return core::Status::invalid(diagnostics.report());
+  expand_faults(scenario);  // the seed is final now
   return scenario;
 }
 

@@ -52,6 +52,8 @@ struct Action {
     kApply, kScale, kDelete, kHaltNode, kResumeNode, kKillContainer, kSnapshot,
     // Node faults and operations (scenarios/README.md).
     kStopKubelet, kStartKubelet, kPartition, kHeal, kCordonNode, kUncordonNode, kDrainNode, kAddNode, kDeleteNode,
+    // Network faults and a flapping node (scenarios/README.md).
+    kSlowNetwork, kRestoreNetwork, kFlapNode,
   };
   Duration at{};
   Type type = Type::kApply;
@@ -64,6 +66,23 @@ struct Action {
   int32_t replicas = 0;                 // kScale
   std::string container;                // kKillContainer: container name (empty: all)
   std::string command;                  // kSnapshot: a kubectl command line, "get deploy,rs,po -o wide"
+  SourceLocation where;
+  // kSlowNetwork (on `nodes`): what is not given stays as it was.
+  std::optional<Duration> latency;
+  std::optional<int64_t> bandwidth;     // bytes per second
+  // kFlapNode (on `name`): `count` power cycles, one every `period`, each off for `down`.
+  Duration period{}, down{};
+  int32_t count = 0;
+  std::string origin;                   // "faults" when the faults: generator made this action
+};
+
+// faults: one group of nodes that fail at random (sim/scenario/fault_generator.h).
+struct FaultGroup {
+  std::string namePrefix, selector;     // which nodes of cluster.nodes: one of the two
+  Duration mtbf{}, mttr{};              // mean time between failures, to repair
+  Action::Type fail = Action::Type::kHaltNode, repair = Action::Type::kResumeNode;
+  Duration from{};
+  std::optional<Duration> until;        // unset: the end of the scenario
   SourceLocation where;
 };
 
@@ -98,6 +117,7 @@ struct Scenario {
   // cluster.scheduler.config, resolved (one per KubeSchedulerConfiguration profile); empty: the
   // version's default profile.
   std::vector<core::ProfileConfig> schedulerProfiles;
+  std::vector<FaultGroup> faults;             // expanded into `timeline` once the seed is known
 };
 
 struct LoadOptions {

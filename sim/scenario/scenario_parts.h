@@ -47,6 +47,8 @@ void read_apps(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
 std::vector<ManifestDoc> read_manifests(const Fields& f, const std::string& key, LoadContext& ctx);
 // timeline: actions, sorted by `at` (stable).
 void read_timeline(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
+// faults: random failure groups (sim/scenario/faults_section.cc).
+void read_faults(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
 // expect: expectations in file order.
 void read_expect(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
 // apps.*.dependsOn against every manifest (at 0s or applied later): no cycles, no unknown Services.
