@@ -13,9 +13,11 @@ constexpr const char* kHelp =
     "\n"
     "usage: ktwin COMMAND [ARGS]\n"
     "  run FILE.yaml [--seed N] [--set KEY=VALUE]... [--trace OUT.jsonl] [--watch-pods] [--quiet]\n"
+    "                [--report OUT.html]  (an HTML page: pods per node, faults, ready replicas, metrics)\n"
     "                 run a scenario; exit 1 if an expectation fails, 2 if the scenario is invalid\n"
     "  sweep FILE.yaml --param KEY=V1,V2,... [--param ...] [--seeds N] [--jobs N] [--out DIR]\n"
     "                 run every combination of the params with seeds 1..N; write runs.csv and summary.csv\n"
+    "                 [--report OUT.html]  (an HTML page: each metric against the param, error bars)\n"
     "  version        print the version\n";
 
 }  // namespace
