@@ -72,7 +72,9 @@ std::string render_chart(const Chart& c) {
       y_lo = std::min(y_lo, ylo), y_hi = std::max(y_hi, yhi);
     }
   if (c.y_from_zero) y_lo = std::min(y_lo, 0.0);
-  Ticks yt = ticks_for(c.y_kind, y_lo, y_hi);
+  // With error bars, 3% headroom, so a bar ending at the data's top is not drawn on the frame.
+  bool bars = std::any_of(c.series.begin(), c.series.end(), [](const Series& s) { return !s.hi.empty(); });
+  Ticks yt = ticks_for(c.y_kind, y_lo, y_hi + (bars ? (y_hi - y_lo) * 0.03 : 0));
   Ticks xt;
   if (c.x_max > c.x_min) {
     xt = ticks_for(c.x_kind, c.x_min, c.x_max, c.x_tick_target);
@@ -119,7 +121,7 @@ std::string render_chart(const Chart& c) {
     svg.text(sx(xs[i]), kTop + plot_h + 17, label, {{"text-anchor", "middle"}});
   }
   svg.text(left + plot_w / 2, kTop + plot_h + 35, c.x_label, {{"text-anchor", "middle"}, {"font-weight", "bold"}});
-  double yl_x = 14, yl_y = kTop + plot_h / 2;
+  double yl_x = left - 56, yl_y = kTop + plot_h / 2;  // clear of tick labels up to 7 characters
   svg.text(yl_x, yl_y, c.y_label,
            {{"text-anchor", "middle"}, {"font-weight", "bold"},
             {"transform", "rotate(-90 " + fixed(yl_x) + " " + fixed(yl_y) + ")"}});

@@ -17,11 +17,13 @@ std::string chart_of(const SweepPlot& plot, const std::vector<std::string>& axis
   Chart c;
   c.title = plot.metric;
   c.x_label = plot.axis_key;
-  c.y_label = plot.duration ? "duration (mean, p5 to p95)" : "value (mean, p5 to p95)";
+  std::string unit = plot.duration                                           ? "duration"
+                     : plot.metric.find("replica_seconds") != std::string::npos ? "replica-seconds"
+                                                                                : "count";
+  c.y_label = unit + " (mean, p5 to p95)";
   c.y_kind = plot.duration ? AxisKind::kDuration : AxisKind::kNumber;
   c.width = 510;
   c.plot_height = 190;
-  c.margin_left = 70;
   // x: the axis param's values, padded so the end error bars clear the frame.
   for (size_t i = 0; i < axis_values.size(); ++i) {
     double v = static_cast<double>(i);
@@ -63,6 +65,10 @@ std::string point_label(const SweepReportInput& in, size_t p) {
 
 std::string render_sweep_report(const SweepReportInput& in) {
   std::vector<SweepPlot> plots = sweep_plots(in);
+  // Recovery first: it is what a sweep of timeouts is usually run for.
+  std::stable_partition(plots.begin(), plots.end(), [](const SweepPlot& p) {
+    return p.metric.size() >= 15 && p.metric.compare(p.metric.size() - 15, 15, "time_to_recover") == 0;
+  });
   size_t total = 0, failed = 0;
   for (size_t p = 0; p < in.runs.size(); ++p) total += in.runs[p], failed += in.failed[p];
   std::string body = "<h1>ktwin sweep</h1>\n<p>" + std::to_string(in.points.size()) + " points, " +
@@ -72,6 +78,8 @@ std::string render_sweep_report(const SweepReportInput& in) {
   for (size_t p = 0; p < in.points.size(); ++p)
     rows.push_back({point_label(in, p), std::to_string(in.runs[p]), std::to_string(in.failed[p])});
   body += html_table({"point", "runs", "failed"}, rows, {false, true, true});
+  body += "<p class=\"note\">A scenario's expect steps pin its own settings: runs at other values may fail them "
+          "and still measure what they measure.</p>\n";
 
   body += "<h2>Metrics against " + html_escape(plots.empty() ? std::string("the parameter") : plots[0].axis_key) +
           "</h2>\n<p class=\"note\">Dot: the mean over the seeds where the metric happened; bar: the 5th to 95th "
