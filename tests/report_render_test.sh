@@ -27,6 +27,16 @@ chrome() {
   --seeds 2 --jobs 2 --out "$tmp/sweep-out" --report "$tmp/sweep.html" >/dev/null 2>&1 ||
   fail "ktwin sweep --report exited $?"
 
+# Same run, same page (the page shows the command, so the same path); a flag without its file is a
+# usage error.
+cp "$tmp/run.html" "$tmp/run-first.html"
+"$ktwin" run "$src/scenarios/letschat-node-halt.yaml" --quiet --report "$tmp/run.html" 2>/dev/null
+cmp -s "$tmp/run.html" "$tmp/run-first.html" || fail "two reports of the same run differ"
+"$ktwin" run "$src/scenarios/letschat-node-halt.yaml" --quiet --report >/dev/null 2>&1
+[ $? -eq 2 ] || fail "run --report without a file should exit 2"
+"$ktwin" sweep "$src/scenarios/letschat-node-halt.yaml" --param x=1 --report >/dev/null 2>&1
+[ $? -eq 2 ] || fail "sweep --report without a file should exit 2"
+
 # count PATTERN FILE: lines are not elements (the DOM dump puts several on a line), so count matches.
 count() { grep -o -- "$1" "$2" | wc -l; }
 
