@@ -64,7 +64,7 @@ std::string replicas_chart(const RunTimeline& tl, double t0, double t1) {
   }
   for (const NodeLane& lane : tl.nodes)
     for (const NodeInterval& f : lane.faults)
-      c.bands.push_back({f.start, f.end, f.what + " " + lane.node, f.what == "cordonNode" ? "#7F7F7F" : "#D62728"});
+      c.bands.push_back({f.start, f.end, f.what + " " + lane.node, fault_color(f.what)});
   return render_chart(c);
 }
 
@@ -102,8 +102,8 @@ core::Result<std::string> render_run_report(const RunReportInfo& info, const std
   body += "<h2>Metrics</h2>\n" + metrics_html(metrics.value());
   body += "<h2>Pods per node</h2>\n<p class=\"note\">One row per pod, coloured by kubectl's STATUS (Running split "
           "by the pod's Ready condition). Shaded: faults the scenario injected, from the action to its undoing or "
-          "the end; red strip under a node's name: its Ready condition is not True; dashed line: drain, "
-          "killContainer, addNode or deleteNode. A halted node's pods keep their last reported state. Hover "
+          "the end; under a node's name, red strip: its Ready condition is not True, dark grey strip: cordoned "
+          "(spec.unschedulable); dashed line: drainNode, killContainer, addNode or deleteNode. A halted node's pods keep their last reported state. Hover "
           "for times.</p>\n";
   body += render_timeline(tl, t0, t1);
   body += "<h2>Ready replicas</h2>\n" + replicas_chart(tl, t0, t1);

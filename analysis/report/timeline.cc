@@ -16,10 +16,11 @@ using core::Status;
 using nlohmann::json;
 
 // Which action ends the interval that another opens.
+// Cordoning is not here: the Node's spec.unschedulable shows it, whoever set it (cordonNode, drainNode).
 const std::map<std::string, std::string> kUndoneBy = {
-    {"haltNode", "resumeNode"}, {"partition", "heal"}, {"stopKubelet", "startKubelet"}, {"cordonNode", "uncordonNode"}};
+    {"haltNode", "resumeNode"}, {"partition", "heal"}, {"stopKubelet", "startKubelet"}};
 const std::map<std::string, std::string> kUndoes = {
-    {"resumeNode", "haltNode"}, {"heal", "partition"}, {"startKubelet", "stopKubelet"}, {"uncordonNode", "cordonNode"}};
+    {"resumeNode", "haltNode"}, {"heal", "partition"}, {"startKubelet", "stopKubelet"}};
 
 std::string pod_state(const json& object) {
   json doc = object;
@@ -70,6 +71,7 @@ class Rebuild {
     for (auto& [name, lane] : lanes_) {
       for (auto& [what, start] : open_faults_[name]) lane.faults.push_back({start, now_, what});
       if (not_ready_since_.count(name)) lane.not_ready.push_back({not_ready_since_[name], now_, "NotReady"});
+      if (cordoned_since_.count(name)) lane.cordoned.push_back({cordoned_since_[name], now_, "SchedulingDisabled"});
       if (!name.empty()) out.nodes.push_back(std::move(lane));
     }
     if (lanes_.count("")) out.nodes.push_back(std::move(lanes_[""]));
@@ -140,12 +142,19 @@ class Rebuild {
 
   void node(const std::string& name, const json* object) {
     lane(name);
-    bool ready = object && node_ready(*object);
-    auto it = not_ready_since_.find(name);
-    if (!ready && object && it == not_ready_since_.end()) not_ready_since_[name] = now_;
-    if ((ready || !object) && it != not_ready_since_.end()) {
-      lanes_[name].not_ready.push_back({it->second, now_, "NotReady"});
-      not_ready_since_.erase(it);
+    spell(name, "NotReady", object && !node_ready(*object), not_ready_since_, lanes_[name].not_ready);
+    bool cordoned = object && object->value("/spec/unschedulable"_json_pointer, json(false)) == json(true);
+    spell(name, "SchedulingDisabled", cordoned, cordoned_since_, lanes_[name].cordoned);
+  }
+
+  // Opens a spell when `on` starts, closes it into `into` when it stops (or the node is deleted).
+  void spell(const std::string& node, const std::string& what, bool on, std::map<std::string, double>& since,
+             std::vector<NodeInterval>& into) {
+    auto it = since.find(node);
+    if (on && it == since.end()) since[node] = now_;
+    if (!on && it != since.end()) {
+      into.push_back({it->second, now_, what});
+      since.erase(it);
     }
   }
 
@@ -200,6 +209,7 @@ class Rebuild {
   std::map<std::string, size_t> current_;  // pod name -> its live entry in pods_
   std::map<std::string, NodeLane> lanes_;
   std::map<std::string, double> not_ready_since_;
+  std::map<std::string, double> cordoned_since_;
   std::map<std::string, std::map<std::string, double>> open_faults_;  // node -> what -> start
   std::map<std::string, DeploymentSeries> deployments_;
   std::vector<ScenarioLine> scenario_;

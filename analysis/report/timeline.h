@@ -27,8 +27,8 @@ struct PodBar {
   bool deleted = false;              // the bar ends with the pod's DELETED line, not the run's end
 };
 
-// A stretch of time on a node: a fault the scenario injected ("haltNode", "partition",
-// "stopKubelet", "cordonNode") until its undoing action or the end, or a NotReady spell.
+// A stretch of time on a node: a fault the scenario injected ("haltNode", "partition", "stopKubelet")
+// until its undoing action or the end, a NotReady spell, or a cordoned spell.
 struct NodeInterval {
   double start = 0, end = 0;
   std::string what;
@@ -45,6 +45,7 @@ struct NodeLane {
   std::vector<PodBar> pods;   // ordered by first appearance on this node, then name
   std::vector<NodeInterval> faults;
   std::vector<NodeInterval> not_ready;  // the node's Ready condition not "True"
+  std::vector<NodeInterval> cordoned;   // spec.unschedulable: by cordonNode or drainNode alike
   std::vector<Marker> markers;
 };
 

@@ -21,7 +21,7 @@ const std::vector<std::pair<std::string, std::string>> kStateColors = {
 const std::string kOtherColor = "#A0785A";
 
 const std::map<std::string, std::string> kFaultColors = {
-    {"haltNode", "#D62728"}, {"partition", "#9467BD"}, {"stopKubelet", "#E377C2"}, {"cordonNode", "#7F7F7F"}};
+    {"haltNode", "#D62728"}, {"partition", "#9467BD"}, {"stopKubelet", "#E377C2"}};
 
 std::string short_pod(const std::string& name) {
   return name.rfind("default/", 0) == 0 ? name.substr(8) : name;
@@ -41,6 +41,11 @@ const std::string& state_color(const std::string& state) {
   for (const auto& [s, c] : kStateColors)
     if (s == state) return c;
   return kOtherColor;
+}
+
+const std::string& fault_color(const std::string& what) {
+  auto it = kFaultColors.find(what);
+  return it == kFaultColors.end() ? kOtherColor : it->second;
 }
 
 std::string render_timeline(const RunTimeline& tl, double t0, double t1, double width) {
@@ -81,8 +86,7 @@ std::string render_timeline(const RunTimeline& tl, double t0, double t1, double 
     svg.open("g", {{"class", "node"}, {"data-node", lane.node}});
     svg.rect(0, y, width - kRight, kHeader - 2, "#F2F2F2");
     for (const NodeInterval& f : lane.faults) {
-      auto it = kFaultColors.find(f.what);
-      const std::string& color = it == kFaultColors.end() ? kOtherColor : it->second;
+      const std::string& color = fault_color(f.what);
       svg.open("g", {{"class", "fault"}});
       svg.title(lane.node + ": " + f.what + ", " + span(f.start, f.end));
       svg.rect(sx(f.start), y, std::max(sx(f.end) - sx(f.start), 2.0), lane_h, color, {{"fill-opacity", "0.14"}});
@@ -93,7 +97,13 @@ std::string render_timeline(const RunTimeline& tl, double t0, double t1, double 
     for (const NodeInterval& n : lane.not_ready) {
       svg.open("g", {{"class", "notready"}});
       svg.title(lane.node + ": NotReady, " + span(n.start, n.end));
-      svg.rect(sx(n.start), y + kHeader - 7, std::max(sx(n.end) - sx(n.start), 2.0), 4, "#D62728");
+      svg.rect(sx(n.start), y + kHeader - 8, std::max(sx(n.end) - sx(n.start), 2.0), 4, "#D62728");
+      svg.close("g");
+    }
+    for (const NodeInterval& c : lane.cordoned) {
+      svg.open("g", {{"class", "cordoned"}});
+      svg.title(lane.node + ": cordoned (SchedulingDisabled), " + span(c.start, c.end));
+      svg.rect(sx(c.start), y + kHeader - 3, std::max(sx(c.end) - sx(c.start), 2.0), 3, "#555555");
       svg.close("g");
     }
     for (const Marker& m : lane.markers) {

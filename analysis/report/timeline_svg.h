@@ -15,6 +15,8 @@ constexpr int kTimelineTickTarget = 10;
 
 // Fill colour of a pod state; unknown states share one grey-brown.
 const std::string& state_color(const std::string& state);
+// Colour of a fault ("haltNode", "partition", "stopKubelet"), shared by the timeline and the charts.
+const std::string& fault_color(const std::string& what);
 
 // The timeline over [t0, t1] seconds, `width` pixels wide, with the legend of the states it shows.
 std::string render_timeline(const RunTimeline& timeline, double t0, double t1, double width = 1000);

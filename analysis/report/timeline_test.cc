@@ -11,7 +11,7 @@ namespace {
 
 // Pod a: created unbound at 0 s, bound to n1 at 1 s, creating at 2 s, running unready at 5 s, ready
 // at 7 s, deleted gracefully at 40 s, gone at 60 s. n1 halts at 10 s (NotReady 30 s to 55 s), resumes
-// at 50 s. Pod b on n2 stays Pending. web: 2 wanted; ready 1 then 2 at the same instant (5 s).
+// at 50 s. Pod b on n2 stays Pending; n2 is cordoned from 45 s to 65 s. web: 2 wanted; ready 1 then 2 at the same instant (5 s).
 const char* kTrace = R"(
 {"t":"0s","kind":"Node","name":"n1","change":"ADDED","object":{"metadata":{"name":"n1"},"status":{"conditions":[{"type":"Ready","status":"True"}]}}}
 {"t":"0s","kind":"Node","name":"n2","change":"ADDED","object":{"metadata":{"name":"n2"},"status":{"conditions":[{"type":"Ready","status":"True"}]}}}
@@ -29,9 +29,12 @@ const char* kTrace = R"(
 {"t":"30s","kind":"Node","name":"n1","change":"MODIFIED","patch":[{"op":"replace","path":"/status/conditions/0/status","value":"Unknown"}]}
 {"t":"40s","kind":"Pod","name":"default/a","change":"MODIFIED","patch":[{"op":"add","path":"/metadata/deletionTimestamp","value":"2021-03-01T00:00:40Z"}]}
 {"t":"41s","kind":"Pod","name":"default/b","change":"ADDED","object":{"metadata":{"name":"b","namespace":"default"},"spec":{"nodeName":"n2","containers":[{"name":"c","image":"i"}]},"status":{"phase":"Pending"}}}
+{"t":"45s","scenario":"cordonNode","details":"n2"}
+{"t":"45s","kind":"Node","name":"n2","change":"MODIFIED","patch":[{"op":"add","path":"/spec","value":{"unschedulable":true}}]}
 {"t":"50s","scenario":"resumeNode","details":"n1"}
 {"t":"55s","kind":"Node","name":"n1","change":"MODIFIED","patch":[{"op":"replace","path":"/status/conditions/0/status","value":"True"}]}
 {"t":"1m0s","kind":"Pod","name":"default/a","change":"DELETED"}
+{"t":"1m5s","kind":"Node","name":"n2","change":"MODIFIED","patch":[{"op":"remove","path":"/spec/unschedulable"}]}
 {"t":"1m10s","scenario":"expect","details":{"what":"deployment/web readyReplicas 3","ok":false,"got":"2"}}
 )";
 
@@ -88,8 +91,12 @@ TEST_CASE("faults, NotReady spells and markers land on their node", "[report]") 
   REQUIRE(n1.markers.size() == 1);
   CHECK(n1.markers[0].t == 6);
   CHECK(n1.markers[0].what == "killContainer default/a c");
-  CHECK(tl.nodes[1].faults.empty());
+  CHECK(n1.cordoned.empty());
+  CHECK(tl.nodes[1].faults.empty());  // a cordon is the Node's spec.unschedulable, not a fault
   CHECK(tl.nodes[1].not_ready.empty());
+  REQUIRE(tl.nodes[1].cordoned.size() == 1);
+  CHECK(tl.nodes[1].cordoned[0].start == 45);
+  CHECK(tl.nodes[1].cordoned[0].end == 65);
 
   SECTION("an undone fault closes; one left open runs to the end") {
     std::string open = std::string(kTrace) + R"({"t":"1m20s","scenario":"partition","details":"n2"})" + "\n";
@@ -114,7 +121,7 @@ TEST_CASE("ready replicas step at each change; the scenario lines keep actions a
   CHECK(web.steps[1].ready == 2);
   std::vector<std::string> what;
   for (const ScenarioLine& l : tl.scenario) what.push_back(l.what);
-  CHECK(what == std::vector<std::string>{"killContainer", "haltNode", "resumeNode", "expect"});  // no snapshot
+  CHECK(what == std::vector<std::string>{"killContainer", "haltNode", "cordonNode", "resumeNode", "expect"});  // no snapshot
   CHECK(tl.scenario.back().failed);
   CHECK(tl.scenario.back().detail == "deployment/web readyReplicas 3 (got 2)");
 }
