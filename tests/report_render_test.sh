@@ -17,7 +17,8 @@ trap 'rm -rf "$tmp"' EXIT
 chrome() {
   local profile
   profile=$(mktemp -d -p "$tmp")
-  timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$profile" "$@" \
+  timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars \
+    --user-data-dir="$profile" "$@" \
     2>>"$tmp/chromium.log"
 }
 
