@@ -16,8 +16,8 @@ namespace ktwin::analysis::report {
 struct PodSegment {
   double start = 0, end = 0;
   // kubectl's STATUS column (core/printers pod_status: "Pending", "ContainerCreating", "Running",
-  // "CrashLoopBackOff", "Terminating", ...), with "Running" split: "Running" when the Ready condition is
-  // True, "Running (not ready)" otherwise.
+  // "CrashLoopBackOff", "Terminating", ...) by the 1.20 printer's rules, with "Running" split:
+  // "Running" when the Ready condition is True, "Running (not ready)" otherwise.
   std::string state;
 };
 
