@@ -69,7 +69,7 @@ TEST_CASE("error bars are the mean and the 5th to 95th percentile of each point"
   CHECK(b300.p95 == 5);
 }
 
-TEST_CASE("the axis is the first param with several values; words are placed by index", "[report]") {
+TEST_CASE("the axis is the first param with several values, and words are placed by index", "[report]") {
   SweepReportInput in;
   in.keys = {"seedless", "evictionMode"};
   in.values = {{"1"}, {"taints", "legacy"}};

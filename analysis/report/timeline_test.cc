@@ -108,7 +108,7 @@ TEST_CASE("faults, NotReady spells and markers land on their node", "[report]") 
   }
 }
 
-TEST_CASE("ready replicas step at each change; the scenario lines keep actions and results", "[report]") {
+TEST_CASE("ready replicas step at each change, and the scenario lines keep actions and results", "[report]") {
   RunTimeline tl = rebuild(kTrace);
   REQUIRE(tl.deployments.size() == 1);
   const DeploymentSeries& web = tl.deployments[0];
