@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "analysis/metrics.h"
+#include "analysis/report/run_report.h"
 #include "sim/runner.h"
 
 namespace ktwin::cli {
@@ -14,12 +15,31 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: ktwin run FILE.yaml [--seed N] [--set KEY=VALUE]... [--trace OUT.jsonl] [--metrics OUT.json]\n"
-    "                 [--watch-pods] [--quiet]\n";
+    "                 [--report OUT.html] [--watch-pods] [--quiet]\n";
+
+// The page of `ktwin run --report`; false (said on stderr) when it cannot be drawn or written.
+bool write_run_report(const std::string& path, const sim::Scenario& s, const std::vector<std::string>& args,
+                      const std::vector<nlohmann::json>& trace) {
+  std::string command = "ktwin run";
+  for (const std::string& a : args) command += " " + a;
+  auto html = analysis::report::render_run_report({s.name, s.seed, command}, trace);
+  if (!html.is_ok()) {
+    std::cerr << "ktwin run: report: " << html.status().message() << "\n";
+    return false;
+  }
+  std::ofstream out(path);
+  if (!(out << html.value())) {
+    std::cerr << "ktwin run: cannot write " << path << "\n";
+    return false;
+  }
+  return true;
+}
 
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
   std::string file, trace_path, metrics_path;
+  std::string report_path;  // --report: an HTML page drawn from the trace
   sim::LoadOptions load;
   bool watch_pods = false, quiet = false;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -57,6 +77,10 @@ int run_command(const std::vector<std::string>& args) {
       const std::string* v = value("--metrics");
       if (!v) return 2;
       metrics_path = *v;
+    } else if (a == "--report") {
+      const std::string* v = value("--report");
+      if (!v) return 2;
+      report_path = *v;
     } else if (a == "--watch-pods") {
       watch_pods = true;
     } else if (a == "--quiet" || a == "-q") {
@@ -93,7 +117,7 @@ int run_command(const std::vector<std::string>& args) {
   }
   // The metrics are computed from the trace, so a run that reports them keeps one in memory. A quiet
   // run without --trace or --metrics skips it: tracing costs most of a small run's time.
-  bool want_metrics = !quiet || !metrics_path.empty();
+  bool want_metrics = !quiet || !metrics_path.empty() || !report_path.empty();
   std::ostringstream trace_buffer;
   sim::RunOptions options;
   options.out = quiet ? nullptr : &std::cout;
@@ -122,6 +146,7 @@ int run_command(const std::vector<std::string>& args) {
       return 2;
     }
     if (!quiet) std::cout << "\n" << analysis::metrics_table(metrics.value());
+    if (!report_path.empty() && !write_run_report(report_path, s, args, lines.value())) return 2;
     if (!metrics_path.empty()) {
       std::ofstream out(metrics_path);
       if (!(out << analysis::metrics_json(metrics.value()).dump(2) << "\n")) {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "analysis/metrics.h"
+#include "cli/sweep_html.h"
 #include "cli/sweep_report.h"
 #include "sim/runner.h"
 
@@ -17,7 +18,8 @@ namespace ktwin::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: ktwin sweep FILE.yaml --param KEY=V1,V2,... [--param ...] [--seeds N] [--jobs N] [--out DIR]\n";
+    "usage: ktwin sweep FILE.yaml --param KEY=V1,V2,... [--param ...] [--seeds N] [--jobs N] [--out DIR]\n"
+    "                 [--report OUT.html]\n";
 
 std::vector<std::string> split(const std::string& text, char sep) {
   std::vector<std::string> out;
@@ -70,6 +72,7 @@ SweepRun run_one(const sim::Scenario& scenario) {
 
 int sweep_command(const std::vector<std::string>& args) {
   std::string file, out_dir = "sweep-out";
+  std::string report_path;
   std::vector<SweepParam> params;
   uint64_t seeds = 10;
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
@@ -113,6 +116,13 @@ int sweep_command(const std::vector<std::string>& args) {
         return 2;
       }
       out_dir = *v;
+    } else if (a == "--report") {  // an HTML page with the plots (cli/sweep_html.h)
+      const std::string* v = value();
+      if (!v) {
+        std::cerr << "ktwin sweep: --report needs a file\n";
+        return 2;
+      }
+      report_path = *v;
     } else if (a == "-h" || a == "--help") {
       std::cout << kUsage;
       return 0;
@@ -173,6 +183,7 @@ int sweep_command(const std::vector<std::string>& args) {
   double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
   int status = write_sweep_report(params, points, runs, out_dir, std::cout);
+  if (!report_path.empty()) status = std::max(status, write_sweep_html(report_path, args, params, points, runs));
   std::cerr << "ran " << runs.size() << " runs (" << points.size() << " points x " << seeds << " seeds) on "
             << pool.size() << " threads in " << wall_s << " s\n";
   return status;

@@ -2,7 +2,8 @@
 # Installs ktwin's build dependencies from Debian 12's packages (nothing is downloaded from elsewhere).
 set -euo pipefail
 packages=(build-essential cmake pkg-config libyaml-cpp-dev nlohmann-json3-dev libboost-dev libboost-graph-dev
-          libeigen3-dev catch2 libsimgrid-dev)
+          libeigen3-dev catch2 libsimgrid-dev
+          chromium)  # headless, for tests/report_render_test.sh
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
