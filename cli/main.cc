@@ -5,6 +5,7 @@
 
 #include "cli/run_command.h"
 #include "cli/sweep_command.h"
+#include "cli/sweep_merge_command.h"
 
 namespace {
 
@@ -16,6 +17,9 @@ constexpr const char* kHelp =
     "                 run a scenario; exit 1 if an expectation fails, 2 if the scenario is invalid\n"
     "  sweep FILE.yaml --param KEY=V1,V2,... [--param ...] [--seeds N] [--jobs N] [--out DIR]\n"
     "                 run every combination of the params with seeds 1..N; write runs.csv and summary.csv\n"
+    "                 [--shard I/N]: run only part I of N (0-based; env/N reads $JOB_COMPLETION_INDEX)\n"
+    "  sweep-merge --out DIR PART_DIR...\n"
+    "                 join the parts of a sharded sweep into runs.csv and summary.csv, as one sweep\n"
     "  version        print the version\n";
 
 }  // namespace
@@ -30,6 +34,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (command == "run") return ktwin::cli::run_command(args);
   if (command == "sweep") return ktwin::cli::sweep_command(args);
+  if (command == "sweep-merge") return ktwin::cli::sweep_merge_command(args);
   if (command == "version") {
     std::cout << "ktwin 0.1.0\n";
     return 0;

@@ -1,12 +1,15 @@
 // The run subcommand: argument parsing, loading, running, the summary line and the exit status.
 #include "cli/run_command.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "analysis/metrics.h"
+#include "cli/progress.h"
 #include "sim/runner.h"
 
 namespace ktwin::cli {
@@ -103,8 +106,16 @@ int run_command(const std::vector<std::string>& args) {
   if (!quiet)
     std::cout << "ktwin run " << s.name << " (seed " << s.seed << ", Kubernetes " << s.kubernetesVersion << ", "
               << core::format_go_duration(s.duration) << " virtual)\n";
+  // A bar for runs longer than a second, on stderr when it is a terminal, unless the timeline is
+  // printing on that terminal too: its lines would break the bar, and they show progress themselves.
+  Progress progress = stderr_progress(1.0, "", std::chrono::seconds(1));
+  if (progress.enabled() && (quiet || isatty(STDOUT_FILENO) != 1))
+    options.progress = [&progress](double fraction) { progress.update(fraction); };
+  else
+    progress.finish();
   auto wall_start = std::chrono::steady_clock::now();
   auto result = sim::run_scenario(s, options);
+  progress.finish();
   double wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start).count();
   if (!result.is_ok()) {
