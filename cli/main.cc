@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/import_command.h"
 #include "cli/run_command.h"
 #include "cli/sweep_command.h"
 #include "cli/sweep_merge_command.h"
@@ -20,6 +21,8 @@ constexpr const char* kHelp =
     "                 [--shard I/N]: run only part I of N (0-based; env/N reads $JOB_COMPLETION_INDEX)\n"
     "  sweep-merge --out DIR PART_DIR...\n"
     "                 join the parts of a sharded sweep into runs.csv and summary.csv, as one sweep\n"
+    "  import CLUSTER.json -o SCENARIO.yaml [--anonymize] [--include-system]\n"
+    "                 turn kubectl get nodes,deployments,replicasets,pods,services -A -o json into a scenario\n"
     "  version        print the version\n";
 
 }  // namespace
@@ -34,6 +37,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (command == "run") return ktwin::cli::run_command(args);
   if (command == "sweep") return ktwin::cli::sweep_command(args);
+  if (command == "import") return ktwin::cli::import_command(args);
   if (command == "sweep-merge") return ktwin::cli::sweep_merge_command(args);
   if (command == "version") {
     std::cout << "ktwin 0.1.0\n";

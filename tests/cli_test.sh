@@ -66,6 +66,18 @@ grep -q $'\r' "$sweep_dir/stderr" && { echo "FAIL progress written to a file"; f
 check "sweep: bad --param exits 2" 2 "$ktwin" sweep "$root/scenarios/letschat-node-halt.yaml" --param nonsense --out "$sweep_dir"
 check "sweep: unknown key exits 2" 2 "$ktwin" sweep "$root/scenarios/letschat-node-halt.yaml" --param controlPlane.nope=1,2 --out "$sweep_dir"
 grep -q "controlPlane.nope" /tmp/ktwin_cli_out.$$ || { echo "FAIL unknown key named"; cat /tmp/ktwin_cli_out.$$; fail=1; }
+# import: kubectl's JSON -> a scenario that runs; bad JSON names the file and the place, exit 2.
+check "import the Let's Chat cluster" 0 "$ktwin" import "$root/tests/data/letschat-cluster.json" -o "$sweep_dir/imported/cluster.yaml"
+[ -f "$sweep_dir/imported/cluster-manifests/deployment-letschat.yaml" ] && echo "ok   manifests beside the scenario" \
+  || { echo "FAIL no manifests"; ls -R "$sweep_dir/imported"; fail=1; }
+check "the imported scenario runs" 0 "$ktwin" run "$sweep_dir/imported/cluster.yaml" --quiet
+check "import --anonymize" 0 "$ktwin" import "$root/tests/data/letschat-cluster.json" -o "$sweep_dir/anon/a.yaml" --anonymize
+check "the anonymized scenario runs" 0 "$ktwin" run "$sweep_dir/anon/a.yaml" --quiet
+printf '{"kind": "List", "items": [\n  {"kind": "Node",}\n]}\n' >"$sweep_dir/bad.json"
+check "import: bad JSON exits 2" 2 "$ktwin" import "$sweep_dir/bad.json" -o "$sweep_dir/bad.yaml"
+grep -q "bad.json: not valid JSON: parse error at line 2, column 19" /tmp/ktwin_cli_out.$$ \
+  || { echo "FAIL bad JSON located"; cat /tmp/ktwin_cli_out.$$; fail=1; }
+check "import: no -o exits 2" 2 "$ktwin" import "$root/tests/data/letschat-cluster.json"
 rm -rf "$sweep_dir"
 rm -f /tmp/ktwin_cli_out.$$
 exit $fail
