@@ -32,7 +32,7 @@ std::vector<std::pair<std::string, nlohmann::json>> parts_of(const SweepIdentity
   return parts;
 }
 
-TEST_CASE("--shard takes I/N counted from 0, or the index from JOB_COMPLETION_INDEX", "[sweep]") {
+TEST_CASE("shard syntax: I/N counted from 0, or env/N from JOB_COMPLETION_INDEX", "[sweep]") {
   auto s = parse_shard("2/5", nullptr);
   REQUIRE(s.is_ok());
   CHECK(s.value().index == 2);
