@@ -70,8 +70,9 @@ TEST_CASE("import keeps nodes and workloads, drops what controllers recreate, an
   const ImportResult& r = imported.value();
   // Services and Deployments of the default namespace and the bare pod; not default/kubernetes, not the
   // ReplicaSets and pods the Deployments own, not the finished Job pod, not kube-system.
-  CHECK(paths(r) == std::vector<std::string>{"m/service-letschat.yaml", "m/service-mongo.yaml",
-                                             "m/deployment-letschat.yaml", "m/deployment-mongo.yaml", "m/pod-debug.yaml"});
+  CHECK(paths(r) == std::vector<std::string>{"m/service-letschat.yaml", "m/service-mongo.yaml", "m/service-shop-cart.yaml",
+                                             "m/deployment-letschat.yaml", "m/deployment-mongo.yaml",
+                                             "m/deployment-shop-cart.yaml", "m/pod-debug.yaml"});
   json deploy = manifest(r, "m/deployment-letschat.yaml");
   CHECK_FALSE(deploy.contains("status"));
   for (const char* k : {"uid", "resourceVersion", "creationTimestamp", "managedFields", "generation", "annotations"})
@@ -125,28 +126,35 @@ TEST_CASE("import --anonymize renames consistently: no original name left, selec
   for (const ImportedFile& f : r.manifests) all += f.path + "\n" + f.text;
   // ": controller" is the node name as a value; the label key controller-revision-hash is generic and kept.
   for (const char* secret : {"letschat", "lets-chat", "mongo", "worker", ": controller", "coredns", "debug", "chat",
-                             "http-server", "LCB_DATABASE_URI", "busybox", "sdelements", "svclb"})
+                             "http-server", "LCB_DATABASE_URI", "busybox", "sdelements", "svclb", "shop",
+                             "cart", "acme", "backend"})
     CHECK((all.find(secret) == std::string::npos ? "" : all.substr(all.find(secret) - 40, 80)) == "");
-  // Sorted names: coredns, debug, kube-dns, letschat, mongo, svclb-... -> app-1..6; a Deployment and
-  // its Service of one name share one.
-  json deploy = manifest(r, "m/deployment-app-4.yaml");
-  json svc = manifest(r, "m/service-app-4.yaml");
-  CHECK(deploy["spec"]["selector"]["matchLabels"] == json({{"name", "app-4"}}));
+  // Sorted names: cart, coredns, debug, kube-dns, letschat, mongo, svclb-... -> app-1..7; a Deployment
+  // and its Service of one name share one.
+  json deploy = manifest(r, "m/deployment-app-5.yaml");
+  json svc = manifest(r, "m/service-app-5.yaml");
+  CHECK(deploy["spec"]["selector"]["matchLabels"] == json({{"name", "app-5"}}));
   CHECK(deploy["spec"]["template"]["metadata"]["labels"] == svc["spec"]["selector"]);
   const json& container = deploy["spec"]["template"]["spec"]["containers"][0];
   CHECK(svc["spec"]["ports"][0]["targetPort"] == container["ports"][0]["name"]);
   CHECK_FALSE(container.contains("env"));
   CHECK(deploy["spec"]["template"]["spec"]["tolerations"][0]["value"] ==
-        manifest(r, "m/deployment-app-4.yaml")["spec"]["template"]["spec"]["tolerations"][0]["value"]);
+        manifest(r, "m/deployment-app-5.yaml")["spec"]["template"]["spec"]["tolerations"][0]["value"]);
   CHECK(r.scenario.find("value: " + deploy["spec"]["template"]["spec"]["tolerations"][0]["value"].get<std::string>()) !=
         std::string::npos);  // the taint's value, renamed alike
   // Tags stay: coredns's image keeps :1.8.0.
-  CHECK(manifest(r, "m/deployment-kube-system-app-1.yaml")["spec"]["template"]["spec"]["containers"][0]["image"]
+  CHECK(manifest(r, "m/deployment-kube-system-app-2.yaml")["spec"]["template"]["spec"]["containers"][0]["image"]
             .get<std::string>()
             .ends_with(":1.8.0"));
-  CHECK(manifest(r, "m/deployment-kube-system-app-1.yaml")["spec"]["template"]["spec"]["nodeSelector"] ==
+  CHECK(manifest(r, "m/deployment-kube-system-app-2.yaml")["spec"]["template"]["spec"]["nodeSelector"] ==
         json({{"kubernetes.io/hostname", "node-1"}}));
-  CHECK(manifest(r, "m/pod-app-2.yaml")["spec"]["nodeName"] == "node-2");
+  CHECK(manifest(r, "m/pod-app-3.yaml")["spec"]["nodeName"] == "node-2");
+  // Other namespaces are renamed, and node affinity follows the node names.
+  json cart = manifest(r, "m/deployment-ns-1-app-1.yaml");
+  CHECK(cart["metadata"]["namespace"] == "ns-1");
+  CHECK(cart["spec"]["template"]["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+            ["nodeSelectorTerms"][0]["matchExpressions"][0]["values"] == json({"node-2", "node-1"}));
+  CHECK(cart["spec"]["template"]["spec"]["containers"][0]["image"] == "image-5:3.2.1");  // sorted: busybox, mongo, rancher/coredns-coredns, rancher/klipper-lb, registry...
   // Deterministic: the same input in another order gives the same files.
   json shuffled = fixture();
   std::reverse(shuffled["items"].begin(), shuffled["items"].end());
