@@ -234,8 +234,9 @@ core::Result<ImportResult> import_cluster(const json& list, const ImportOptions&
   }
   if (nodes.empty()) return core::Status::invalid("no Node in the list: run kubectl get nodes,deployments,replicasets,pods,services -A -o json");
   for (const std::string& owner : bare_owned)
-    result.warnings.push_back("pods owned by a " + owner + " are kept as bare pods on their node: ktwin does not model " +
-                              owner + "s, so they are not recreated");
+    result.warnings.push_back(owner == "Node" ? "static pods (owned by a Node) are kept as bare pods on their node"
+                                              : "pods owned by a " + owner + " are kept as bare pods on their node: ktwin "
+                                                "does not model " + owner + "s, so they are not recreated");
   for (const auto& [why, n] : dropped) result.warnings.push_back("left out " + std::to_string(n) + " " + why);
 
   std::sort(nodes.begin(), nodes.end(), [](const json& a, const json& b) { return name_of(a) < name_of(b); });
