@@ -8,6 +8,7 @@
 
 #include "core/api/yaml.h"
 #include "sim/cluster_anonymizer.h"
+#include "sim/runtime/modelled_runtime.h"
 
 namespace ktwin::sim {
 namespace {
@@ -175,6 +176,17 @@ std::string scenario_text(const ImportOptions& options, const std::string& versi
   }
   if (!files.empty()) s << "manifests:\n";
   for (const ImportedFile& f : files) s << "  - " << scalar(f.path) << "\n";
+  // The images, for `apps:` (keyed by image without tag): the defaults are a 1 s start and no dependencies.
+  std::set<std::string> images;
+  for (const json& d : docs) {
+    const json* spec = str(d, "kind") == "Pod" ? &d["spec"] : nullptr;
+    if (!spec && d.contains("spec") && d["spec"].contains("template")) spec = &d["spec"]["template"]["spec"];
+    if (spec && spec->contains("containers"))
+      for (const json& c : (*spec)["containers"])
+        if (!str(c, "image").empty()) images.insert(ModelledRuntime::image_name(str(c, "image")));
+  }
+  if (!images.empty()) s << "# Container behaviour by image (default: starts in 1s, runs); startup, dependsOn, imageSize:\n# apps:\n";
+  for (const std::string& image : images) s << "#   " << scalar(image) << ": {startup: 1s}\n";
   s << "# timeline:\n#   - {at: 5m, haltNode: " << str(nodes.back(), "name") << "}\n";
   std::vector<std::string> expects;
   for (const json& d : docs)

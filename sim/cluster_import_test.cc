@@ -94,6 +94,8 @@ TEST_CASE("import keeps nodes and workloads, drops what controllers recreate, an
   CHECK(s.find("node.kubernetes.io/unschedulable") == std::string::npos);
   CHECK(s.find("memory: 3063688Ki") != std::string::npos);
   CHECK(s.find("left out 1 finished pods") != std::string::npos);
+  CHECK(s.find("# apps:\n#   busybox: {startup: 1s}\n#   mongo: {startup: 1s}\n#   registry.example.com/acme/cart: "
+               "{startup: 1s}\n#   sdelements/lets-chat: {startup: 1s}\n") != std::string::npos);
 
   RunResult run = load_and_run(write(r, "plain"));
   CHECK(run.expectations == 2);  // letschat 2 and mongo 1 ready at 3m, as in the cluster
