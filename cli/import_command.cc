@@ -74,7 +74,8 @@ int import_command(const std::vector<std::string>& args) {
       // e.what(): "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error ..."
       std::string what = e.what();
       auto at = what.find("parse error");
-      std::cerr << input << ": not valid JSON: " << (at == std::string::npos ? what : what.substr(at)) << "\n";
+      std::cerr << input << ": not valid JSON: " << (at == std::string::npos ? what : what.substr(at))
+                << "\n";
       return 2;
     }
   }
@@ -92,7 +93,8 @@ int import_command(const std::vector<std::string>& args) {
   std::error_code ec;
   std::filesystem::create_directories(dir / options.manifests_dir, ec);
   if (ec) {
-    std::cerr << "ktwin import: cannot create " << (dir / options.manifests_dir).string() << ": " << ec.message() << "\n";
+    std::cerr << "ktwin import: cannot create " << (dir / options.manifests_dir).string() << ": "
+              << ec.message() << "\n";
     return 1;
   }
   for (const sim::ImportedFile& f : r.manifests) {

@@ -71,7 +71,8 @@ void Progress::draw_locked(double done, bool force) {
   if (now - start_ < delay_) return;
   if (!force && drawn_width_ > 0 && now - last_draw_ < kRedrawEvery) return;
   last_draw_ = now;
-  std::string line = format_progress(done, total_, std::chrono::duration<double>(now - start_).count(), unit_);
+  std::string line =
+      format_progress(done, total_, std::chrono::duration<double>(now - start_).count(), unit_);
   // Pad over a longer previous line rather than clearing first: one write, no flicker.
   size_t width = line.size();
   if (drawn_width_ > width) line += std::string(drawn_width_ - width, ' ');

@@ -15,11 +15,13 @@ TEST_CASE("progress text shows the bar, count, rate and ETA", "[progress]") {
   // 10 of 40 in 4 s: 2.5 runs/s, 30 left, so 12 s to go.
   CHECK(format_progress(10, 40, 4, "runs") == "[#####...............]  25%  10/40 runs  2.5 runs/s  ETA 12s");
   CHECK(format_progress(0, 40, 0, "runs") == "[....................]   0%  0/40 runs  ETA ?");
-  CHECK(format_progress(40, 40, 75, "runs") == "[####################] 100%  40/40 runs  0.5 runs/s  done in 1m15s");
+  CHECK(format_progress(40, 40, 75, "runs") ==
+        "[####################] 100%  40/40 runs  0.5 runs/s  done in 1m15s");
   // Without a unit only the fraction: ktwin run's virtual time. 300 of 1200 virtual s in 1 s wall.
   CHECK(format_progress(300, 1200, 1, "") == "[#####...............]  25%  ETA 3s");
   // Long ETAs read as Go durations.
-  CHECK(format_progress(1, 1000, 10, "runs") == "[....................]   0%  1/1000 runs  0.1 runs/s  ETA 2h46m30s");
+  CHECK(format_progress(1, 1000, 10, "runs") ==
+        "[....................]   0%  1/1000 runs  0.1 runs/s  ETA 2h46m30s");
 }
 
 TEST_CASE("progress writes nothing when the descriptor is not a terminal", "[progress]") {
@@ -39,7 +41,8 @@ TEST_CASE("progress writes nothing when the descriptor is not a terminal", "[pro
   close(fds[1]);
 }
 
-TEST_CASE("progress on a terminal redraws with a carriage return and erases the line at the end", "[progress]") {
+TEST_CASE("progress on a terminal redraws with a carriage return and erases the line at the end",
+          "[progress]") {
   int master = posix_openpt(O_RDWR | O_NOCTTY);
   if (master < 0) {  // a container without /dev/ptmx: nothing to draw on
     WARN("no pseudo-terminal available; the terminal case is not checked");

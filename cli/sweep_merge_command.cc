@@ -46,8 +46,8 @@ int sweep_merge_command(const std::vector<std::string>& args) {
     if (std::filesystem::is_directory(path)) path /= "part.json";
     std::ifstream in(path);
     if (!in) {
-      std::cerr << "ktwin sweep-merge: cannot read " << path.string() << " (run ktwin sweep --shard I/N --out "
-                << input << " first)\n";
+      std::cerr << "ktwin sweep-merge: cannot read " << path.string()
+                << " (run ktwin sweep --shard I/N --out " << input << " first)\n";
       return 2;
     }
     nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);

@@ -20,7 +20,9 @@ bool parse_count(const std::string& text, size_t& into) {
   return true;
 }
 
-std::string shard_text(size_t index, size_t count) { return std::to_string(index) + "/" + std::to_string(count); }
+std::string shard_text(size_t index, size_t count) {
+  return std::to_string(index) + "/" + std::to_string(count);
+}
 
 nlohmann::json params_json(const std::vector<SweepParam>& params) {
   nlohmann::json out = nlohmann::json::array();
@@ -62,7 +64,8 @@ core::Result<Shard> parse_shard(const std::string& text, const char* env_index) 
   }
   if (shard.index >= shard.count)
     return core::Status::invalid("--shard " + shard_text(shard.index, shard.count) +
-                                 ": the index counts from 0, so it must be below " + std::to_string(shard.count));
+                                 ": the index counts from 0, so it must be below " +
+                                 std::to_string(shard.count));
   return shard;
 }
 
@@ -78,9 +81,12 @@ std::string fnv1a_hex(const std::string& bytes, const std::string& seed_hex) {
 }
 
 nlohmann::json part_json(const SweepIdentity& id, const Shard& shard, const std::vector<SweepRun>& runs) {
-  nlohmann::json j = {{"kind", kPartKind},         {"version", kPartVersion},
-                      {"scenario", id.scenario},   {"fingerprint", id.fingerprint},
-                      {"params", params_json(id.params)}, {"seeds", id.seeds},
+  nlohmann::json j = {{"kind", kPartKind},
+                      {"version", kPartVersion},
+                      {"scenario", id.scenario},
+                      {"fingerprint", id.fingerprint},
+                      {"params", params_json(id.params)},
+                      {"seeds", id.seeds},
                       {"shard", {{"index", shard.index}, {"count", shard.count}}}};
   nlohmann::json list = nlohmann::json::array();
   for (const SweepRun& r : runs) {
@@ -126,8 +132,9 @@ core::Result<MergedSweep> merge_parts(const std::vector<std::pair<std::string, n
         run.failed_expectations = r.at("failedExpectations").get<size_t>();
         run.error = r.at("error").get<std::string>();
         for (const auto& m : r.at("metrics"))
-          run.metrics.emplace_back(m.at(0).get<std::string>(),
-                                   m.at(1).is_null() ? std::nullopt : std::optional<double>(m.at(1).get<double>()));
+          run.metrics.emplace_back(
+              m.at(0).get<std::string>(),
+              m.at(1).is_null() ? std::nullopt : std::optional<double>(m.at(1).get<double>()));
         runs.push_back(std::move(run));
       }
     } catch (const nlohmann::json::exception& e) {
@@ -143,22 +150,28 @@ core::Result<MergedSweep> merge_parts(const std::vector<std::pair<std::string, n
       slots.resize(merged.points.size() * id.seeds);
     } else {
       auto differ = [&](const std::string& what) {
-        return core::Status::invalid(name + " and " + first + " are parts of different sweeps: " + what + " differ");
+        return core::Status::invalid(name + " and " + first + " are parts of different sweeps: " + what +
+                                     " differ");
       };
-      if (id.scenario != merged.id.scenario) return differ("the scenarios (" + id.scenario + ", " + merged.id.scenario + ")");
+      if (id.scenario != merged.id.scenario)
+        return differ("the scenarios (" + id.scenario + ", " + merged.id.scenario + ")");
       if (id.fingerprint != merged.id.fingerprint) return differ("the scenario files or their manifests");
       if (params_json(id.params) != params_json(merged.id.params)) return differ("the --param lists");
       if (id.seeds != merged.id.seeds) return differ("the --seeds");
-      if (shard.count != count) return differ("the shard counts (" + std::to_string(shard.count) + ", " + std::to_string(count) + ")");
+      if (shard.count != count)
+        return differ("the shard counts (" + std::to_string(shard.count) + ", " + std::to_string(count) +
+                      ")");
     }
     if (auto it = seen.find(shard.index); it != seen.end())
-      return core::Status::invalid(name + " and " + it->second + " are both shard " + shard_text(shard.index, count));
+      return core::Status::invalid(name + " and " + it->second + " are both shard " +
+                                   shard_text(shard.index, count));
     seen[shard.index] = name;
     size_t expected = 0;
     for (size_t r = 0; r < slots.size(); ++r) expected += shard.takes(r);
     if (runs.size() != expected)
       return core::Status::invalid(name + ": shard " + shard_text(shard.index, count) + " should hold " +
-                                   std::to_string(expected) + " runs, it holds " + std::to_string(runs.size()));
+                                   std::to_string(expected) + " runs, it holds " +
+                                   std::to_string(runs.size()));
     for (SweepRun& run : runs) {
       size_t r = run.seed >= 1 && run.seed <= merged.id.seeds && run.point < merged.points.size()
                      ? run_index(run.point, run.seed, merged.id.seeds)
@@ -173,7 +186,8 @@ core::Result<MergedSweep> merge_parts(const std::vector<std::pair<std::string, n
   std::string missing;
   for (size_t i = 0; i < count; ++i)
     if (!seen.count(i)) missing += (missing.empty() ? "" : ", ") + shard_text(i, count);
-  if (!missing.empty()) return core::Status::invalid("missing shard(s) " + missing + ": merge needs every part");
+  if (!missing.empty())
+    return core::Status::invalid("missing shard(s) " + missing + ": merge needs every part");
   for (auto& slot : slots) merged.runs.push_back(std::move(*slot));
   return merged;
 }

@@ -2,10 +2,9 @@
 // that carry one shard's runs to `ktwin sweep-merge`.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/sweep_report.h"
 #include "core/util/status.h"

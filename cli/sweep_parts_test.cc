@@ -92,7 +92,8 @@ TEST_CASE("merge refuses parts of different sweeps, repeated or missing shards",
     SweepIdentity other = id;
     other.params[0].values[2] = "4";
     parts[1].second = part_json(other, {1, 3}, shard_runs(other, {1, 3}));
-    CHECK(merge_parts(parts).status().message() == "p1 and p0 are parts of different sweeps: the --param lists differ");
+    CHECK(merge_parts(parts).status().message() ==
+          "p1 and p0 are parts of different sweeps: the --param lists differ");
   }
   SECTION("another scenario file") {
     SweepIdentity other = id;
@@ -103,7 +104,8 @@ TEST_CASE("merge refuses parts of different sweeps, repeated or missing shards",
   }
   SECTION("another shard count") {
     parts[1].second = part_json(id, {1, 2}, shard_runs(id, {1, 2}));
-    CHECK(merge_parts(parts).status().message() == "p1 and p0 are parts of different sweeps: the shard counts (2, 3) differ");
+    CHECK(merge_parts(parts).status().message() ==
+          "p1 and p0 are parts of different sweeps: the shard counts (2, 3) differ");
   }
   SECTION("a part with a run of another shard") {
     parts[1].second["runs"][0] = parts[0].second["runs"][0];
@@ -111,7 +113,8 @@ TEST_CASE("merge refuses parts of different sweeps, repeated or missing shards",
   }
   SECTION("not a part") {
     parts[0].second = {{"kind", "Something"}, {"version", 1}};
-    CHECK(merge_parts(parts).status().message() == "p0: not a ktwin sweep part (kind KtwinSweepPart, version 1)");
+    CHECK(merge_parts(parts).status().message() ==
+          "p0: not a ktwin sweep part (kind KtwinSweepPart, version 1)");
   }
 }
 

@@ -30,7 +30,10 @@ std::string image_repo(const std::string& image, std::string* tag) {
   auto at = image.find('@');
   auto slash = image.rfind('/');
   auto colon = image.rfind(':');
-  size_t cut = at != std::string::npos ? at : (colon != std::string::npos && (slash == std::string::npos || colon > slash)) ? colon : std::string::npos;
+  size_t cut = at != std::string::npos ? at
+               : (colon != std::string::npos && (slash == std::string::npos || colon > slash))
+                   ? colon
+                   : std::string::npos;
   if (tag) *tag = cut == std::string::npos ? "" : image.substr(cut);
   return image.substr(0, cut);
 }
@@ -50,7 +53,8 @@ class Anonymizer {
   static std::vector<json*> pod_specs(json& doc) {
     std::vector<json*> out;
     if (!doc.contains("spec")) return out;
-    if (doc["kind"] == "Pod") out.push_back(&doc["spec"]);
+    if (doc["kind"] == "Pod")
+      out.push_back(&doc["spec"]);
     else if (doc["spec"].contains("template") && doc["spec"]["template"].contains("spec"))
       out.push_back(&doc["spec"]["template"]["spec"]);
     return out;
@@ -61,8 +65,10 @@ class Anonymizer {
     if (!doc.contains("spec")) return;
     json& spec = doc["spec"];
     if (doc["kind"] == "Service" && spec.contains("selector")) f(spec["selector"]);
-    if (spec.contains("selector") && spec["selector"].contains("matchLabels")) f(spec["selector"]["matchLabels"]);
-    if (spec.contains("template") && spec["template"].contains("metadata") && spec["template"]["metadata"].contains("labels"))
+    if (spec.contains("selector") && spec["selector"].contains("matchLabels"))
+      f(spec["selector"]["matchLabels"]);
+    if (spec.contains("template") && spec["template"].contains("metadata") &&
+        spec["template"]["metadata"].contains("labels"))
       f(spec["template"]["metadata"]["labels"]);
     for (json* ps : pod_specs(doc))
       if (ps->contains("nodeSelector")) f((*ps)["nodeSelector"]);
@@ -83,14 +89,16 @@ class Anonymizer {
     for (json& n : nodes_) {
       if (n.contains("labels")) note_values(n["labels"]);
       for (const json& t : n.value("taints", json::array()))
-        if (t.contains("value") && !well_known(t.value("key", ""))) values.insert(t["value"].get<std::string>());
+        if (t.contains("value") && !well_known(t.value("key", "")))
+          values.insert(t["value"].get<std::string>());
     }
     for (json& d : docs_) {
       each_label_map(d, note_values);
       if (d["kind"] == "Service")
         for (const json& p : d["spec"].value("ports", json::array())) {
           if (p.contains("name") && p["name"].is_string()) ports.insert(p["name"].get<std::string>());
-          if (p.contains("targetPort") && p["targetPort"].is_string()) ports.insert(p["targetPort"].get<std::string>());
+          if (p.contains("targetPort") && p["targetPort"].is_string())
+            ports.insert(p["targetPort"].get<std::string>());
         }
       for (json* ps : pod_specs(d))
         for (const json& t : ps->value("tolerations", json::array()))
@@ -135,7 +143,8 @@ class Anonymizer {
     if (n.contains("labels")) rename_labels(n["labels"]);
     if (n.contains("taints"))
       for (json& t : n["taints"])
-        if (t.contains("value")) t["value"] = value_for(t["key"].get<std::string>(), t["value"].get<std::string>());
+        if (t.contains("value"))
+          t["value"] = value_for(t["key"].get<std::string>(), t["value"].get<std::string>());
   }
 
   void rename_expressions(json& terms) const {  // [{key, operator, values}]
@@ -147,12 +156,15 @@ class Anonymizer {
   }
 
   void rename_pod_spec(json& ps) const {
-    for (const char* k : {"volumes", "imagePullSecrets", "serviceAccountName", "serviceAccount", "hostname", "subdomain"})
+    for (const char* k :
+         {"volumes", "imagePullSecrets", "serviceAccountName", "serviceAccount", "hostname", "subdomain"})
       ps.erase(k);
     if (ps.contains("nodeName") && ps["nodeName"].is_string()) {
       auto it = nodes_map_.find(ps["nodeName"].get<std::string>());
-      if (it != nodes_map_.end()) ps["nodeName"] = it->second;
-      else ps.erase("nodeName");  // a node not in the list: let the scheduler place it
+      if (it != nodes_map_.end())
+        ps["nodeName"] = it->second;
+      else
+        ps.erase("nodeName");  // a node not in the list: let the scheduler place it
     }
     if (ps.contains("affinity") && ps["affinity"].contains("nodeAffinity")) {
       json& na = ps["affinity"]["nodeAffinity"];
@@ -174,7 +186,8 @@ class Anonymizer {
           if (c.contains("ports"))
             for (json& p : c["ports"])
               if (p.contains("name")) p["name"] = ports_map_.at(p["name"].get<std::string>());
-          for (const char* k : {"env", "envFrom", "command", "args", "workingDir", "volumeMounts"}) c.erase(k);
+          for (const char* k : {"env", "envFrom", "command", "args", "workingDir", "volumeMounts"})
+            c.erase(k);
           if (c.contains("name")) c["name"] = containers_map_.at(c["name"].get<std::string>());
           if (c.contains("image")) {
             std::string tag;
@@ -198,7 +211,8 @@ class Anonymizer {
       rename_expressions(spec["selector"]["matchExpressions"]);
     if (spec.contains("template") && spec["template"].contains("metadata"))
       spec["template"]["metadata"].erase("annotations");
-    for (const char* k : {"externalName", "externalIPs", "loadBalancerIP", "loadBalancerSourceRanges"}) spec.erase(k);
+    for (const char* k : {"externalName", "externalIPs", "loadBalancerIP", "loadBalancerSourceRanges"})
+      spec.erase(k);
     for (json* ps : pod_specs(d)) rename_pod_spec(*ps);
     if (d["kind"] == "Service" && spec.contains("ports"))
       for (json& p : spec["ports"])
@@ -208,8 +222,8 @@ class Anonymizer {
 
   std::vector<json>& nodes_;
   std::vector<json>& docs_;
-  std::map<std::string, std::string> nodes_map_, objects_map_, namespaces_map_, values_map_, images_map_, containers_map_,
-      ports_map_;
+  std::map<std::string, std::string> nodes_map_, objects_map_, namespaces_map_, values_map_, images_map_,
+      containers_map_, ports_map_;
 };
 
 }  // namespace

@@ -1,9 +1,8 @@
 // Deterministic renaming for `ktwin import --anonymize`: a cluster's shape without its names.
 #pragma once
 
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 namespace ktwin::sim {
 

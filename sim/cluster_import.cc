@@ -18,17 +18,24 @@ using json = nlohmann::json;
 const std::set<std::string> kSystemNamespaces = {"kube-system", "kube-public", "kube-node-lease"};
 // Set by the kubelet itself at registration (k/k pkg/kubelet/kubelet_node_status.go initialNode), so
 // ktwin's kubelet sets them again: copying them would pin stale values (and real host names).
-const std::set<std::string> kKubeletLabels = {"kubernetes.io/hostname", "kubernetes.io/os", "kubernetes.io/arch",
-                                              "beta.kubernetes.io/os", "beta.kubernetes.io/arch"};
+const std::set<std::string> kKubeletLabels = {"kubernetes.io/hostname", "kubernetes.io/os",
+                                              "kubernetes.io/arch", "beta.kubernetes.io/os",
+                                              "beta.kubernetes.io/arch"};
 constexpr const char* kRolePrefix = "node-role.kubernetes.io/";
 // Server-set metadata: the API server fills these in again when the manifest is applied.
-const std::vector<std::string> kServerMetadata = {"uid", "resourceVersion", "creationTimestamp", "managedFields",
-                                                  "generation", "selfLink", "ownerReferences", "deletionTimestamp",
-                                                  "deletionGracePeriodSeconds", "generateName"};
-const std::vector<std::string> kServerAnnotations = {"deployment.kubernetes.io/revision",
-                                                     "deployment.kubernetes.io/desired-replicas",
-                                                     "deployment.kubernetes.io/max-replicas",
-                                                     "kubectl.kubernetes.io/last-applied-configuration"};
+const std::vector<std::string> kServerMetadata = {"uid",
+                                                  "resourceVersion",
+                                                  "creationTimestamp",
+                                                  "managedFields",
+                                                  "generation",
+                                                  "selfLink",
+                                                  "ownerReferences",
+                                                  "deletionTimestamp",
+                                                  "deletionGracePeriodSeconds",
+                                                  "generateName"};
+const std::vector<std::string> kServerAnnotations = {
+    "deployment.kubernetes.io/revision", "deployment.kubernetes.io/desired-replicas",
+    "deployment.kubernetes.io/max-replicas", "kubectl.kubernetes.io/last-applied-configuration"};
 
 std::string str(const json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
@@ -54,7 +61,8 @@ json clean(json item) {
     for (const std::string& k : kServerAnnotations) meta["annotations"].erase(k);
     if (meta["annotations"].empty()) meta.erase("annotations");
   }
-  if (item.contains("spec") && item["spec"].contains("template") && item["spec"]["template"].contains("metadata"))
+  if (item.contains("spec") && item["spec"].contains("template") &&
+      item["spec"]["template"].contains("metadata"))
     item["spec"]["template"]["metadata"].erase("creationTimestamp");
   return item;
 }
@@ -77,7 +85,8 @@ json node_entry(const json& node, std::vector<std::string>& warnings) {
   if (meta.contains("labels") && meta["labels"].is_object())
     for (const auto& [k, v] : meta["labels"].items()) {
       if (k.rfind(kRolePrefix, 0) == 0) {
-        if (k.size() > std::string(kRolePrefix).size()) roles.push_back(k.substr(std::string(kRolePrefix).size()));
+        if (k.size() > std::string(kRolePrefix).size())
+          roles.push_back(k.substr(std::string(kRolePrefix).size()));
       } else if (!kKubeletLabels.count(k) && k.rfind("k3s.io/", 0) != 0) {  // k3s.io/*: this boot's addresses
         labels[k] = v.is_string() ? v.get<std::string>() : v.dump();
       }
@@ -87,7 +96,8 @@ json node_entry(const json& node, std::vector<std::string>& warnings) {
   for (const char* k : {"cpu", "memory", "pods", "ephemeral-storage"})
     if (cap.contains(k) && cap[k].is_string()) capacity[k] = cap[k];
   if (!capacity.contains("cpu") || !capacity.contains("memory"))
-    warnings.push_back("node " + name_of(node) + ": no status.capacity cpu/memory; assumed cpu 2, memory 4Gi");
+    warnings.push_back("node " + name_of(node) +
+                       ": no status.capacity cpu/memory; assumed cpu 2, memory 4Gi");
   if (!capacity.contains("cpu")) capacity["cpu"] = "2";
   if (!capacity.contains("memory")) capacity["memory"] = "4Gi";
   if (!roles.empty()) entry["roles"] = roles;
@@ -99,7 +109,8 @@ json node_entry(const json& node, std::vector<std::string>& warnings) {
     for (const json& t : spec["taints"]) {
       std::string key = str(t, "key");
       // The node lifecycle controller's condition taints: the simulated controllers set their own.
-      if (key.rfind("node.kubernetes.io/", 0) == 0 || key == "node.cloudprovider.kubernetes.io/uninitialized") continue;
+      if (key.rfind("node.kubernetes.io/", 0) == 0 || key == "node.cloudprovider.kubernetes.io/uninitialized")
+        continue;
       json taint = {{"key", key}, {"effect", str(t, "effect")}};
       if (!str(t, "value").empty()) taint["value"] = str(t, "value");
       taints.push_back(taint);
@@ -111,7 +122,8 @@ json node_entry(const json& node, std::vector<std::string>& warnings) {
 
 // "v1.20.4+k3s1" -> 20; -1 when unreadable.
 int kubelet_minor(const json& node) {
-  std::string v = str(node.value("status", json::object()).value("nodeInfo", json::object()), "kubeletVersion");
+  std::string v =
+      str(node.value("status", json::object()).value("nodeInfo", json::object()), "kubeletVersion");
   if (v.rfind("v1.", 0) != 0) return -1;
   try {
     return std::stoi(v.substr(3));
@@ -128,13 +140,16 @@ std::string kubernetes_version(const std::vector<json>& nodes, std::vector<std::
     warnings.push_back("no node reports status.nodeInfo.kubeletVersion: using Kubernetes 1.20");
     return "1.20";
   }
-  auto most = std::max_element(minors.begin(), minors.end(), [](auto& a, auto& b) { return a.second < b.second; });
+  auto most =
+      std::max_element(minors.begin(), minors.end(), [](auto& a, auto& b) { return a.second < b.second; });
   int minor = most->first;
-  if (minors.size() > 1) warnings.push_back("nodes run several kubelet versions: using the most common, 1." + std::to_string(minor));
+  if (minors.size() > 1)
+    warnings.push_back("nodes run several kubelet versions: using the most common, 1." +
+                       std::to_string(minor));
   std::string chosen = minor <= 26 ? "1.20" : "1.32";  // the nearer of the two versions ktwin models
   if (minor != 20 && minor != 32)
-    warnings.push_back("the cluster runs Kubernetes 1." + std::to_string(minor) + "; ktwin models 1.20 and 1.32: using " +
-                       chosen + ", whose defaults may differ");
+    warnings.push_back("the cluster runs Kubernetes 1." + std::to_string(minor) +
+                       "; ktwin models 1.20 and 1.32: using " + chosen + ", whose defaults may differ");
   return chosen;
 }
 
@@ -154,12 +169,14 @@ int kind_order(const std::string& kind) {
   return kind == "Service" ? 0 : kind == "Deployment" ? 1 : kind == "ReplicaSet" ? 2 : 3;
 }
 
-std::string scenario_text(const ImportOptions& options, const std::string& version, const std::vector<json>& nodes,
-                          const std::vector<ImportedFile>& files, const std::vector<json>& docs,
-                          const std::vector<std::string>& warnings) {
+std::string scenario_text(const ImportOptions& options, const std::string& version,
+                          const std::vector<json>& nodes, const std::vector<ImportedFile>& files,
+                          const std::vector<json>& docs, const std::vector<std::string>& warnings) {
   std::ostringstream s;
-  s << "# Imported by `ktwin import` from kubectl's JSON of a live cluster" << (options.anonymize ? ", anonymized" : "")
-    << ": its nodes, and its workloads\n# as manifests applied at 0s. Add faults to the timeline (see scenarios/README.md).\n";
+  s << "# Imported by `ktwin import` from kubectl's JSON of a live cluster"
+    << (options.anonymize ? ", anonymized" : "")
+    << ": its nodes, and its workloads\n# as manifests applied at 0s. Add faults to the timeline (see "
+       "scenarios/README.md).\n";
   for (const std::string& w : warnings) s << "# note: " << w << "\n";
   s << "apiVersion: ktwin/v1\nkind: Scenario\n";
   s << core::json_to_yaml({{"metadata", {{"name", options.name}}}});
@@ -168,10 +185,12 @@ std::string scenario_text(const ImportOptions& options, const std::string& versi
   s << "  nodes:\n";
   for (const json& n : nodes) {
     bool first = true;
-    for (const char* key : {"name", "roles", "capacity", "labels", "taints"}) {  // the order of scenarios/README.md
+    for (const char* key :
+         {"name", "roles", "capacity", "labels", "taints"}) {  // the order of scenarios/README.md
       if (!n.contains(key)) continue;
       std::istringstream lines(core::json_to_yaml(json{{key, n[key]}}));
-      for (std::string line; std::getline(lines, line); first = false) s << (first ? "    - " : "      ") << line << "\n";
+      for (std::string line; std::getline(lines, line); first = false)
+        s << (first ? "    - " : "      ") << line << "\n";
     }
   }
   if (!files.empty()) s << "manifests:\n";
@@ -185,14 +204,17 @@ std::string scenario_text(const ImportOptions& options, const std::string& versi
       for (const json& c : (*spec)["containers"])
         if (!str(c, "image").empty()) images.insert(ModelledRuntime::image_name(str(c, "image")));
   }
-  if (!images.empty()) s << "# Container behaviour by image (default: starts in 1s, runs); startup, dependsOn, imageSize:\n# apps:\n";
+  if (!images.empty())
+    s << "# Container behaviour by image (default: starts in 1s, runs); startup, dependsOn, imageSize:\n# "
+         "apps:\n";
   for (const std::string& image : images) s << "#   " << scalar(image) << ": {startup: 1s}\n";
   s << "# timeline:\n#   - {at: 5m, haltNode: " << str(nodes.back(), "name") << "}\n";
   std::vector<std::string> expects;
   for (const json& d : docs)
     if (str(d, "kind") == "Deployment" && (ns_of(d).empty() || ns_of(d) == "default")) {
       int64_t replicas = d.value("spec", json::object()).value("replicas", 1);
-      expects.push_back("  - {at: 3m, deployment: " + scalar(name_of(d)) + ", readyReplicas: " + std::to_string(replicas) + "}\n");
+      expects.push_back("  - {at: 3m, deployment: " + scalar(name_of(d)) +
+                        ", readyReplicas: " + std::to_string(replicas) + "}\n");
     }
   if (!expects.empty()) {
     s << "expect:   # as the cluster was: every Deployment of the default namespace ready\n";
@@ -205,8 +227,9 @@ std::string scenario_text(const ImportOptions& options, const std::string& versi
 
 core::Result<ImportResult> import_cluster(const json& list, const ImportOptions& options) {
   if (!list.is_object() || !list.contains("items") || !list["items"].is_array())
-    return core::Status::invalid("not a Kubernetes List: expected an object with an \"items\" array "
-                                 "(kubectl get nodes,deployments,replicasets,pods,services -A -o json)");
+    return core::Status::invalid(
+        "not a Kubernetes List: expected an object with an \"items\" array "
+        "(kubectl get nodes,deployments,replicasets,pods,services -A -o json)");
   ImportResult result;
   std::vector<json> nodes, docs;
   std::map<std::string, int> dropped;  // why -> how many
@@ -215,7 +238,8 @@ core::Result<ImportResult> import_cluster(const json& list, const ImportOptions&
     const json& item = list["items"][i];
     std::string kind = str(item, "kind");
     if (kind.empty() || !item.contains("metadata") || !item["metadata"].is_object() || name_of(item).empty())
-      return core::Status::invalid("items[" + std::to_string(i) + "]: not a Kubernetes object (needs kind and metadata.name)");
+      return core::Status::invalid("items[" + std::to_string(i) +
+                                   "]: not a Kubernetes object (needs kind and metadata.name)");
     std::string ns = ns_of(item);
     if (kind != "Node" && kSystemNamespaces.count(ns) && !options.include_system) {
       ++dropped["objects in system namespaces (--include-system keeps them)"];
@@ -244,11 +268,16 @@ core::Result<ImportResult> import_cluster(const json& list, const ImportOptions&
       ++dropped[kind + " objects (not imported)"];
     }
   }
-  if (nodes.empty()) return core::Status::invalid("no Node in the list: run kubectl get nodes,deployments,replicasets,pods,services -A -o json");
+  if (nodes.empty())
+    return core::Status::invalid(
+        "no Node in the list: run kubectl get nodes,deployments,replicasets,pods,services -A -o json");
   for (const std::string& owner : bare_owned)
-    result.warnings.push_back(owner == "Node" ? "static pods (owned by a Node) are kept as bare pods on their node"
-                                              : "pods owned by a " + owner + " are kept as bare pods on their node: ktwin "
-                                                "does not model " + owner + "s, so they are not recreated");
+    result.warnings.push_back(owner == "Node"
+                                  ? "static pods (owned by a Node) are kept as bare pods on their node"
+                                  : "pods owned by a " + owner +
+                                        " are kept as bare pods on their node: ktwin "
+                                        "does not model " +
+                                        owner + "s, so they are not recreated");
   for (const auto& [why, n] : dropped) result.warnings.push_back("left out " + std::to_string(n) + " " + why);
 
   std::sort(nodes.begin(), nodes.end(), [](const json& a, const json& b) { return name_of(a) < name_of(b); });
@@ -259,14 +288,15 @@ core::Result<ImportResult> import_cluster(const json& list, const ImportOptions&
   for (json& e : entries)
     if (e.contains("_cordoned")) {
       e.erase("_cordoned");
-      result.warnings.push_back("node " + str(e, "name") + " was cordoned: add {at: 0s, cordonNode: " + str(e, "name") +
-                                "} to the timeline to keep it so");
+      result.warnings.push_back("node " + str(e, "name") + " was cordoned: add {at: 0s, cordonNode: " +
+                                str(e, "name") + "} to the timeline to keep it so");
     }
   std::sort(docs.begin(), docs.end(), [](const json& a, const json& b) {
     return std::make_tuple(kind_order(str(a, "kind")), ns_of(a), name_of(a)) <
            std::make_tuple(kind_order(str(b, "kind")), ns_of(b), name_of(b));
   });
-  for (const json& d : docs) result.manifests.push_back({options.manifests_dir + "/" + file_name(d), core::json_to_yaml(d)});
+  for (const json& d : docs)
+    result.manifests.push_back({options.manifests_dir + "/" + file_name(d), core::json_to_yaml(d)});
   result.scenario = scenario_text(options, version, entries, result.manifests, docs, result.warnings);
   return result;
 }

@@ -3,10 +3,9 @@
 // cluster (`ktwin import`).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/util/status.h"
 
@@ -15,7 +14,7 @@ namespace ktwin::sim {
 struct ImportOptions {
   std::string name = "imported";            // the scenario's metadata.name
   std::string manifests_dir = "manifests";  // where the manifest files go, relative to the scenario
-  bool anonymize = false;       // rename nodes, workloads, namespaces, label values, images (cluster_anonymizer.h)
+  bool anonymize = false;  // rename nodes, workloads, namespaces, label values, images (cluster_anonymizer.h)
   bool include_system = false;  // keep kube-system, kube-public and kube-node-lease objects
 };
 
@@ -25,9 +24,9 @@ struct ImportedFile {
 };
 
 struct ImportResult {
-  std::string scenario;                // the scenario file's text
+  std::string scenario;                 // the scenario file's text
   std::vector<ImportedFile> manifests;  // listed in the scenario's `manifests:`, in that order
-  std::vector<std::string> warnings;   // what was left out or approximated, one sentence each
+  std::vector<std::string> warnings;    // what was left out or approximated, one sentence each
 };
 
 // `list` is a v1 List (or any object with an `items` array). What is kept:

@@ -62,7 +62,8 @@ json manifest(const ImportResult& r, const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("import keeps nodes and workloads, drops what controllers recreate, and the scenario runs", "[import]") {
+TEST_CASE("import keeps nodes and workloads, drops what controllers recreate, and the scenario runs",
+          "[import]") {
   ImportOptions options;
   options.manifests_dir = "m";
   auto imported = import_cluster(fixture(), options);
@@ -70,12 +71,14 @@ TEST_CASE("import keeps nodes and workloads, drops what controllers recreate, an
   const ImportResult& r = imported.value();
   // Services and Deployments of the default namespace and the bare pod; not default/kubernetes, not the
   // ReplicaSets and pods the Deployments own, not the finished Job pod, not kube-system.
-  CHECK(paths(r) == std::vector<std::string>{"m/service-letschat.yaml", "m/service-mongo.yaml", "m/service-shop-cart.yaml",
-                                             "m/deployment-letschat.yaml", "m/deployment-mongo.yaml",
-                                             "m/deployment-shop-cart.yaml", "m/pod-debug.yaml"});
+  CHECK(paths(r) == std::vector<std::string>{"m/service-letschat.yaml", "m/service-mongo.yaml",
+                                             "m/service-shop-cart.yaml", "m/deployment-letschat.yaml",
+                                             "m/deployment-mongo.yaml", "m/deployment-shop-cart.yaml",
+                                             "m/pod-debug.yaml"});
   json deploy = manifest(r, "m/deployment-letschat.yaml");
   CHECK_FALSE(deploy.contains("status"));
-  for (const char* k : {"uid", "resourceVersion", "creationTimestamp", "managedFields", "generation", "annotations"})
+  for (const char* k :
+       {"uid", "resourceVersion", "creationTimestamp", "managedFields", "generation", "annotations"})
     CHECK_FALSE(deploy["metadata"].contains(k));
   CHECK(deploy["spec"]["replicas"] == 2);
   json svc = manifest(r, "m/service-letschat.yaml");
@@ -86,7 +89,8 @@ TEST_CASE("import keeps nodes and workloads, drops what controllers recreate, an
   // Nodes: roles from node-role labels, kubelet-set labels dropped, zone kept, managed taints dropped.
   const std::string& s = r.scenario;
   CHECK(s.find("kubernetesVersion: '1.20'") != std::string::npos);
-  CHECK(s.find("    - name: controller\n      roles:\n        - control-plane\n        - master\n") != std::string::npos);
+  CHECK(s.find("    - name: controller\n      roles:\n        - control-plane\n        - master\n") !=
+        std::string::npos);
   CHECK(s.find("kubernetes.io/hostname") == std::string::npos);
   CHECK(s.find("k3s.io/internal-ip") == std::string::npos);
   CHECK(s.find("topology.kubernetes.io/zone: zone-b") != std::string::npos);
@@ -94,7 +98,8 @@ TEST_CASE("import keeps nodes and workloads, drops what controllers recreate, an
   CHECK(s.find("node.kubernetes.io/unschedulable") == std::string::npos);
   CHECK(s.find("memory: 3063688Ki") != std::string::npos);
   CHECK(s.find("left out 1 finished pods") != std::string::npos);
-  CHECK(s.find("# apps:\n#   busybox: {startup: 1s}\n#   mongo: {startup: 1s}\n#   registry.example.com/acme/cart: "
+  CHECK(s.find("# apps:\n#   busybox: {startup: 1s}\n#   mongo: {startup: 1s}\n#   "
+               "registry.example.com/acme/cart: "
                "{startup: 1s}\n#   sdelements/lets-chat: {startup: 1s}\n") != std::string::npos);
 
   RunResult run = load_and_run(write(r, "plain"));
@@ -112,11 +117,13 @@ TEST_CASE("import --include-system keeps kube-system and warns about DaemonSet p
   CHECK(std::count(p.begin(), p.end(), "m/deployment-kube-system-coredns.yaml") == 1);
   CHECK(std::count(p.begin(), p.end(), "m/pod-kube-system-svclb-letschat-9wzq2.yaml") == 1);
   CHECK(std::count(p.begin(), p.end(), "m/pod-kube-system-coredns-854c77959c-x2kq7.yaml") == 0);
-  CHECK(imported.value().warnings.at(0).find("owned by a DaemonSet are kept as bare pods") != std::string::npos);
+  CHECK(imported.value().warnings.at(0).find("owned by a DaemonSet are kept as bare pods") !=
+        std::string::npos);
   CHECK(load_and_run(write(imported.value(), "system")).failures.empty());
 }
 
-TEST_CASE("import --anonymize renames consistently: no original name left, selectors still match", "[import]") {
+TEST_CASE("import --anonymize renames consistently: no original name left, selectors still match",
+          "[import]") {
   ImportOptions options;
   options.manifests_dir = "m";
   options.anonymize = true;
@@ -127,9 +134,9 @@ TEST_CASE("import --anonymize renames consistently: no original name left, selec
   std::string all = r.scenario;
   for (const ImportedFile& f : r.manifests) all += f.path + "\n" + f.text;
   // ": controller" is the node name as a value; the label key controller-revision-hash is generic and kept.
-  for (const char* secret : {"letschat", "lets-chat", "mongo", "worker", ": controller", "coredns", "debug", "chat",
-                             "http-server", "LCB_DATABASE_URI", "busybox", "sdelements", "svclb", "shop",
-                             "cart", "acme", "backend"})
+  for (const char* secret :
+       {"letschat", "lets-chat", "mongo", "worker", ": controller", "coredns", "debug", "chat", "http-server",
+        "LCB_DATABASE_URI", "busybox", "sdelements", "svclb", "shop", "cart", "acme", "backend"})
     CHECK((all.find(secret) == std::string::npos ? "" : all.substr(all.find(secret) - 40, 80)) == "");
   // Sorted names: cart, coredns, debug, kube-dns, letschat, mongo, svclb-... -> app-1..7; a Deployment
   // and its Service of one name share one.
@@ -142,21 +149,25 @@ TEST_CASE("import --anonymize renames consistently: no original name left, selec
   CHECK_FALSE(container.contains("env"));
   CHECK(deploy["spec"]["template"]["spec"]["tolerations"][0]["value"] ==
         manifest(r, "m/deployment-app-5.yaml")["spec"]["template"]["spec"]["tolerations"][0]["value"]);
-  CHECK(r.scenario.find("value: " + deploy["spec"]["template"]["spec"]["tolerations"][0]["value"].get<std::string>()) !=
+  CHECK(r.scenario.find("value: " +
+                        deploy["spec"]["template"]["spec"]["tolerations"][0]["value"].get<std::string>()) !=
         std::string::npos);  // the taint's value, renamed alike
   // Tags stay: coredns's image keeps :1.8.0.
-  CHECK(manifest(r, "m/deployment-kube-system-app-2.yaml")["spec"]["template"]["spec"]["containers"][0]["image"]
-            .get<std::string>()
-            .ends_with(":1.8.0"));
+  CHECK(
+      manifest(r, "m/deployment-kube-system-app-2.yaml")["spec"]["template"]["spec"]["containers"][0]["image"]
+          .get<std::string>()
+          .ends_with(":1.8.0"));
   CHECK(manifest(r, "m/deployment-kube-system-app-2.yaml")["spec"]["template"]["spec"]["nodeSelector"] ==
         json({{"kubernetes.io/hostname", "node-1"}}));
   CHECK(manifest(r, "m/pod-app-3.yaml")["spec"]["nodeName"] == "node-2");
   // Other namespaces are renamed, and node affinity follows the node names.
   json cart = manifest(r, "m/deployment-ns-1-app-1.yaml");
   CHECK(cart["metadata"]["namespace"] == "ns-1");
-  CHECK(cart["spec"]["template"]["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
-            ["nodeSelectorTerms"][0]["matchExpressions"][0]["values"] == json({"node-2", "node-1"}));
-  CHECK(cart["spec"]["template"]["spec"]["containers"][0]["image"] == "image-5:3.2.1");  // sorted: busybox, mongo, rancher/coredns-coredns, rancher/klipper-lb, registry...
+  CHECK(cart["spec"]["template"]["spec"]["affinity"]["nodeAffinity"]
+            ["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"][0]["matchExpressions"][0]
+            ["values"] == json({"node-2", "node-1"}));
+  CHECK(cart["spec"]["template"]["spec"]["containers"][0]["image"] ==
+        "image-5:3.2.1");  // sorted: busybox, mongo, rancher/coredns-coredns, rancher/klipper-lb, registry...
   // Deterministic: the same input in another order gives the same files.
   json shuffled = fixture();
   std::reverse(shuffled["items"].begin(), shuffled["items"].end());

@@ -25,7 +25,8 @@ TEST_CASE("a progress callback sees the run advance and leaves output and trace 
   std::vector<double> seen;
   std::string out_plain, out_progress;
   std::string plain = traced(loaded.value(), nullptr, &out_plain);
-  std::string with = traced(loaded.value(), [&](double f) { seen.push_back(f); }, &out_progress);
+  std::string with = traced(
+      loaded.value(), [&](double f) { seen.push_back(f); }, &out_progress);
   CHECK(with == plain);
   CHECK(out_progress == out_plain);
   REQUIRE(seen.size() == 200);
