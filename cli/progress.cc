@@ -80,12 +80,32 @@ void Progress::draw_locked(double done, bool force) {
   drawn_width_ = width;
 }
 
+void Progress::erase_locked() {
+  if (drawn_width_ > 0) out_ << '\r' << std::string(drawn_width_, ' ') << '\r' << std::flush;
+  drawn_width_ = 0;
+}
+
+void Progress::erase() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (enabled_) erase_locked();
+}
+
 void Progress::finish() {
   std::lock_guard<std::mutex> lock(mu_);
   if (!enabled_) return;
-  if (drawn_width_ > 0) out_ << '\r' << std::string(drawn_width_, ' ') << '\r' << std::flush;
-  drawn_width_ = 0;
+  erase_locked();
   enabled_ = false;  // one bar per object: nothing after the line is cleared
+}
+
+int ProgressAwareBuf::overflow(int c) {
+  if (c == traits_type::eof()) return traits_type::not_eof(c);
+  progress_.erase();
+  return target_->sputc(static_cast<char>(c));
+}
+
+std::streamsize ProgressAwareBuf::xsputn(const char* s, std::streamsize n) {
+  progress_.erase();
+  return target_->sputn(s, n);
 }
 
 Progress stderr_progress(double total, std::string unit, std::chrono::milliseconds delay) {

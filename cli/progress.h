@@ -4,6 +4,7 @@
 #include <chrono>
 #include <mutex>
 #include <ostream>
+#include <streambuf>
 #include <string>
 
 namespace ktwin::cli {
@@ -27,6 +28,9 @@ class Progress {
   // Counts one more done.
   void add_one();
   void finish();
+  // Erases the line if it is drawn; the next update() draws it again. For text about to be printed
+  // on the same terminal (ProgressAwareBuf).
+  void erase();
   bool enabled() {
     std::lock_guard<std::mutex> lock(mu_);
     return enabled_;
@@ -34,6 +38,7 @@ class Progress {
 
  private:
   void draw_locked(double done, bool force);
+  void erase_locked();
 
   std::mutex mu_;
   bool enabled_;
@@ -43,6 +48,22 @@ class Progress {
   std::chrono::milliseconds delay_;
   std::chrono::steady_clock::time_point start_, last_draw_{};
   size_t drawn_width_ = 0;  // characters on the line now, to erase
+};
+
+// Sits in front of another stream buffer (stdout's) and erases the progress line before passing any
+// text on, so lines printed on the bar's terminal scroll above it. Calls come from one thread.
+class ProgressAwareBuf : public std::streambuf {
+ public:
+  ProgressAwareBuf(std::streambuf* target, Progress& progress) : target_(target), progress_(progress) {}
+
+ protected:
+  int overflow(int c) override;
+  std::streamsize xsputn(const char* s, std::streamsize n) override;
+  int sync() override { return target_->pubsync(); }
+
+ private:
+  std::streambuf* target_;
+  Progress& progress_;
 };
 
 // Progress on stderr (fd 2).

@@ -71,5 +71,34 @@ TEST_CASE("progress on a terminal redraws with a carriage return and erases the 
   close(master);
 }
 
+TEST_CASE("text printed through ProgressAwareBuf erases the bar first; the next update redraws it", "[progress]") {
+  int master = posix_openpt(O_RDWR | O_NOCTTY);
+  if (master < 0) {
+    WARN("no pseudo-terminal available; the terminal case is not checked");
+    return;
+  }
+  REQUIRE(grantpt(master) == 0);
+  REQUIRE(unlockpt(master) == 0);
+  int terminal = open(ptsname(master), O_RDWR | O_NOCTTY);
+  REQUIRE(terminal >= 0);
+  std::ostringstream screen;  // one terminal: the bar and the text land in the same place
+  {
+    Progress p(terminal, screen, 4, "");
+    ProgressAwareBuf buf(screen.rdbuf(), p);
+    std::ostream text(&buf);
+    p.update(1);
+    text << "[+5m0s] node/worker2 halted\n";
+    p.update(2);  // drawn again at once: the line was erased, so no rate limit applies
+    p.finish();
+  }
+  std::string bar = "[#####...............]  25%  ETA ";
+  std::string erase = "\r" + std::string(bar.size() + 2, ' ') + "\r";  // "ETA 0s": the bar's whole width
+  std::string out = screen.str();
+  CHECK(out.rfind("\r" + bar, 0) == 0);
+  CHECK(out.find(erase + "[+5m0s] node/worker2 halted\n\r[##########..........]  50%") != std::string::npos);
+  close(terminal);
+  close(master);
+}
+
 }  // namespace
 }  // namespace ktwin::cli

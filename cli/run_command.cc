@@ -106,15 +106,23 @@ int run_command(const std::vector<std::string>& args) {
   if (!quiet)
     std::cout << "ktwin run " << s.name << " (seed " << s.seed << ", Kubernetes " << s.kubernetesVersion << ", "
               << core::format_go_duration(s.duration) << " virtual)\n";
-  // A bar for runs longer than a second, on stderr when it is a terminal, unless the timeline is
-  // printing on that terminal too: its lines would break the bar, and they show progress themselves.
+  // A bar for runs longer than a second, on stderr when it is a terminal. When the timeline prints
+  // on a terminal too, it goes through a buffer that erases the bar first, and is flushed before each
+  // redraw, so its lines scroll above the bar.
   Progress progress = stderr_progress(1.0, "", std::chrono::seconds(1));
-  if (progress.enabled() && (quiet || isatty(STDOUT_FILENO) != 1))
-    options.progress = [&progress](double fraction) { progress.update(fraction); };
-  else
-    progress.finish();
+  ProgressAwareBuf above_bar(std::cout.rdbuf(), progress);
+  std::ostream timeline_out(&above_bar);
+  if (progress.enabled()) {
+    bool shared_terminal = options.out && isatty(STDOUT_FILENO) == 1;
+    if (shared_terminal) options.out = &timeline_out;
+    options.progress = [&progress, &timeline_out](double fraction) {
+      timeline_out.flush();
+      progress.update(fraction);
+    };
+  }
   auto wall_start = std::chrono::steady_clock::now();
   auto result = sim::run_scenario(s, options);
+  timeline_out.flush();
   progress.finish();
   double wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start).count();
