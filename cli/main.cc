@@ -3,9 +3,11 @@
 #include <string>
 #include <vector>
 
+#include "cli/import_command.h"
 #include "cli/run_command.h"
 #include "cli/sweep_command.h"
 #include "cli/test_command.h"
+#include "cli/sweep_merge_command.h"
 
 namespace {
 
@@ -19,9 +21,14 @@ constexpr const char* kHelp =
     "  sweep FILE.yaml --param KEY=V1,V2,... [--param ...] [--seeds N] [--jobs N] [--out DIR]\n"
     "                 run every combination of the params with seeds 1..N; write runs.csv and summary.csv\n"
     "                 [--report OUT.html]  (an HTML page: each metric against the param, error bars)\n"
+    "                 [--shard I/N]: run only part I of N (0-based; env/N reads $JOB_COMPLETION_INDEX)\n"
     "  test [DIR|FILE.yaml]... [--update-golden] [--junit OUT.xml]\n"
     "                 run scenarios as regression tests: expectations and golden/<name>.golden beside\n"
     "                 each (default DIR: scenarios); exit 1 if any failed, 2 if one is invalid\n"
+    "  sweep-merge --out DIR PART_DIR...\n"
+    "                 join the parts of a sharded sweep into runs.csv and summary.csv, as one sweep\n"
+    "  import CLUSTER.json -o SCENARIO.yaml [--anonymize] [--include-system]\n"
+    "                 turn kubectl get nodes,deployments,replicasets,pods,services -A -o json into a scenario\n"
     "  version        print the version\n";
 
 }  // namespace
@@ -37,6 +44,8 @@ int main(int argc, char** argv) {
   if (command == "run") return ktwin::cli::run_command(args);
   if (command == "sweep") return ktwin::cli::sweep_command(args);
   if (command == "test") return ktwin::cli::test_command(args);
+  if (command == "import") return ktwin::cli::import_command(args);
+  if (command == "sweep-merge") return ktwin::cli::sweep_merge_command(args);
   if (command == "version") {
     std::cout << "ktwin 0.1.0\n";
     return 0;

@@ -1,6 +1,8 @@
 // The run subcommand: argument parsing, loading, running, the summary line and the exit status.
 #include "cli/run_command.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -8,6 +10,7 @@
 
 #include "analysis/metrics.h"
 #include "analysis/report/run_report.h"
+#include "cli/progress.h"
 #include "sim/runner.h"
 
 namespace ktwin::cli {
@@ -127,8 +130,24 @@ int run_command(const std::vector<std::string>& args) {
   if (!quiet)
     std::cout << "ktwin run " << s.name << " (seed " << s.seed << ", Kubernetes " << s.kubernetesVersion << ", "
               << core::format_go_duration(s.duration) << " virtual)\n";
+  // A bar for runs longer than a second, on stderr when it is a terminal. When the timeline prints
+  // on a terminal too, it goes through a buffer that erases the bar first, and is flushed before each
+  // redraw, so its lines scroll above the bar.
+  Progress progress = stderr_progress(1.0, "", std::chrono::seconds(1));
+  ProgressAwareBuf above_bar(std::cout.rdbuf(), progress);
+  std::ostream timeline_out(&above_bar);
+  if (progress.enabled()) {
+    bool shared_terminal = options.out && isatty(STDOUT_FILENO) == 1;
+    if (shared_terminal) options.out = &timeline_out;
+    options.progress = [&progress, &timeline_out](double fraction) {
+      timeline_out.flush();
+      progress.update(fraction);
+    };
+  }
   auto wall_start = std::chrono::steady_clock::now();
   auto result = sim::run_scenario(s, options);
+  timeline_out.flush();
+  progress.finish();
   double wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start).count();
   if (!result.is_ok()) {

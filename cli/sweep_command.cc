@@ -4,13 +4,18 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include "analysis/metrics.h"
 #include "cli/sweep_html.h"
+#include "cli/progress.h"
+#include "cli/sweep_parts.h"
 #include "cli/sweep_report.h"
 #include "sim/runner.h"
 
@@ -19,7 +24,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: ktwin sweep FILE.yaml --param KEY=V1,V2,... [--param ...] [--seeds N] [--jobs N] [--out DIR]\n"
-    "                 [--report OUT.html]\n";
+    "                 [--report OUT.html] [--shard I/N | --shard env/N]\n";
 
 std::vector<std::string> split(const std::string& text, char sep) {
   std::vector<std::string> out;
@@ -27,22 +32,6 @@ std::vector<std::string> split(const std::string& text, char sep) {
   for (std::string part; std::getline(in, part, sep);) out.push_back(part);
   if (!text.empty() && text.back() == sep) out.push_back("");
   return out;
-}
-
-// Every combination of one value per param, the first param varying slowest.
-std::vector<SweepPoint> cross_product(const std::vector<SweepParam>& params) {
-  std::vector<SweepPoint> points = {{}};
-  for (const SweepParam& p : params) {
-    std::vector<SweepPoint> next;
-    for (const SweepPoint& point : points)
-      for (const std::string& v : p.values) {
-        SweepPoint longer = point;
-        longer.emplace_back(p.key, v);
-        next.push_back(std::move(longer));
-      }
-    points = std::move(next);
-  }
-  return points;
 }
 
 // One run: its own cluster, its own trace in memory, its metrics. Runs share nothing mutable.
@@ -68,6 +57,18 @@ SweepRun run_one(const sim::Scenario& scenario) {
   return run;
 }
 
+// The scenario file's bytes and every manifest it applies (at 0s or later): parts of one sweep run on
+// different machines must have run the same thing.
+std::string fingerprint(const sim::Scenario& s) {
+  std::ifstream in(s.file, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string h = fnv1a_hex(bytes);
+  for (const sim::ManifestDoc& m : s.manifests) h = fnv1a_hex(m.doc.dump(), h);
+  for (const sim::Action& a : s.timeline)
+    for (const sim::ManifestDoc& m : a.manifests) h = fnv1a_hex(m.doc.dump(), h);
+  return h;
+}
+
 }  // namespace
 
 int sweep_command(const std::vector<std::string>& args) {
@@ -76,6 +77,7 @@ int sweep_command(const std::vector<std::string>& args) {
   std::vector<SweepParam> params;
   uint64_t seeds = 10;
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+  std::optional<Shard> shard;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
@@ -109,6 +111,14 @@ int sweep_command(const std::vector<std::string>& args) {
       uint64_t n = 0;
       if (!positive(value(), n)) return 2;
       jobs = static_cast<unsigned>(n);
+    } else if (a == "--shard") {
+      const std::string* v = value();
+      auto parsed = parse_shard(v ? *v : "", std::getenv("JOB_COMPLETION_INDEX"));
+      if (!parsed.is_ok()) {
+        std::cerr << "ktwin sweep: " << parsed.status().message() << "\n";
+        return 2;
+      }
+      shard = parsed.value();
     } else if (a == "--out") {
       const std::string* v = value();
       if (!v) {
@@ -140,12 +150,18 @@ int sweep_command(const std::vector<std::string>& args) {
     std::cerr << kUsage;
     return 2;
   }
+  if (shard && !report_path.empty()) {  // a part holds only some runs; the plots need them all
+    std::cerr << "ktwin sweep: --report needs every run: leave it out of --shard runs\n";
+    return 2;
+  }
 
   // Load every (point, seed) up front, on this thread: the loader validates each --set key and
-  // value, so a bad param fails before anything runs, and the runs share no loader state.
+  // value, so a bad param fails before anything runs (in every shard alike), and the runs share no
+  // loader state. A shard keeps only its own runs.
   std::vector<SweepPoint> points = cross_product(params);
   std::vector<SweepRun> runs;
   std::vector<sim::Scenario> scenarios;
+  SweepIdentity identity{"", "", params, seeds};
   for (size_t p = 0; p < points.size(); ++p)
     for (uint64_t seed = 1; seed <= seeds; ++seed) {
       sim::LoadOptions load{seed, {points[p].begin(), points[p].end()}};
@@ -154,6 +170,8 @@ int sweep_command(const std::vector<std::string>& args) {
         std::cerr << "ktwin sweep: " << s.status().message() << "\n";
         return 2;
       }
+      if (p == 0 && seed == 1) identity = {s.value().name, fingerprint(s.value()), params, seeds};
+      if (shard && !shard->takes(run_index(p, seed, seeds))) continue;
       scenarios.push_back(std::move(s).value());
       SweepRun slot;
       slot.point = p;
@@ -169,22 +187,45 @@ int sweep_command(const std::vector<std::string>& args) {
   }
   auto wall_start = std::chrono::steady_clock::now();
   std::atomic<size_t> next{0};
+  Progress progress = stderr_progress(static_cast<double>(runs.size()), "runs");
   auto worker = [&] {
     for (size_t i = next++; i < runs.size(); i = next++) {
       SweepRun done = run_one(scenarios[i]);
       done.point = runs[i].point;
       done.seed = runs[i].seed;
       runs[i] = std::move(done);  // each slot is written by one thread only
+      progress.add_one();
     }
   };
   std::vector<std::thread> pool;
   for (unsigned j = 0; j < std::min<size_t>(jobs, runs.size()); ++j) pool.emplace_back(worker);
   for (std::thread& t : pool) t.join();
   double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  progress.finish();
 
-  int status = write_sweep_report(params, points, runs, out_dir, std::cout);
-  if (!report_path.empty()) status = std::max(status, write_sweep_html(report_path, args, params, points, runs));
-  std::cerr << "ran " << runs.size() << " runs (" << points.size() << " points x " << seeds << " seeds) on "
+  int status = 0;
+  if (shard) {
+    // A part: its runs.csv for a look, and part.json, which sweep-merge joins (the summary needs every run).
+    std::ofstream part(out_dir + "/part.json");
+    part << part_json(identity, *shard, runs).dump() << "\n";  // one line: a machine file
+    if (!part || !write_runs_csv(out_dir + "/runs.csv", params, points, runs)) {
+      std::cerr << "ktwin sweep: cannot write " << out_dir << "/part.json or runs.csv\n";
+      status = 1;
+    }
+    for (const SweepRun& r : runs)
+      if (!r.error.empty()) {
+        std::cerr << "ktwin sweep: point " << r.point << " seed " << r.seed << ": " << r.error << "\n";
+        status = 1;
+      }
+    std::cout << "shard " << shard->index << "/" << shard->count << ": " << runs.size() << " of "
+              << points.size() * seeds << " runs in " << out_dir
+              << "/part.json; join every shard with ktwin sweep-merge --out DIR PART_DIR...\n";
+  } else {
+    status = write_sweep_report(params, points, runs, out_dir, std::cout);
+    if (!report_path.empty()) status = std::max(status, write_sweep_html(report_path, args, params, points, runs));
+  }
+  std::cerr << "ran " << runs.size() << " runs (" << points.size() << " points x " << seeds << " seeds"
+            << (shard ? ", shard " + std::to_string(shard->index) + "/" + std::to_string(shard->count) : "") << ") on "
             << pool.size() << " threads in " << wall_s << " s\n";
   return status;
 }

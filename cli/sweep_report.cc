@@ -201,6 +201,11 @@ void print_trade_off(std::ostream& out, const std::vector<SweepParam>& params, c
 
 }  // namespace
 
+bool write_runs_csv(const std::string& path, const std::vector<SweepParam>& params,
+                    const std::vector<SweepPoint>& points, const std::vector<SweepRun>& runs) {
+  return write_runs_csv(path, params, points, runs, metric_names(runs));
+}
+
 int write_sweep_report(const std::vector<SweepParam>& params, const std::vector<SweepPoint>& points,
                        const std::vector<SweepRun>& runs, const std::string& dir, std::ostream& out) {
   int status = 0;
@@ -211,7 +216,7 @@ int write_sweep_report(const std::vector<SweepParam>& params, const std::vector<
     }
   std::vector<std::string> names = metric_names(runs);
   std::vector<Stats> stats = summarize(points, runs);
-  if (!write_runs_csv(dir + "/runs.csv", params, points, runs, names) ||
+  if (!write_runs_csv(dir + "/runs.csv", params, points, runs) ||
       !write_summary_csv(dir + "/summary.csv", params, points, stats, names)) {
     std::cerr << "ktwin sweep: cannot write the CSV files in " << dir << "\n";
     status = 1;

@@ -24,6 +24,11 @@ struct SweepRun {
   std::vector<std::pair<std::string, std::optional<double>>> metrics;  // analysis::flatten_metrics
 };
 
+// Writes one CSV row per run (params, seed, failed_expectations, error, then every metric) to `path`.
+// False when the file cannot be written.
+bool write_runs_csv(const std::string& path, const std::vector<SweepParam>& params,
+                    const std::vector<SweepPoint>& points, const std::vector<SweepRun>& runs);
+
 // Writes DIR/runs.csv and DIR/summary.csv and prints the table and the trade-off to `out`.
 // Returns 0, or 1 when a run failed or a file could not be written (said on stderr).
 int write_sweep_report(const std::vector<SweepParam>& params, const std::vector<SweepPoint>& points,

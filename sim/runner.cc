@@ -61,7 +61,7 @@ class Run {
     }
     for (const Expectation& e : scenario_.expect)
       cluster_.loop().post_observer_after(e.at, [this, &e] { check(e); });
-    cluster_.loop().run_until(kEpoch + scenario_.duration);
+    run_loop();
     result_.expectations = scenario_.expect.size();
     result_.tasks_run = cluster_.loop().tasks_run();
     return std::move(result_);
@@ -69,6 +69,18 @@ class Run {
 
  private:
   std::string ns() const { return "default"; }
+
+  // Runs to the end; with a progress callback, in steps: run_until(a) then run_until(b) runs the
+  // same tasks in the same order as run_until(b), so the output does not change.
+  void run_loop() {
+    const core::Time end = kEpoch + scenario_.duration;
+    if (!options_.progress || scenario_.duration <= core::Duration::zero()) return cluster_.loop().run_until(end);
+    constexpr int kSteps = 200;
+    for (int i = 1; i <= kSteps; ++i) {
+      cluster_.loop().run_until(i == kSteps ? end : kEpoch + scenario_.duration * i / kSteps);
+      options_.progress(static_cast<double>(i) / kSteps);
+    }
+  }
 
   void report(const std::string& what, const core::Status& status) {
     if (status.is_ok()) return;

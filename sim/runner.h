@@ -2,6 +2,7 @@
 // the expectations, and optionally writes the JSONL trace.
 #pragma once
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -15,6 +16,9 @@ struct RunOptions {
   std::ostream* out = nullptr;    // timeline, snapshots, summary; null for silence
   std::ostream* trace = nullptr;  // JSONL trace; null for none
   Timeline::Detail detail = Timeline::Detail::kEvents;
+  // Progress: called with the fraction of `duration` simulated so far, about 200 times a run, from
+  // the running thread between events (never inside one). Null for none; the run is the same.
+  std::function<void(double fraction)> progress;
 };
 
 struct RunResult {

@@ -43,6 +43,29 @@ r30=$(recover 30); r300=$(recover 300)
 awk -v a="$r30" -v b="$r300" 'BEGIN { exit !(a != "" && b != "" && a + 0 < b + 0) }' \
   && echo "ok   recovery grows with the toleration ($r30 s < $r300 s)" \
   || { echo "FAIL recovery at 30: '$r30', at 300: '$r300'"; fail=1; }
+# Shards: three parts merged give the unsharded sweep's files byte for byte, and the same summary.
+sweep_args=(sweep "$root/scenarios/letschat-node-halt.yaml" --param controlPlane.defaultUnreachableTolerationSeconds=30,300 --seeds 2 --jobs 2)
+"$ktwin" "${sweep_args[@]}" --out "$sweep_dir" 2>/dev/null | grep -v "metrics null or zero" >"$sweep_dir/stdout"
+for i in 0 1 2; do check "sweep shard $i/3" 0 "$ktwin" "${sweep_args[@]}" --shard $i/3 --out "$sweep_dir/part$i"; done
+grep -q '"shard":{"count":3,"index":1}' "$sweep_dir/part1/part.json" && echo "ok   part.json names its shard" || { echo "FAIL part.json"; fail=1; }
+check "sweep-merge joins 3 shards" 0 "$ktwin" sweep-merge --out "$sweep_dir/merged" "$sweep_dir/part2" "$sweep_dir/part0" "$sweep_dir/part1"
+grep -v "metrics null or zero" /tmp/ktwin_cli_out.$$ | grep -v "^merged 3 parts" >"$sweep_dir/merged-stdout"
+cmp -s "$sweep_dir/runs.csv" "$sweep_dir/merged/runs.csv" && cmp -s "$sweep_dir/summary.csv" "$sweep_dir/merged/summary.csv" \
+  && echo "ok   merged runs.csv and summary.csv equal the unsharded ones" || { echo "FAIL merged CSVs differ"; fail=1; }
+cmp -s "$sweep_dir/stdout" "$sweep_dir/merged-stdout" && echo "ok   merged summary printed as unsharded" \
+  || { echo "FAIL merged stdout differs"; diff "$sweep_dir/stdout" "$sweep_dir/merged-stdout"; fail=1; }
+check "sweep-merge: a missing shard exits 2" 2 "$ktwin" sweep-merge --out "$sweep_dir/m2" "$sweep_dir/part0" "$sweep_dir/part2"
+grep -q "missing shard(s) 1/3" /tmp/ktwin_cli_out.$$ || { echo "FAIL missing shard named"; cat /tmp/ktwin_cli_out.$$; fail=1; }
+check "sweep shard of other seeds" 0 "$ktwin" "${sweep_args[@]}" --seeds 3 --shard 1/3 --out "$sweep_dir/other1"
+check "sweep-merge: parts of different sweeps exit 2" 2 "$ktwin" sweep-merge --out "$sweep_dir/m3" "$sweep_dir/part0" "$sweep_dir/other1" "$sweep_dir/part2"
+grep -q "parts of different sweeps: the --seeds differ" /tmp/ktwin_cli_out.$$ || { echo "FAIL different sweeps named"; cat /tmp/ktwin_cli_out.$$; fail=1; }
+check "sweep: --shard 3/3 exits 2" 2 "$ktwin" "${sweep_args[@]}" --shard 3/3 --out "$sweep_dir/bad"
+JOB_COMPLETION_INDEX=1 "$ktwin" "${sweep_args[@]}" --shard env/3 --out "$sweep_dir/env1" >/dev/null 2>&1
+cmp -s "$sweep_dir/env1/part.json" "$sweep_dir/part1/part.json" && echo "ok   --shard env/3 reads JOB_COMPLETION_INDEX" \
+  || { echo "FAIL --shard env/N"; fail=1; }
+# Progress goes to a terminal only: with stderr in a file, no carriage return is written.
+"$ktwin" "${sweep_args[@]}" --out "$sweep_dir/quiet" >/dev/null 2>"$sweep_dir/stderr"
+grep -q $'\r' "$sweep_dir/stderr" && { echo "FAIL progress written to a file"; fail=1; } || echo "ok   no progress bar when stderr is not a terminal"
 check "sweep: bad --param exits 2" 2 "$ktwin" sweep "$root/scenarios/letschat-node-halt.yaml" --param nonsense --out "$sweep_dir"
 check "sweep: unknown key exits 2" 2 "$ktwin" sweep "$root/scenarios/letschat-node-halt.yaml" --param controlPlane.nope=1,2 --out "$sweep_dir"
 grep -q "controlPlane.nope" /tmp/ktwin_cli_out.$$ || { echo "FAIL unknown key named"; cat /tmp/ktwin_cli_out.$$; fail=1; }
@@ -52,6 +75,18 @@ check "sweep over flapNode" 0 "$ktwin" sweep "$root/scenarios/faults/flap-node.y
 grep -q "p50 false evictions (pods evicted from a node that came back) 2 / 0." /tmp/ktwin_cli_out.$$ \
   && echo "ok   the trade-off counts false evictions" \
   || { echo "FAIL false evictions in the trade-off"; cat /tmp/ktwin_cli_out.$$; fail=1; }
+# import: kubectl's JSON -> a scenario that runs; bad JSON names the file and the place, exit 2.
+check "import the Let's Chat cluster" 0 "$ktwin" import "$root/tests/data/letschat-cluster.json" -o "$sweep_dir/imported/cluster.yaml"
+[ -f "$sweep_dir/imported/cluster-manifests/deployment-letschat.yaml" ] && echo "ok   manifests beside the scenario" \
+  || { echo "FAIL no manifests"; ls -R "$sweep_dir/imported"; fail=1; }
+check "the imported scenario runs" 0 "$ktwin" run "$sweep_dir/imported/cluster.yaml" --quiet
+check "import --anonymize" 0 "$ktwin" import "$root/tests/data/letschat-cluster.json" -o "$sweep_dir/anon/a.yaml" --anonymize
+check "the anonymized scenario runs" 0 "$ktwin" run "$sweep_dir/anon/a.yaml" --quiet
+printf '{"kind": "List", "items": [\n  {"kind": "Node",}\n]}\n' >"$sweep_dir/bad.json"
+check "import: bad JSON exits 2" 2 "$ktwin" import "$sweep_dir/bad.json" -o "$sweep_dir/bad.yaml"
+grep -q "bad.json: not valid JSON: parse error at line 2, column 19" /tmp/ktwin_cli_out.$$ \
+  || { echo "FAIL bad JSON located"; cat /tmp/ktwin_cli_out.$$; fail=1; }
+check "import: no -o exits 2" 2 "$ktwin" import "$root/tests/data/letschat-cluster.json"
 rm -rf "$sweep_dir"
 rm -f /tmp/ktwin_cli_out.$$
 exit $fail
