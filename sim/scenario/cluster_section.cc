@@ -9,7 +9,8 @@
 namespace ktwin::sim {
 namespace {
 
-const std::vector<std::string> kClusterKeys = {"nodes", "kubernetesVersion", "controlPlane", "kubelet"};
+const std::vector<std::string> kClusterKeys = {"nodes", "kubernetesVersion", "controlPlane", "kubelet",
+                                               "platform"};
 const std::vector<std::string> kNodeKeys = {"name", "namePrefix", "count", "startIndex", "roles",
                                             "capacity", "labels", "taints"};
 const std::vector<std::string> kCapacityKeys = {"cpu", "memory", "pods", "ephemeral-storage"};
@@ -155,6 +156,7 @@ void read_cluster(const YAML::Node& node, LoadContext& ctx, Scenario& scenario) 
   if (f->has("controlPlane"))
     read_knobs(f->get("controlPlane"), "controlPlane", control_plane_knobs(), r, scenario.controlPlane);
   if (f->has("kubelet")) read_knobs(f->get("kubelet"), "kubelet", kubelet_knobs(), r, scenario.kubelet);
+  if (f->has("platform")) read_platform(f->get("platform"), ctx, scenario);
   if (!r.require(*f, "nodes", "cluster")) return;
   auto items = r.sequence(f->get("nodes"), "nodes");
   if (!items) return;

@@ -45,7 +45,7 @@ void read_add_node(const Fields& entry, LoadContext& ctx, Action& a) {
 const std::vector<std::string>& node_action_keys() {
   static const std::vector<std::string> keys = {"stopKubelet", "startKubelet", "partition",  "heal",
                                                 "cordonNode",  "uncordonNode", "drainNode", "addNode",
-                                                "deleteNode"};
+                                                "deleteNode",  "linkDown",     "linkUp"};
   return keys;
 }
 
@@ -69,7 +69,7 @@ bool read_node_action(const std::string& action, const Fields& entry, LoadContex
     read_add_node(entry, ctx, a);
     return true;
   }
-  return false;
+  return read_link_action(action, entry, ctx, a);
 }
 
 }  // namespace ktwin::sim

@@ -11,6 +11,7 @@
 #include "core/api/meta.h"
 #include "core/util/status.h"
 #include "core/util/time.h"
+#include "sim/scenario/platform_spec.h"
 
 namespace ktwin::sim {
 
@@ -49,6 +50,8 @@ struct Action {
     kApply, kScale, kDelete, kHaltNode, kResumeNode, kKillContainer, kSnapshot,
     // Node faults and operations (scenarios/README.md).
     kStopKubelet, kStartKubelet, kPartition, kHeal, kCordonNode, kUncordonNode, kDrainNode, kAddNode, kDeleteNode,
+    // Links of cluster.platform (sim/platform/): name is the link.
+    kLinkDown, kLinkUp,
   };
   Duration at{};
   Type type = Type::kApply;
@@ -92,6 +95,9 @@ struct Scenario {
   std::vector<Action> timeline;               // sorted by `at`, stable
   std::vector<Expectation> expect;
   Duration duration{};                        // `duration:` or the last `at` + 1m
+
+  // cluster.platform: a SimGrid network (sim/platform/); unset for the fast path.
+  PlatformSpec platform;
 };
 
 struct LoadOptions {
