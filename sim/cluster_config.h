@@ -14,6 +14,9 @@ struct ClusterConfig {
   core::KubeletConfig kubelet;
   std::vector<NodeSpecEntry> nodes;
   std::map<std::string, AppModelEntry> apps;
+
+  // cluster.platform: set, SimCluster runs the network on SimGrid (sim/platform/); unset, the fast path.
+  PlatformSpec platform;
 };
 
 // Defaults of `kubernetesVersion` (1.32 raises nodeMonitorGracePeriod to 50 s), then the scenario's

@@ -11,6 +11,7 @@
 #include "core/controller/pod_gc_controller.h"
 #include "core/controller/replica_set_controller.h"
 #include "core/scheduler/scheduler.h"
+#include "sim/platform/simgrid_network.h"
 
 namespace ktwin::sim {
 namespace {
@@ -55,7 +56,27 @@ SimCluster::SimCluster(const ClusterConfig& config, core::Time start)
       loop_(start),
       store_(loop_, core::Rng(config.seed, "store")),
       api_(store_, config.controlPlane, core::Rng(config.seed, "apiserver")),
-      env_{loop_, api_, events_, config.seed} {}
+      env_{loop_, api_, events_, config.seed} {
+  // cluster.platform (issue 4). TODO(lead): hand platform_network_ to the nodes as their NetworkModel
+  // (image pulls, API latency) where the faults branch wires the fast path.
+  if (config_.platform.is_set()) {
+    auto on_reachability = [this](const std::string& node, bool up) {
+      core::Status s = up ? heal_node(node) : partition_node(node);
+      if (s.is_ok()) reachability_changes_.push_back(node);  // hosts without a node yet are skipped
+    };
+    auto net = SimgridNetwork::create(loop_, config_.platform, SimgridNetwork::node_hosts(config_.platform),
+                                      on_reachability);
+    KT_CHECK(net.is_ok(), "SimGrid platform refused after make_cluster_config accepted it");
+    platform_network_ = std::move(net.value());
+  }
+}
+
+core::Result<std::vector<std::string>> SimCluster::set_link(const std::string& link, bool up) {
+  if (!platform_network_) return core::Status::invalid("link " + link + ": the cluster has no SimGrid platform");
+  reachability_changes_.clear();
+  if (auto s = platform_network_->set_link(link, up); !s.is_ok()) return s;
+  return std::move(reachability_changes_);
+}
 
 SimCluster::~SimCluster() = default;
 

@@ -26,6 +26,7 @@ class Scheduler;
 }  // namespace ktwin::core
 
 namespace ktwin::sim {
+class SimgridNetwork;
 
 class SimCluster {
  public:
@@ -58,6 +59,13 @@ class SimCluster {
   // The virtual node, or null.
   SimNode* find_node(const std::string& name);
 
+  // cluster.platform (issue 4): turns a platform link off or on; the nodes whose route to the control
+  // plane it cut or restored are partitioned or healed, and returned. NotFound for an unknown link,
+  // Invalid without a platform.
+  core::Result<std::vector<std::string>> set_link(const std::string& link, bool up);
+  // The SimGrid network when cluster.platform is set, else null.
+  SimgridNetwork* platform_network() { return platform_network_.get(); }
+
  private:
   ClusterConfig config_;
   EventLoop loop_;
@@ -76,6 +84,11 @@ class SimCluster {
   std::map<std::string, std::unique_ptr<SimNode>> nodes_;
   size_t nodes_created_ = 0;  // gives each new machine the next IP address
   AppModels apps_;
+
+  // cluster.platform: declared last so it goes first (it detaches from loop_). Not yet the nodes'
+  // NetworkModel: the lead connects it where the fast path's network model is wired.
+  std::unique_ptr<SimgridNetwork> platform_network_;
+  std::vector<std::string> reachability_changes_;  // filled during set_link
 };
 
 }  // namespace ktwin::sim

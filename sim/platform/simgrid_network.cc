@@ -89,11 +89,16 @@ std::unordered_map<const sg4::Activity*, uint64_t>& marks() {  // successor -> t
 }
 }  // namespace
 
-core::Result<std::unique_ptr<SimgridNetwork>> SimgridNetwork::create(EventLoop& loop, const PlatformSpec& spec,
-                                                                      const std::vector<std::string>& nodes,
-                                                                      Reachability on_reachability) {
-  ProcessEngine& pe = process_engine();
-  std::lock_guard<std::mutex> lock(pe.mu);
+std::vector<std::string> SimgridNetwork::node_hosts(const PlatformSpec& spec) {
+  std::vector<std::string> nodes;
+  for (const std::string& h : spec.hosts)
+    if (h != kControlPlaneHost && h != kRegistryHost) nodes.push_back(h);
+  return nodes;
+}
+
+namespace {
+// Loads the platform (once per process) and checks the hosts. REQUIRES: pe.mu held.
+core::Status prepare(ProcessEngine& pe, const PlatformSpec& spec, const std::vector<std::string>& nodes) {
   if (pe.in_use) return core::Status::unavailable("SimGrid runs one platform at a time per process");
   if (pe.engine && pe.thread != std::this_thread::get_id())
     return core::Status::unavailable("SimGrid's engine belongs to the thread that made it: run platform scenarios one per process");
@@ -104,6 +109,22 @@ core::Result<std::unique_ptr<SimgridNetwork>> SimgridNetwork::create(EventLoop& 
   for (const std::string& node : nodes)
     if (!pe.engine->host_by_name_or_null(node))
       return core::Status::invalid("node \"" + node + "\" has no host in the platform");
+  return core::Status::ok();
+}
+}  // namespace
+
+core::Status SimgridNetwork::check(const PlatformSpec& spec, const std::vector<std::string>& nodes) {
+  ProcessEngine& pe = process_engine();
+  std::lock_guard<std::mutex> lock(pe.mu);
+  return prepare(pe, spec, nodes);
+}
+
+core::Result<std::unique_ptr<SimgridNetwork>> SimgridNetwork::create(EventLoop& loop, const PlatformSpec& spec,
+                                                                      const std::vector<std::string>& nodes,
+                                                                      Reachability on_reachability) {
+  ProcessEngine& pe = process_engine();
+  std::lock_guard<std::mutex> lock(pe.mu);
+  if (auto s = prepare(pe, spec, nodes); !s.is_ok()) return s;
   pe.in_use = true;
   std::unique_ptr<SimgridNetwork> net(new SimgridNetwork(loop, sg4::Engine::get_clock()));
   net->on_reachability_ = std::move(on_reachability);

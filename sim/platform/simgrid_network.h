@@ -33,6 +33,11 @@ class SimgridNetwork : public NetworkModel, public CoSimulation {
   static core::Result<std::unique_ptr<SimgridNetwork>> create(EventLoop& loop, const PlatformSpec& spec,
                                                                const std::vector<std::string>& nodes,
                                                                Reachability on_reachability = nullptr);
+  // What create() would say, without attaching to a loop: loads the platform if this process has not,
+  // and checks the hosts. For run_scenario to refuse a run before anything starts.
+  static core::Status check(const PlatformSpec& spec, const std::vector<std::string>& nodes);
+  // The node names a spec's hosts stand for (all but "control-plane" and "registry").
+  static std::vector<std::string> node_hosts(const PlatformSpec& spec);
   // Cancels the transfers under way, turns every link back on, detaches from the loop.
   ~SimgridNetwork() override;
 
