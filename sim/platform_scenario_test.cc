@@ -60,3 +60,28 @@ TEST_CASE("the cluster's SimGrid network carries image pulls over the platform's
 }
 
 }  // namespace ktwin::sim
+
+namespace ktwin::sim {
+
+TEST_CASE("a node added behind a link that is off starts partitioned and heals with the link", "[platform]") {
+  auto s = load_scenario(kScenario);
+  REQUIRE(s.is_ok());
+  auto config = make_cluster_config(s.value());
+  REQUIRE(config.is_ok());
+  NodeSpecEntry worker3 = config.value().nodes.back();
+  REQUIRE(worker3.name == "worker3");
+  config.value().nodes.pop_back();
+  SimCluster cluster(config.value(), core::Time{});
+  cluster.start();
+  auto cut = cluster.set_link("tor-b", false);
+  REQUIRE(cut.is_ok());
+  CHECK(cut.value() == std::vector<std::string>{"worker2"});  // worker3's host has no node yet
+  REQUIRE(cluster.add_node(worker3).is_ok());
+  CHECK(cluster.find_node("worker3")->partitioned());
+  auto healed = cluster.set_link("tor-b", true);
+  REQUIRE(healed.is_ok());
+  CHECK(healed.value() == std::vector<std::string>{"worker2", "worker3"});
+  CHECK_FALSE(cluster.find_node("worker3")->partitioned());
+}
+
+}  // namespace ktwin::sim

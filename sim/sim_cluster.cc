@@ -109,6 +109,8 @@ core::Status SimCluster::add_node(const NodeSpecEntry& spec) {
   if (nodes_.count(spec.name)) return core::Status::already_exists("node " + spec.name + " already exists");
   auto node = std::make_unique<SimNode>(env_, config_.kubelet, registration_for(spec, nodes_created_++), apps_);
   node->power_on();
+  // cluster.platform: a machine that boots behind a link that is off starts cut off.
+  if (platform_network_ && !platform_network_->reachable(spec.name)) node->partition();
   nodes_[spec.name] = std::move(node);
   return core::Status::ok();
 }
