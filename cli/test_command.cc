@@ -12,6 +12,7 @@
 #include "analysis/golden.h"
 #include "analysis/golden_diff.h"
 #include "analysis/metrics.h"
+#include "cli/isolated_case.h"
 #include "cli/junit.h"
 #include "sim/runner.h"
 
@@ -190,7 +191,7 @@ int test_command(const std::vector<std::string>& args) {
   for (const auto& [name, files] : suites) {
     JUnitSuite suite{name, {}};
     for (const fs::path& f : files) {
-      suite.cases.push_back(test_one(f, options));
+      suite.cases.push_back(run_isolated(f.stem().string(), f.string(), [&] { return test_one(f, options); }));
       switch (suite.cases.back().outcome) {
         case JUnitCase::Outcome::kPassed: ++passed; break;
         case JUnitCase::Outcome::kFailed: ++failed; break;

@@ -1,6 +1,8 @@
 // Version defaults and knob conversion.
 #include "sim/cluster_config.h"
 
+#include "sim/platform/simgrid_network.h"
+
 namespace ktwin::sim {
 namespace {
 
@@ -51,6 +53,11 @@ core::Result<ClusterConfig> make_cluster_config(const Scenario& scenario) {
   config.nodes = scenario.nodes;
   config.apps = scenario.apps;
   config.schedulerProfiles = scenario.schedulerProfiles;
+  config.platform = scenario.platform;
+  // SimGrid keeps one platform per process and thread: refuse here rather than abort mid-run.
+  if (config.platform.is_set())
+    if (auto s = SimgridNetwork::check(config.platform, SimgridNetwork::node_hosts(config.platform)); !s.is_ok())
+      return s;
   if (scenario.kubernetesVersion == "1.32") {
     config.controlPlane.nodeMonitorGracePeriod = std::chrono::seconds(50);  // k/k PR #126287
     config.kubelet.kubeletVersion = "v1.32.0";

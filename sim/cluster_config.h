@@ -15,6 +15,9 @@ struct ClusterConfig {
   std::vector<NodeSpecEntry> nodes;
   std::map<std::string, AppModelEntry> apps;
   std::vector<core::ProfileConfig> schedulerProfiles;  // empty: the version's default profile
+
+  // cluster.platform: set, SimCluster runs the network on SimGrid (sim/platform/); unset, the fast path.
+  PlatformSpec platform;
 };
 
 // Defaults of `kubernetesVersion` (1.32 raises nodeMonitorGracePeriod to 50 s), then the scenario's

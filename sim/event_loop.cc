@@ -27,30 +27,51 @@ void EventLoop::cancel(core::TimerId id) {
   if (live_.erase(id)) cancelled_.insert(id);
 }
 
+bool EventLoop::catch_up(Time until) {
+  if (!co_) return true;
+  Time reached = co_->advance(until);
+  KT_CHECK(reached >= now_ && reached <= until, "co-simulation stopped outside the window it was given");
+  if (reached == until) return true;
+  now_ = reached;
+  return false;
+}
+
 bool EventLoop::run_one() {
   while (!queue_.empty()) {
+    if (cancelled_.count(queue_.top().id)) {
+      cancelled_.erase(queue_.top().id);
+      queue_.pop();
+      continue;
+    }
+    if (!catch_up(queue_.top().due)) return true;  // the co-simulation's event comes first
     Entry entry = std::move(const_cast<Entry&>(queue_.top()));
     queue_.pop();
-    if (cancelled_.erase(entry.id)) continue;
     live_.erase(entry.id);
     now_ = entry.due;
     ++tasks_run_;
     entry.task();
     return true;
   }
-  return false;
+  // Nothing queued: a transfer under way still ends somewhere.
+  if (!co_ || !co_->busy()) return false;
+  catch_up(Time::max());
+  return true;
 }
 
 void EventLoop::run_until(Time until) {
-  while (!queue_.empty()) {
-    const Entry& top = queue_.top();
-    if (top.due > until) break;
-    if (cancelled_.count(top.id)) {
-      cancelled_.erase(top.id);
+  while (true) {
+    if (!queue_.empty() && cancelled_.count(queue_.top().id)) {
+      cancelled_.erase(queue_.top().id);
       queue_.pop();
       continue;
     }
-    run_one();
+    if (!queue_.empty() && queue_.top().due <= until) {
+      run_one();
+      continue;
+    }
+    // The co-simulation's events between the last task and `until` post tasks of their own.
+    if (until > now_ && !catch_up(until)) continue;
+    break;
   }
   if (until > now_) now_ = until;
 }

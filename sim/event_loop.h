@@ -12,6 +12,19 @@ namespace ktwin::sim {
 using core::Duration;
 using core::Time;
 
+// A second simulator run in lockstep with the loop (SimGrid's network model, sim/platform/): the loop
+// stays the master clock and lets it catch up before running tasks at a later instant.
+class CoSimulation {
+ public:
+  virtual ~CoSimulation() = default;
+  // Advances its own clock towards `until` but stops at its first own event on the way, whose
+  // consequences it posts into the loop (at that instant). Returns where it stopped: `until` when
+  // nothing happened before. Called with the loop's clock still at the previous instant.
+  virtual Time advance(Time until) = 0;
+  // True while it will produce an event without further input (a transfer under way).
+  virtual bool busy() const = 0;
+};
+
 class EventLoop : public core::Executor {
  public:
   explicit EventLoop(Time start);
@@ -29,6 +42,8 @@ class EventLoop : public core::Executor {
   // Runs the next due task, advancing the clock to it. False when nothing is pending.
   bool run_one();
   size_t pending() const { return live_.size(); }
+  // Attaches (or, with null, detaches) the co-simulation advanced in lockstep; not owned.
+  void set_co_simulation(CoSimulation* co) { co_ = co; }
   uint64_t tasks_run() const { return tasks_run_; }
 
  private:
@@ -48,6 +63,11 @@ class EventLoop : public core::Executor {
   Time now_;
   core::TimerId next_id_ = 1;
   uint64_t tasks_run_ = 0;
+  CoSimulation* co_ = nullptr;
+
+  // Lets the co-simulation catch up to `until`; false when it stopped earlier (the clock is then at
+  // its event and the tasks it posted are due now).
+  bool catch_up(Time until);
 
   core::TimerId push(Duration delay, core::Task task, bool observer);
 };

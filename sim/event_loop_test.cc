@@ -44,3 +44,41 @@ TEST_CASE("observers run after everything else due at their instant", "[sim]") {
   loop.run_until(core::Time{} + 1s);
   CHECK(order == "abO");
 }
+
+namespace {
+// A co-simulation with events at fixed instants, each posting a task that logs it.
+struct FakeCoSimulation : sim::CoSimulation {
+  sim::EventLoop& loop;
+  std::vector<core::Time> events;  // ascending
+  std::string& order;
+  FakeCoSimulation(sim::EventLoop& l, std::vector<core::Time> e, std::string& o) : loop(l), events(std::move(e)), order(o) {}
+  core::Time advance(core::Time until) override {
+    if (events.empty() || events.front() >= until) return until;
+    core::Time at = events.front();
+    events.erase(events.begin());
+    loop.post_after(at - loop.now(), [this] { order += "c"; });
+    return at;
+  }
+  bool busy() const override { return !events.empty(); }
+};
+}  // namespace
+
+TEST_CASE("a co-simulation's events run at their instant, between the loop's own tasks", "[sim]") {
+  sim::EventLoop loop(core::Time{});
+  std::string order;
+  FakeCoSimulation co(loop, {core::Time{} + 1s, core::Time{} + 3s, core::Time{} + 20s}, order);
+  loop.set_co_simulation(&co);
+  loop.post_after(2s, [&] { order += "a"; });
+  loop.post_after(4s, [&] { order += "b"; });
+  loop.run_until(core::Time{} + 10s);
+  CHECK(order == "cacb");
+  CHECK(loop.now() == core::Time{} + 10s);
+  CHECK(co.busy());
+  // With nothing queued, run_one still reaches the co-simulation's next event.
+  CHECK(loop.run_one());
+  CHECK(loop.now() == core::Time{} + 20s);
+  CHECK(loop.run_one());
+  CHECK(order == "cacbc");
+  CHECK_FALSE(loop.run_one());
+  loop.set_co_simulation(nullptr);
+}

@@ -185,6 +185,17 @@ class Run {
       case Action::Type::kAddNode:
         say("addNode", "node/" + name + " added (power on)", name);
         return report(where + "addNode", cluster_.add_node(action.node));
+      case Action::Type::kLinkDown:
+      case Action::Type::kLinkUp: {  // cluster.platform (sim/platform/)
+        bool up = action.type == Action::Type::kLinkUp;
+        say(up ? "linkUp" : "linkDown", "link/" + name + (up ? " up" : " down"), name);
+        auto nodes = cluster_.set_link(name, up);
+        if (!nodes.is_ok()) return report(where + (up ? "linkUp" : "linkDown"), nodes.status());
+        for (const std::string& node : nodes.value())
+          timeline_.line("node/" + node + (up ? " reconnected (route to the control plane restored)"
+                                              : " partitioned from the control plane (route crosses link " + name + ")"));
+        return;
+      }
       case Action::Type::kDeleteNode:
         say("deleteNode", "node \"" + name + "\" deleted (machine powered off)", name);
         return report(where + "deleteNode", cluster_.delete_node(name));

@@ -12,6 +12,7 @@
 #include "core/controller/replica_set_controller.h"
 #include "core/scheduler/scheduler.h"
 #include "core/scheduler/scheduler_config.h"
+#include "sim/platform/simgrid_network.h"
 
 namespace ktwin::sim {
 namespace {
@@ -57,14 +58,29 @@ SimCluster::SimCluster(const ClusterConfig& config, core::Time start)
       store_(loop_, core::Rng(config.seed, "store")),
       api_(store_, config.controlPlane, core::Rng(config.seed, "apiserver")),
       env_{loop_, api_, events_, config.seed} {
-  auto fast = std::make_unique<FastNetwork>(loop_);
-  fast_network_ = fast.get();
-  network_ = std::move(fast);
+  // cluster.platform: the nodes' API traffic and image pulls go over SimGrid's links; otherwise the
+  // fast path, which slowNetwork adjusts per node.
+  if (config_.platform.is_set()) {
+    auto on_reachability = [this](const std::string& node, bool up) {
+      core::Status s = up ? heal_node(node) : partition_node(node);
+      if (s.is_ok()) reachability_changes_.push_back(node);  // hosts without a node yet are skipped
+    };
+    auto net = SimgridNetwork::create(loop_, config_.platform, SimgridNetwork::node_hosts(config_.platform),
+                                      on_reachability);
+    KT_CHECK(net.is_ok(), "SimGrid platform refused after make_cluster_config accepted it");
+    platform_network_ = net.value().get();
+    network_ = std::move(net).value();
+  } else {
+    auto fast = std::make_unique<FastNetwork>(loop_);
+    fast_network_ = fast.get();
+    network_ = std::move(fast);
+  }
 }
 
 void SimCluster::use_network_model(std::unique_ptr<NetworkModel> model) {
   KT_CHECK(nodes_.empty(), "use_network_model after start()");
   fast_network_ = dynamic_cast<FastNetwork*>(model.get());
+  platform_network_ = dynamic_cast<SimgridNetwork*>(model.get());
   network_ = std::move(model);
 }
 
@@ -81,6 +97,13 @@ core::Status SimCluster::restore_network(const std::string& name) {
   if (!fast_network_) return core::Status::unavailable("restoreNetwork needs the fast network model");
   fast_network_->restore_link(name);
   return core::Status::ok();
+}
+
+core::Result<std::vector<std::string>> SimCluster::set_link(const std::string& link, bool up) {
+  if (!platform_network_) return core::Status::invalid("link " + link + ": the cluster has no SimGrid platform");
+  reachability_changes_.clear();
+  if (auto s = platform_network_->set_link(link, up); !s.is_ok()) return s;
+  return std::move(reachability_changes_);
 }
 
 SimCluster::~SimCluster() = default;
@@ -121,6 +144,8 @@ core::Status SimCluster::add_node(const NodeSpecEntry& spec) {
   auto node = std::make_unique<SimNode>(env_, config_.kubelet, registration_for(spec, nodes_created_++), apps_,
                                         *network_);
   node->power_on();
+  // cluster.platform: a machine that boots behind a link that is off starts cut off.
+  if (platform_network_ && !platform_network_->reachable(spec.name)) node->partition();
   nodes_[spec.name] = std::move(node);
   return core::Status::ok();
 }

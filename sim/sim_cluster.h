@@ -28,6 +28,7 @@ class Scheduler;
 }  // namespace ktwin::core
 
 namespace ktwin::sim {
+class SimgridNetwork;
 
 class SimCluster {
  public:
@@ -69,6 +70,12 @@ class SimCluster {
   core::Status slow_network(const std::string& name, std::optional<core::Duration> latency,
                             std::optional<int64_t> bandwidth);
   core::Status restore_network(const std::string& name);
+  // cluster.platform (issue 4): turns a platform link off or on; the nodes whose route to the control
+  // plane it cut or restored are partitioned or healed, and returned. NotFound for an unknown link,
+  // Invalid without a platform.
+  core::Result<std::vector<std::string>> set_link(const std::string& link, bool up);
+  // The SimGrid network when cluster.platform is set, else null.
+  SimgridNetwork* platform_network() { return platform_network_; }
 
  private:
   ClusterConfig config_;
@@ -91,6 +98,10 @@ class SimCluster {
   std::map<std::string, std::unique_ptr<SimNode>> nodes_;
   size_t nodes_created_ = 0;  // gives each new machine the next IP address
   AppModels apps_;
+
+  // cluster.platform: the SimGrid model that network_ holds, for its link actions.
+  SimgridNetwork* platform_network_ = nullptr;  // network_ when it is SimGrid, else null
+  std::vector<std::string> reachability_changes_;  // filled during set_link
 };
 
 }  // namespace ktwin::sim

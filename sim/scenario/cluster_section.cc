@@ -10,7 +10,7 @@ namespace ktwin::sim {
 namespace {
 
 const std::vector<std::string> kClusterKeys = {"nodes", "kubernetesVersion", "controlPlane", "kubelet",
-                                               "scheduler"};
+                                               "scheduler", "platform"};
 const std::vector<std::string> kNodeKeys = {"name", "namePrefix", "count", "startIndex", "roles",
                                             "capacity", "labels", "taints"};
 const std::vector<std::string> kCapacityKeys = {"cpu", "memory", "pods", "ephemeral-storage"};
@@ -157,6 +157,7 @@ void read_cluster(const YAML::Node& node, LoadContext& ctx, Scenario& scenario) 
     read_knobs(f->get("controlPlane"), "controlPlane", control_plane_knobs(), r, scenario.controlPlane);
   if (f->has("kubelet")) read_knobs(f->get("kubelet"), "kubelet", kubelet_knobs(), r, scenario.kubelet);
   if (f->has("scheduler")) read_scheduler(f->get("scheduler"), ctx, scenario);
+  if (f->has("platform")) read_platform(f->get("platform"), ctx, scenario);
   if (!r.require(*f, "nodes", "cluster")) return;
   auto items = r.sequence(f->get("nodes"), "nodes");
   if (!items) return;

@@ -107,7 +107,9 @@ const std::vector<std::string>& node_action_keys() {
                                                 "cordonNode",  "uncordonNode", "drainNode", "addNode",
                                                 "deleteNode",
                                                 // network faults and a flapping node
-                                                "slowNetwork", "restoreNetwork", "flapNode"};
+                                                "slowNetwork", "restoreNetwork", "flapNode",
+                                                // links of cluster.platform
+                                                "linkDown", "linkUp"};
   return keys;
 }
 
@@ -146,7 +148,7 @@ bool read_node_action(const std::string& action, const Fields& entry, LoadContex
     read_add_node(entry, ctx, a);
     return true;
   }
-  return false;
+  return read_link_action(action, entry, ctx, a);
 }
 
 }  // namespace ktwin::sim

@@ -84,6 +84,7 @@ void read_scenario(const YAML::Node& root, LoadContext& ctx, Scenario& s) {
     else nodes.push_back(added.name);
   }
   check_refs(ctx.node_refs, nodes, "node", r.diagnostics());
+  check_platform(ctx, s, nodes);
   check_refs(ctx.deployment_refs, {ctx.deployments.begin(), ctx.deployments.end()}, "deployment", r.diagnostics());
   check_dependencies(s, r.diagnostics());
 }

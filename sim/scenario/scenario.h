@@ -12,6 +12,7 @@
 #include "core/scheduler/profile.h"
 #include "core/util/status.h"
 #include "core/util/time.h"
+#include "sim/scenario/platform_spec.h"
 
 namespace ktwin::sim {
 
@@ -54,6 +55,8 @@ struct Action {
     kStopKubelet, kStartKubelet, kPartition, kHeal, kCordonNode, kUncordonNode, kDrainNode, kAddNode, kDeleteNode,
     // Network faults and a flapping node (scenarios/README.md).
     kSlowNetwork, kRestoreNetwork, kFlapNode,
+    // Links of cluster.platform (sim/platform/): name is the link.
+    kLinkDown, kLinkUp,
   };
   Duration at{};
   Type type = Type::kApply;
@@ -118,6 +121,9 @@ struct Scenario {
   // version's default profile.
   std::vector<core::ProfileConfig> schedulerProfiles;
   std::vector<FaultGroup> faults;             // expanded into `timeline` once the seed is known
+
+  // cluster.platform: a SimGrid network (sim/platform/); unset for the fast path.
+  PlatformSpec platform;
 };
 
 struct LoadOptions {

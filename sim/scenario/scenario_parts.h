@@ -26,6 +26,10 @@ struct LoadContext {
   std::vector<NameRef> deployment_refs; // scale, expect deployment
   std::set<std::string> deployments;    // defined in the default namespace by any manifest
   std::vector<std::pair<Duration, SourceLocation>> at_refs;  // every `at`, where written
+
+  // cluster.platform: where it was written, and the links that linkDown/linkUp name.
+  SourceLocation platform_where;
+  std::vector<NameRef> link_refs;
 };
 
 // cluster: nodes, kubernetesVersion, controlPlane, kubelet.
@@ -40,6 +44,12 @@ bool read_node_action(const std::string& action, const Fields& entry, LoadContex
 const std::vector<std::string>& node_action_keys();
 // cluster.scheduler: {config: FILE}, a KubeSchedulerConfiguration; REQUIRES kubernetesVersion read.
 void read_scheduler(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
+// cluster.platform: {file: PATH} or the inline star's bandwidths and latencies.
+void read_platform(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
+// linkDown / linkUp; false when `action` is neither.
+bool read_link_action(const std::string& action, const Fields& entry, LoadContext& ctx, Action& a);
+// Once every section is read: each node (added ones too) has a host, each named link exists.
+void check_platform(LoadContext& ctx, Scenario& scenario, const std::vector<std::string>& nodes);
 // apps: image -> {startup, dependsOn, imageSize}.
 void read_apps(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
 // Reads and checks each manifest file named by f.get(key) (one path or a list); errors inside a
