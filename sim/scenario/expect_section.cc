@@ -12,7 +12,8 @@ const std::vector<std::string> kDeploymentFields = {"replicas", "readyReplicas",
 const std::vector<std::string> kEntryKeys = {"at",           "node",          "status",
                                              "deployment",   "replicas",      "readyReplicas",
                                              "availableReplicas", "updatedReplicas", "unavailableReplicas",
-                                             "pods",         "containers",    "count"};
+                                             "pods",         "containers",    "count",
+                                             "nodes"};  // node counts
 const std::vector<std::string> kNodeStatuses = {"Ready", "NotReady", "Unknown"};
 // kubectl's STATUS column for pods: phases, waiting and terminated reasons, Terminating.
 const std::vector<std::string> kPodStatuses = {
@@ -133,6 +134,40 @@ void read_containers_subject(const Fields& f, LoadContext& ctx, Expectation& e) 
     if (auto name = r.scalar(*c, "name")) e.containers_name = *name;
 }
 
+// Nodes counted by STATUS, by a taint ("KEY:EFFECT", or "KEY" for any effect) and by labels: shows
+// how many nodes of a zone the node lifecycle controller has tainted so far.
+void read_nodes_subject(const Fields& f, LoadContext& ctx, Expectation& e) {
+  YamlReader& r = ctx.reader;
+  e.is_node_count = true;
+  reject_others(f, {"at", "nodes", "count"}, "nodes", r);
+  if (r.require(f, "count", "nodes expectation")) read_comparison(f, "count", r, e);
+  if (f.get("nodes").IsNull()) return;  // `nodes: {}` counts every node
+  auto n = r.map(f.get("nodes"), "nodes", {"status", "taint", "selector"}, {"selector"});
+  if (!n) return;
+  if (n->has("status"))
+    if (auto status = r.scalar(*n, "status")) {
+      if (auto problem = check_node_status(*status)) r.error(r.value_mark(*n, "status"), *problem);
+      else e.nodes_status = *status;
+    }
+  if (n->has("taint"))
+    if (auto taint = r.scalar(*n, "taint")) {
+      auto colon = taint->rfind(':');
+      std::string effect = colon == std::string::npos ? "" : taint->substr(colon + 1);
+      if (taint->empty() || colon == 0 ||
+          (colon != std::string::npos && effect != "NoExecute" && effect != "NoSchedule" && effect != "PreferNoSchedule"))
+        r.error(r.value_mark(*n, "taint"),
+                "bad taint \"" + *taint + "\": use KEY or KEY:EFFECT with NoExecute, NoSchedule or PreferNoSchedule");
+      else e.nodes_taint = *taint;
+    }
+  if (n->has("selector"))
+    if (auto sel = r.scalar(*n, "selector")) {
+      if (!core::LabelSelector::parse(*sel))
+        r.error(r.value_mark(*n, "selector"),
+                "bad label selector \"" + *sel + "\": use a form such as topology.kubernetes.io/zone=a");
+      else e.nodes_selector = *sel;
+    }
+}
+
 void read_entry(const YAML::Node& item, LoadContext& ctx, Scenario& scenario) {
   YamlReader& r = ctx.reader;
   auto f = r.map(item, "expect entry", kEntryKeys);
@@ -144,12 +179,13 @@ void read_entry(const YAML::Node& item, LoadContext& ctx, Scenario& scenario) {
       e.at = *at;
       ctx.at_refs.push_back({*at, r.where(r.value_mark(*f, "at"))});
     }
-  int subjects = f->has("node") + f->has("deployment") + f->has("pods") + f->has("containers");
+  int subjects = f->has("node") + f->has("deployment") + f->has("pods") + f->has("containers") + f->has("nodes");
   if (subjects != 1) {
-    r.error(f->mark, "an expect entry needs exactly one subject: node, deployment, pods or containers");
+    r.error(f->mark, "an expect entry needs exactly one subject: node, nodes, deployment, pods or containers");
     return;
   }
   if (f->has("node")) read_node_subject(*f, ctx, e);
+  else if (f->has("nodes")) read_nodes_subject(*f, ctx, e);
   else if (f->has("deployment")) read_deployment_subject(*f, ctx, e);
   else if (f->has("containers")) read_containers_subject(*f, ctx, e);
   else read_pods_subject(*f, ctx, e);

@@ -36,6 +36,7 @@ struct AppModelEntry {  // apps.<image>
   Duration startup = std::chrono::seconds(1);
   std::vector<std::string> dependsOn;
   int64_t imageSizeBytes = 0;
+  Duration readyAfter{};  // readiness: Ready this long after the container started
 };
 
 // A manifest document, decoded later by the runner (core::decode) but parsed and checked here.
@@ -73,6 +74,9 @@ struct Expectation {
   bool is_pod_count = false;
   std::string containers_node, containers_name;  // {containers: {node, name}, count: ...}: crictl ps
   bool is_container_count = false;
+  // {nodes: {status, taint, selector}, count: ...}: nodes by kubectl STATUS, a taint KEY[:EFFECT], labels.
+  std::string nodes_status, nodes_taint, nodes_selector;
+  bool is_node_count = false;
   std::string comparison;  // the comparison as written: "10", ">= 9", "< 3", "1..3"
   SourceLocation where;
   // True when `value` satisfies `comparison`.
