@@ -22,6 +22,8 @@ struct AppModel {
   Duration startup = std::chrono::seconds(1);  // create + pull + start, until the process runs
   std::vector<std::string> dependsOn;          // Service names in the pod's namespace
   int64_t imageSizeBytes = 0;                  // reported in node.status.images
+  // How long after it starts the application answers readiness checks (ContainerInfo::readyAt).
+  Duration readyAfter{};
 };
 // By image name without tag or digest: "mongo", "sdelements/lets-chat". An image without a model gets
 // AppModel{} (1 s start-up, no dependencies).
