@@ -6,6 +6,7 @@
 
 #include "analysis/trace_writer.h"
 #include "core/api/node.h"
+#include "core/api/policy.h"
 #include "core/api/workload.h"
 #include "core/printers/printers.h"
 #include "sim/drain.h"
@@ -204,6 +205,15 @@ class Run {
       return std::to_string(count);
     }
     if (e.is_node_count) return std::to_string(count_nodes(e));
+    if (!e.pdb.empty()) {
+      auto pdb = core::find<core::PodDisruptionBudget>(cluster_.api(), ns(), e.pdb);
+      if (!pdb) return core::Status::not_found("poddisruptionbudget " + e.pdb + " not found");
+      const core::PodDisruptionBudgetStatus& s = pdb->status;
+      if (e.field == "disruptionsAllowed") return std::to_string(s.disruptionsAllowed);
+      if (e.field == "currentHealthy") return std::to_string(s.currentHealthy);
+      if (e.field == "desiredHealthy") return std::to_string(s.desiredHealthy);
+      return std::to_string(s.expectedPods);
+    }
     if (!e.node.empty()) {
       auto node = core::find<core::Node>(cluster_.api(), "", e.node);
       if (!node) return core::Status::not_found("node " + e.node + " not found");
@@ -265,6 +275,7 @@ class Run {
              "} count " + e.comparison;
     if (!e.node.empty()) return "node/" + e.node + " status " + e.node_status;
     if (!e.deployment.empty()) return "deployment/" + e.deployment + " " + e.field + " " + e.comparison;
+    if (!e.pdb.empty()) return "pdb/" + e.pdb + " " + e.field + " " + e.comparison;
     std::string filter;
     if (!e.pods_node.empty()) filter += " node=" + e.pods_node;
     if (!e.pods_status.empty()) filter += " status=" + e.pods_status;

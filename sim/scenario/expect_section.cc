@@ -13,7 +13,11 @@ const std::vector<std::string> kEntryKeys = {"at",           "node",          "s
                                              "deployment",   "replicas",      "readyReplicas",
                                              "availableReplicas", "updatedReplicas", "unavailableReplicas",
                                              "pods",         "containers",    "count",
-                                             "nodes"};  // node counts
+                                             "nodes",  // node counts
+                                             "pdb", "disruptionsAllowed", "currentHealthy", "desiredHealthy",
+                                             "expectedPods"};  // PodDisruptionBudget status
+const std::vector<std::string> kBudgetFields = {"disruptionsAllowed", "currentHealthy", "desiredHealthy",
+                                                "expectedPods"};
 const std::vector<std::string> kNodeStatuses = {"Ready", "NotReady", "Unknown"};
 // kubectl's STATUS column for pods: phases, waiting and terminated reasons, Terminating.
 const std::vector<std::string> kPodStatuses = {
@@ -168,6 +172,25 @@ void read_nodes_subject(const Fields& f, LoadContext& ctx, Expectation& e) {
     }
 }
 
+// A PodDisruptionBudget status count in the default namespace: {pdb: web, disruptionsAllowed: 0}.
+void read_budget_subject(const Fields& f, LoadContext& ctx, Expectation& e) {
+  YamlReader& r = ctx.reader;
+  std::vector<std::string> allowed = {"at", "pdb"};
+  allowed.insert(allowed.end(), kBudgetFields.begin(), kBudgetFields.end());
+  reject_others(f, allowed, "pdb", r);
+  if (auto name = r.scalar(f, "pdb")) e.pdb = *name;
+  std::vector<std::string> fields;
+  for (const std::string& k : f.keys())
+    if (std::find(kBudgetFields.begin(), kBudgetFields.end(), k) != kBudgetFields.end()) fields.push_back(k);
+  if (fields.size() != 1) {
+    r.error(f.mark, "a pdb expectation needs exactly one of disruptionsAllowed, currentHealthy, desiredHealthy, "
+                    "expectedPods");
+    return;
+  }
+  e.field = fields[0];
+  read_comparison(f, e.field, r, e);
+}
+
 void read_entry(const YAML::Node& item, LoadContext& ctx, Scenario& scenario) {
   YamlReader& r = ctx.reader;
   auto f = r.map(item, "expect entry", kEntryKeys);
@@ -179,12 +202,14 @@ void read_entry(const YAML::Node& item, LoadContext& ctx, Scenario& scenario) {
       e.at = *at;
       ctx.at_refs.push_back({*at, r.where(r.value_mark(*f, "at"))});
     }
-  int subjects = f->has("node") + f->has("deployment") + f->has("pods") + f->has("containers") + f->has("nodes");
+  int subjects = f->has("node") + f->has("deployment") + f->has("pods") + f->has("containers") + f->has("nodes") +
+                 f->has("pdb");
   if (subjects != 1) {
-    r.error(f->mark, "an expect entry needs exactly one subject: node, nodes, deployment, pods or containers");
+    r.error(f->mark, "an expect entry needs exactly one subject: node, nodes, deployment, pdb, pods or containers");
     return;
   }
   if (f->has("node")) read_node_subject(*f, ctx, e);
+  else if (f->has("pdb")) read_budget_subject(*f, ctx, e);
   else if (f->has("nodes")) read_nodes_subject(*f, ctx, e);
   else if (f->has("deployment")) read_deployment_subject(*f, ctx, e);
   else if (f->has("containers")) read_containers_subject(*f, ctx, e);

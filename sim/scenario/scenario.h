@@ -77,6 +77,7 @@ struct Expectation {
   // {nodes: {status, taint, selector}, count: ...}: nodes by kubectl STATUS, a taint KEY[:EFFECT], labels.
   std::string nodes_status, nodes_taint, nodes_selector;
   bool is_node_count = false;
+  std::string pdb;  // {pdb: web, disruptionsAllowed: 0}: a PodDisruptionBudget status count (`field`)
   std::string comparison;  // the comparison as written: "10", ">= 9", "< 3", "1..3"
   SourceLocation where;
   // True when `value` satisfies `comparison`.
