@@ -39,7 +39,8 @@ EvictionResult evict_pod(Store& store, const PassiveClock& clock, const std::str
                     "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
     const PodDisruptionBudget& pdb = *budgets[0];
     const PodDisruptionBudgetStatus& st = pdb.status;
-    // An unready pod of a budget that has its healthy pods goes without using up a disruption.
+    // An unready pod of a budget that has its healthy pods goes without using up a disruption (the
+    // IfHealthyBudget rule of current eviction.go; that 1.20 had it in this form is UNCONFIRMED).
     if (!pod->is_ready() && st.currentHealthy >= st.desiredHealthy && st.desiredHealthy > 0)
       return delete_pod(store, *pod);
     // checkAndDecrement.
