@@ -36,6 +36,7 @@ class Run {
       trace_ = std::make_unique<analysis::TraceWriter>(*options_.trace, cluster_.loop(), kEpoch);
       trace_->watch(cluster_.api());
       cluster_.events().subscribe([this](auto&... args) { trace_->on_event(args...); });
+      cluster_.events().subscribe_log([this](auto&... args) { trace_->on_log(args...); });
     }
     timeline_.watch(cluster_.api());
     cluster_.events().subscribe([this](auto&... args) { timeline_.on_event(args...); });

@@ -60,3 +60,19 @@ TEST_CASE("a drain under a budget retries every 5 s with kubectl's message", "[p
 }
 
 }  // namespace ktwin::sim
+
+namespace ktwin::sim {
+
+TEST_CASE("zone state log lines are in the trace", "[zones]") {
+  auto loaded = load_scenario(kFaults + "zone-outage-one.yaml");
+  REQUIRE(loaded.is_ok());
+  std::ostringstream out, trace;
+  RunOptions options;
+  options.out = &out;
+  options.trace = &trace;
+  REQUIRE(run_scenario(loaded.value(), options).is_ok());
+  CHECK(trace.str().find(R"("log":"node-controller","message":"Controller detected that zone :\\x00:a is now in state )"
+                         R"(FullDisruption.")") != std::string::npos);
+}
+
+}  // namespace ktwin::sim
