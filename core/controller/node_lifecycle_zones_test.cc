@@ -155,3 +155,40 @@ TEST_CASE("every zone down enters master disruption mode; a Ready node leaves it
   CHECK(find<Node>(c.store, "", "a2")->has_taint("node.kubernetes.io/unreachable", "NoExecute"));
   CHECK_FALSE(find<Node>(c.store, "", "b1")->has_taint("node.kubernetes.io/unreachable", "NoExecute"));
 }
+
+TEST_CASE("a small zone goes PartialDisruption (no taints) -> FullDisruption (0.1/s) -> Normal",
+          "[nodelifecycle][zones]") {
+  Cluster c;
+  auto a = nodes_in(c, "a", 4, zone("a"));
+  auto b = nodes_in(c, "b", 1, zone("b"));  // keeps the cluster out of master disruption mode
+  Observed seen(c);
+  NodeLifecycleController nlc(c.env, ControlPlaneConfig{});
+  nlc.start();
+  c.loop.run_until(at(25));
+  for (int i = 0; i < 3; ++i) a[i]->halt();
+  c.loop.run_until(at(200));
+  CHECK(nlc.zone_state(key_of("a")) == ZoneState::kPartialDisruption);
+  CHECK(seen.no_execute.empty());  // ReducedQPSFunc: 4 nodes <= 50, rate 0
+  a[3]->halt();
+  c.loop.run_until(at(300));
+  CHECK(nlc.zone_state(key_of("a")) == ZoneState::kFullDisruption);
+  CHECK(nlc.zone_state(key_of("b")) == ZoneState::kNormal);
+  // HealthyQPSFunc again: all four tainted, 10 s apart. (SwapLimiter drains the new bucket because the
+  // stopped one refused, so the first comes 10 s after the switch.)
+  REQUIRE(seen.no_execute.size() == 4);
+  std::vector<Time> times;
+  for (auto& [node, t] : seen.no_execute) times.push_back(t);
+  std::sort(times.begin(), times.end());
+  for (size_t i = 1; i < times.size(); ++i) CHECK(times[i] - times[i - 1] == 10s);
+  a[0]->resume();
+  a[1]->resume();
+  c.loop.run_until(at(320));
+  CHECK(nlc.zone_state(key_of("a")) == ZoneState::kNormal);  // 2 of 4 not ready: not more than 2
+  std::vector<std::string> expected = {
+      "node-controller: Controller detected that zone :\\x00:a is now in state PartialDisruption.",
+      "node-controller: Controller detected that zone :\\x00:a is now in state FullDisruption.",
+      "node-controller: Controller detected that zone :\\x00:a is now in state Normal."};
+  CHECK(c.events.logs == expected);
+  CHECK_FALSE(find<Node>(c.store, "", "a1")->has_taint("node.kubernetes.io/unreachable", "NoExecute"));
+  CHECK(find<Node>(c.store, "", "a3")->has_taint("node.kubernetes.io/unreachable", "NoExecute"));
+}
