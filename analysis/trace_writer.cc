@@ -55,6 +55,10 @@ void TraceWriter::on_event(const core::ObjectRef& object, const std::string& typ
   write({{"event", reason}, {"type", type}, {"kind", object.kind}, {"name", name}, {"message", message}});
 }
 
+void TraceWriter::on_log(const std::string& component, const std::string& message) {
+  write({{"log", component}, {"message", message}});
+}
+
 void TraceWriter::on_scenario(const std::string& what, const json& details) {
   write({{"scenario", what}, {"details", details}});
 }

@@ -22,6 +22,8 @@ class TraceWriter {
   void on_change(const core::WatchEvent& event);
   void on_event(const core::ObjectRef& object, const std::string& type, const std::string& reason,
                 const std::string& message);
+  // A control-plane component's log line (EventRecorder::log): {"log": component, "message": ...}.
+  void on_log(const std::string& component, const std::string& message);
   // A line of the scenario itself (an action, a snapshot, an expectation result).
   void on_scenario(const std::string& what, const nlohmann::json& details);
   size_t lines() const { return lines_; }

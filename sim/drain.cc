@@ -2,6 +2,7 @@
 #include "sim/drain.h"
 
 #include "core/api/pod.h"
+#include "core/apiserver/eviction.h"
 #include "sim/kubectl_actions.h"
 
 namespace ktwin::sim {
@@ -9,6 +10,8 @@ namespace {
 
 // kubectl's waitForDelete polls every second.
 constexpr core::Duration kPollInterval = std::chrono::seconds(1);
+// evictPods: a pod whose eviction answered 429 is tried again after 5 s.
+constexpr core::Duration kEvictionRetry = std::chrono::seconds(5);
 
 }  // namespace
 
@@ -18,6 +21,7 @@ Drain::Drain(core::Executor& executor, core::Store& store, std::string node, Pri
 Drain::~Drain() {
   *alive_ = false;
   executor_.cancel(timer_);
+  for (core::TimerId id : retry_timers_) executor_.cancel(id);
 }
 
 core::Status Drain::start() {
@@ -38,14 +42,37 @@ core::Status Drain::start() {
     evict.push_back(pod);
   }
   if (!ignored.empty()) print_("WARNING: ignoring DaemonSet-managed Pods: " + ignored);
-  for (const auto& pod : evict) {
-    print_("evicting pod " + pod->metadata.namespace_ + "/" + pod->metadata.name);
-    core::Status s = store_.remove(core::Kind::kPod, pod->metadata.namespace_, pod->metadata.name);
-    if (!s.is_ok() && !s.is_not_found()) return s;
-    waiting_.push_back({pod->metadata.namespace_, pod->metadata.name, pod->metadata.uid});
-  }
+  // kubectl evicts the pods concurrently: every "evicting pod" line comes before the first answer.
+  for (const auto& pod : evict) print_("evicting pod " + pod->metadata.namespace_ + "/" + pod->metadata.name);
+  for (const auto& pod : evict) try_evict({pod->metadata.namespace_, pod->metadata.name, pod->metadata.uid});
   poll();
   return core::Status::ok();
+}
+
+void Drain::try_evict(const Evicted& pod) {
+  core::EvictionResult r = core::evict_pod(store_, executor_, pod.ns, pod.name);
+  switch (r.code) {
+    case core::EvictionResult::Code::kEvicted:
+      waiting_.push_back(pod);
+      return;
+    case core::EvictionResult::Code::kNotFound:
+      return;  // already gone: nothing to wait for, and kubectl prints nothing
+    case core::EvictionResult::Code::kTooManyRequests:
+      // k/k staging/src/k8s.io/kubectl/pkg/drain/drain.go evictPods.
+      print_("error when evicting pods/\"" + pod.name + "\" -n \"" + pod.ns + "\" (will retry after 5s): " + r.message);
+      ++retrying_;
+      retry_timers_.push_back(executor_.post_after(kEvictionRetry, [this, pod, alive = alive_] {
+        if (!*alive) return;
+        --retrying_;
+        print_("evicting pod " + pod.ns + "/" + pod.name);
+        try_evict(pod);
+        finish_if_done();
+      }));
+      return;
+    case core::EvictionResult::Code::kError:
+      print_("error when evicting pods/\"" + pod.name + "\" -n \"" + pod.ns + "\": " + r.message);
+      return;
+  }
 }
 
 void Drain::poll() {
@@ -57,12 +84,21 @@ void Drain::poll() {
     else print_("pod/" + e.name + " evicted");
   }
   waiting_ = std::move(still);
-  if (waiting_.empty()) {
+  finish_if_done();
+}
+
+void Drain::finish_if_done() {
+  if (drained_) return;
+  if (waiting_.empty() && retrying_ == 0) {
+    drained_ = true;
     print_("node/" + node_ + " drained");
     return;
   }
+  if (waiting_.empty() || timer_ != 0) return;  // the poll loop runs while evicted pods remain
   timer_ = executor_.post_after(kPollInterval, [this, alive = alive_] {
-    if (*alive) poll();
+    if (!*alive) return;
+    timer_ = 0;
+    poll();
   });
 }
 

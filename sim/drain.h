@@ -1,5 +1,6 @@
-// kubectl drain NODE --ignore-daemonsets --delete-emptydir-data --force, without PodDisruptionBudgets:
-// cordon, evict every pod on the node not owned by a DaemonSet, then wait for them to go.
+// kubectl drain NODE --ignore-daemonsets --delete-emptydir-data --force: cordon, evict every pod on the
+// node not owned by a DaemonSet through the eviction subresource (which asks PodDisruptionBudgets),
+// retry refused evictions every 5 s, then wait for the pods to go.
 #pragma once
 
 #include <functional>
@@ -21,10 +22,12 @@ class Drain {
   Drain(const Drain&) = delete;
   Drain& operator=(const Drain&) = delete;
 
-  // Cordons the node and evicts its pods now (an eviction without a budget is a DELETE with the pod's
-  // grace period); then prints "pod/NAME evicted" as each pod object disappears and finally
-  // "node/NAME drained". kubectl waits without a timeout by default, so a node whose kubelet never
-  // finishes the deletions stays undrained. NotFound for an unknown node.
+  // Cordons the node and evicts its pods now (an eviction the budget allows is a DELETE with the pod's
+  // grace period). A refused eviction (429) prints kubectl's "error when evicting ... (will retry after
+  // 5s)" and is tried again 5 s later. Prints "pod/NAME evicted" as each pod object disappears and
+  // finally "node/NAME drained". kubectl waits without a timeout by default, so a node whose kubelet
+  // never finishes the deletions, or whose budget never allows, stays undrained. NotFound for an
+  // unknown node.
   core::Status start();
 
  private:
@@ -32,13 +35,18 @@ class Drain {
     std::string ns, name, uid;
   };
   void poll();
+  void try_evict(const Evicted& pod);  // one eviction request; schedules its retry on 429
+  void finish_if_done();
 
   core::Executor& executor_;
   core::Store& store_;
   std::string node_;
   Print print_;
   std::vector<Evicted> waiting_;
+  int retrying_ = 0;   // pods whose eviction was refused and will be tried again
+  bool drained_ = false;
   core::TimerId timer_ = 0;
+  std::vector<core::TimerId> retry_timers_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

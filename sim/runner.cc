@@ -1,10 +1,12 @@
 // The scenario runner: every action, snapshot and expectation is a task on the virtual clock.
 #include "sim/runner.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "analysis/trace_writer.h"
 #include "core/api/node.h"
+#include "core/api/policy.h"
 #include "core/api/workload.h"
 #include "core/printers/printers.h"
 #include "sim/drain.h"
@@ -42,9 +44,11 @@ class Run {
       trace_->watch(cluster_.api());
       cluster_.events().subscribe([this](auto&... args) { trace_->on_event(args...); });
       if (!scenario_.apps.empty()) trace_->on_scenario("apps", apps_json(scenario_.apps));
+      cluster_.events().subscribe_log([this](auto&... args) { trace_->on_log(args...); });
     }
     timeline_.watch(cluster_.api());
     cluster_.events().subscribe([this](auto&... args) { timeline_.on_event(args...); });
+    cluster_.events().subscribe_log([this](auto&... args) { timeline_.on_log(args...); });
     cluster_.start();
     // Initial manifests at 0s, then the timeline, then expectations as observers of their instant.
     if (!scenario_.manifests.empty()) {
@@ -291,6 +295,16 @@ class Run {
           count += e.containers_name.empty() || c.name == e.containers_name;
       return std::to_string(count);
     }
+    if (e.is_node_count) return std::to_string(count_nodes(e));
+    if (!e.pdb.empty()) {
+      auto pdb = core::find<core::PodDisruptionBudget>(cluster_.api(), ns(), e.pdb);
+      if (!pdb) return core::Status::not_found("poddisruptionbudget " + e.pdb + " not found");
+      const core::PodDisruptionBudgetStatus& s = pdb->status;
+      if (e.field == "disruptionsAllowed") return std::to_string(s.disruptionsAllowed);
+      if (e.field == "currentHealthy") return std::to_string(s.currentHealthy);
+      if (e.field == "desiredHealthy") return std::to_string(s.desiredHealthy);
+      return std::to_string(s.expectedPods);
+    }
     if (!e.node.empty()) {
       auto node = core::find<core::Node>(cluster_.api(), "", e.node);
       if (!node) return core::Status::not_found("node " + e.node + " not found");
@@ -319,12 +333,40 @@ class Run {
     return std::to_string(count);
   }
 
+  int64_t count_nodes(const Expectation& e) {
+    std::optional<core::LabelSelector> selector;
+    if (!e.nodes_selector.empty()) selector = core::LabelSelector::parse(e.nodes_selector);
+    auto colon = e.nodes_taint.rfind(':');
+    std::string taint_key = e.nodes_taint.substr(0, colon);
+    std::string taint_effect = colon == std::string::npos ? "" : e.nodes_taint.substr(colon + 1);
+    int64_t count = 0;
+    for (const auto& node : core::list<core::Node>(cluster_.api())) {
+      if (!e.nodes_status.empty() && core::printers::node_status(*node) != e.nodes_status) continue;
+      if (selector && !selector->matches(node->metadata.labels)) continue;
+      if (!taint_key.empty() &&
+          std::none_of(node->spec.taints.begin(), node->spec.taints.end(), [&](const core::Taint& t) {
+            return t.key == taint_key && (taint_effect.empty() || t.effect == taint_effect);
+          }))
+        continue;
+      ++count;
+    }
+    return count;
+  }
+
   std::string describe(const Expectation& e) const {
+    if (e.is_node_count) {
+      std::string filter;
+      if (!e.nodes_status.empty()) filter += " status=" + e.nodes_status;
+      if (!e.nodes_taint.empty()) filter += " taint=" + e.nodes_taint;
+      if (!e.nodes_selector.empty()) filter += " selector=" + e.nodes_selector;
+      return "nodes{" + filter.substr(filter.empty() ? 0 : 1) + "} count " + e.comparison;
+    }
     if (e.is_container_count)
       return "containers{node=" + e.containers_node + (e.containers_name.empty() ? "" : " name=" + e.containers_name) +
              "} count " + e.comparison;
     if (!e.node.empty()) return "node/" + e.node + " status " + e.node_status;
     if (!e.deployment.empty()) return "deployment/" + e.deployment + " " + e.field + " " + e.comparison;
+    if (!e.pdb.empty()) return "pdb/" + e.pdb + " " + e.field + " " + e.comparison;
     std::string filter;
     if (!e.pods_node.empty()) filter += " node=" + e.pods_node;
     if (!e.pods_status.empty()) filter += " status=" + e.pods_status;

@@ -4,6 +4,7 @@
 #include "core/api/pod.h"
 #include "core/apiserver/ip_allocator.h"
 #include "core/controller/deployment_controller.h"
+#include "core/controller/disruption_controller.h"
 #include "core/controller/endpoints_controller.h"
 #include "core/controller/garbage_collector.h"
 #include "core/controller/node_ipam_controller.h"
@@ -45,6 +46,7 @@ AppModels app_models(const std::map<std::string, AppModelEntry>& apps) {
     m.startup = entry.startup;
     m.dependsOn = entry.dependsOn;
     m.imageSizeBytes = entry.imageSizeBytes;
+    m.readyAfter = entry.readyAfter;
     models[image] = m;
   }
   return models;
@@ -133,6 +135,8 @@ void SimCluster::start() {
   endpoints_->start();
   pod_gc_->start();
   garbage_collector_->start();
+  disruption_ = std::make_unique<core::DisruptionController>(env_);
+  disruption_->start();
   scheduler_->start();
 
   apps_ = app_models(config_.apps);

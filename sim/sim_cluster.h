@@ -25,6 +25,7 @@ class EndpointsController;
 class PodGCController;
 class GarbageCollector;
 class Scheduler;
+class DisruptionController;  // PodDisruptionBudget status
 }  // namespace ktwin::core
 
 namespace ktwin::sim {
@@ -95,6 +96,7 @@ class SimCluster {
   std::unique_ptr<core::PodGCController> pod_gc_;
   std::unique_ptr<core::GarbageCollector> garbage_collector_;
   std::unique_ptr<core::Scheduler> scheduler_;
+  std::unique_ptr<core::DisruptionController> disruption_;
   std::map<std::string, std::unique_ptr<SimNode>> nodes_;
   size_t nodes_created_ = 0;  // gives each new machine the next IP address
   AppModels apps_;

@@ -18,8 +18,16 @@ class SimEvents : public core::EventRecorder {
     for (const Observer& o : observers_) o(object, type, reason, message);
   }
 
+  // Component log lines (EventRecorder::log).
+  using LogObserver = std::function<void(const std::string& component, const std::string& message)>;
+  void subscribe_log(LogObserver observer) { log_observers_.push_back(std::move(observer)); }
+  void log(const std::string& component, const std::string& message) override {
+    for (const LogObserver& o : log_observers_) o(component, message);
+  }
+
  private:
   std::vector<Observer> observers_;
+  std::vector<LogObserver> log_observers_;
 };
 
 }  // namespace ktwin::sim

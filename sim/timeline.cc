@@ -40,6 +40,10 @@ void Timeline::on_event(const core::ObjectRef& object, const std::string& type, 
   line(lower(object.kind) + "/" + object.name + " " + reason + ": " + message);
 }
 
+void Timeline::on_log(const std::string& component, const std::string& message) {
+  line("kube-controller-manager[" + component + "]: " + message);
+}
+
 void Timeline::on_node(const core::WatchEvent& event) {
   auto node = core::as<core::Node>(event.object);
   const std::string& name = node->metadata.name;

@@ -19,6 +19,8 @@ class Timeline {
   void watch(core::Store& store);
   void on_event(const core::ObjectRef& object, const std::string& type, const std::string& reason,
                 const std::string& message);
+  // A control-plane component's log line (EventRecorder::log): "kube-controller-manager[node-controller]: ...".
+  void on_log(const std::string& component, const std::string& message);
   void line(const std::string& text);  // a scenario line: actions, snapshots, expectations
 
  private:

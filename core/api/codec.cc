@@ -5,6 +5,7 @@
 
 #include "core/api/node.h"
 #include "core/api/pod.h"
+#include "core/api/policy.h"
 #include "core/api/service.h"
 #include "core/api/workload.h"
 
@@ -198,9 +199,14 @@ template <class V> void visit(V& v, ContainerPort& p) {
   v("name", p.name); v("containerPort", p.containerPort); v("hostPort", p.hostPort); v("protocol", p.protocol);
 }
 template <class V> void visit(V& v, ResourceRequirements& r) { v("limits", r.limits); v("requests", r.requests); }
+template <class V> void visit(V& v, Probe& p) {
+  v("initialDelaySeconds", p.initialDelaySeconds); v("timeoutSeconds", p.timeoutSeconds);
+  v("periodSeconds", p.periodSeconds); v("successThreshold", p.successThreshold);
+  v("failureThreshold", p.failureThreshold);
+}
 template <class V> void visit(V& v, Container& c) {
   v("name", c.name); v("image", c.image); v("command", c.command); v("args", c.args); v("ports", c.ports);
-  v("resources", c.resources); v("imagePullPolicy", c.imagePullPolicy);
+  v("resources", c.resources); v("imagePullPolicy", c.imagePullPolicy); v("readinessProbe", c.readinessProbe);
 }
 template <class V> void visit(V& v, Toleration& t) {
   v("key", t.key); v("operator", t.operator_); v("value", t.value); v("effect", t.effect);
@@ -301,6 +307,15 @@ template <class V> void visit(V& v, DeploymentStatus& s) {
   v("readyReplicas", s.readyReplicas); v("availableReplicas", s.availableReplicas);
   v("unavailableReplicas", s.unavailableReplicas); v("conditions", s.conditions);
   v("collisionCount", s.collisionCount);
+}
+template <class V> void visit(V& v, PodDisruptionBudgetSpec& s) {
+  v("minAvailable", s.minAvailable); v("maxUnavailable", s.maxUnavailable); v("selector", s.selector);
+}
+template <class V> void visit(V& v, PodDisruptionBudgetStatus& s) {
+  // policy/v1: the four counts are required fields, printed even when 0.
+  v("observedGeneration", s.observedGeneration); v("disruptedPods", s.disruptedPods);
+  v.always("disruptionsAllowed", s.disruptionsAllowed); v.always("currentHealthy", s.currentHealthy);
+  v.always("desiredHealthy", s.desiredHealthy); v.always("expectedPods", s.expectedPods);
 }
 template <class V> void visit(V& v, ServicePort& p) {
   v("name", p.name); v("protocol", p.protocol); v("appProtocol", p.appProtocol); v("port", p.port);
@@ -455,6 +470,12 @@ json encode_body(const Object& obj) {
       break;
     }
     case Kind::kEndpoints: e("subsets", static_cast<const Endpoints&>(obj).subsets); break;
+    case Kind::kPodDisruptionBudget: {
+      auto& pdb = static_cast<const PodDisruptionBudget&>(obj);
+      e("spec", pdb.spec);
+      j["status"] = to_value(pdb.status);
+      break;
+    }
     case Kind::kIngress: {
       auto& i = static_cast<const Ingress&>(obj);
       json spec = json::object();
@@ -532,6 +553,12 @@ std::shared_ptr<Object> decode_body(Kind kind, const json& j) {
       d("spec", s->spec);
       if (j.contains("status") && j["status"].is_object()) Decoder{j["status"]}("loadBalancer", s->status_loadBalancer);
       return s;
+    }
+    case Kind::kPodDisruptionBudget: {
+      auto pdb = std::make_shared<PodDisruptionBudget>();
+      d("spec", pdb->spec);
+      d("status", pdb->status);
+      return pdb;
     }
     case Kind::kEndpoints: {
       auto e = std::make_shared<Endpoints>();

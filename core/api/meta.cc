@@ -28,6 +28,8 @@ const std::vector<KindInfo>& kind_table() {
       {Kind::kEndpoints, "Endpoints", "v1", true, {"endpoints", "ep"}},
       {Kind::kIngress, "Ingress", "networking.k8s.io/v1", true, {"ingresses", "ingress", "ing"}},
       {Kind::kLease, "Lease", "coordination.k8s.io/v1", true, {"leases", "lease"}},
+      {Kind::kPodDisruptionBudget, "PodDisruptionBudget", "policy/v1", true,
+       {"poddisruptionbudgets", "poddisruptionbudget", "pdb"}},
   };
   return table;
 }

@@ -18,9 +18,13 @@ namespace ktwin::core {
 using Labels = std::map<std::string, std::string>;
 using ResourceList = std::map<std::string, Quantity>;
 
-enum class Kind { kNode, kPod, kReplicaSet, kDeployment, kService, kEndpoints, kIngress, kLease };
+enum class Kind {
+  kNode, kPod, kReplicaSet, kDeployment, kService, kEndpoints, kIngress, kLease,
+  kPodDisruptionBudget,  // policy/v1
+};
 constexpr Kind kAllKinds[] = {Kind::kNode,     Kind::kPod,       Kind::kReplicaSet, Kind::kDeployment,
-                              Kind::kService, Kind::kEndpoints, Kind::kIngress,    Kind::kLease};
+                              Kind::kService, Kind::kEndpoints, Kind::kIngress,    Kind::kLease,
+                              Kind::kPodDisruptionBudget};
 
 std::string_view kind_name(Kind kind);    // "Pod"
 std::string_view api_version(Kind kind);  // "v1", "apps/v1", ...

@@ -16,11 +16,20 @@ struct ResourceRequirements {
   bool operator==(const ResourceRequirements&) const = default;
 };
 
+// A probe's timing; its handler (httpGet, tcpSocket, exec) stays in the object's original JSON, since the
+// simulated kubelet asks the runtime's model instead. 0 means the API default (period 10 s,
+// timeout 1 s, success 1, failure 3).
+struct Probe {
+  int32_t initialDelaySeconds = 0, timeoutSeconds = 0, periodSeconds = 0, successThreshold = 0, failureThreshold = 0;
+  bool operator==(const Probe&) const = default;
+};
+
 struct Container {
   std::string name, image, imagePullPolicy;
   std::vector<std::string> command, args;
   std::vector<ContainerPort> ports;
   ResourceRequirements resources;
+  std::optional<Probe> readinessProbe;
   bool operator==(const Container&) const = default;
 };
 

@@ -89,6 +89,8 @@ void NodeLifecycleController::schedule_monitor(Duration delay) {
   });
 }
 
+void NodeLifecycleController::log(const std::string& message) { env_.events.log("node-controller", message); }
+
 void NodeLifecycleController::record_node_event(const std::string& node, const std::string& reason,
                                                 const std::string& message) {
   env_.events.record(ObjectRef{"Node", "", node}, "Normal", reason, message);
@@ -316,6 +318,7 @@ void NodeLifecycleController::handle_disruption(
 
   if (all_are_fully_disrupted) {
     // Master disruption mode: most likely the controller lost the nodes, not the nodes died. Stop evicting.
+    log("Controller detected that all Nodes are not-Ready. Entering master disruption mode.");
     for (const auto& node : nodes) {
       if (taint_mode())
         mark_node_as_reachable(*node);
@@ -330,6 +333,7 @@ void NodeLifecycleController::handle_disruption(
   }
   if (all_were_fully_disrupted) {
     // Leaving master disruption: every node gets a fresh grace period.
+    log("Controller detected that some Nodes are Ready. Exiting master disruption mode.");
     Time now = env_.executor.now();
     for (const auto& node : nodes) {
       NodeHealth& h = health_[node->metadata.name];
@@ -345,6 +349,10 @@ void NodeLifecycleController::handle_disruption(
   for (auto& [zone, state] : zone_states_) {
     ZoneState next = new_states[zone];
     if (state == next) continue;
+    // k/k logs Initial -> Normal too, once per zone at start-up; left out as noise on the timeline.
+    if (state != ZoneState::kInitial || next != ZoneState::kNormal)
+      log("Controller detected that zone " + zone_display_name(zone) + " is now in state " +
+          std::string(zone_state_name(next)) + ".");
     set_limiter_in_zone(zone, zones.at(zone).size(), next);
     state = next;
   }
@@ -372,10 +380,12 @@ void NodeLifecycleController::process_taint_base_eviction(const Node& node, cons
 bool NodeLifecycleController::mark_node_for_tainting(const Node& node, const std::string& status) {
   auto& queue = zone_queues_[zone_key(node)];
   if (!queue) queue = std::make_unique<RateLimitedTimedQueue>(env_.executor, config_.nodeEvictionRate);
-  // A node tainted before and untainted by someone else must be queued again.
+  // A node not (or no longer) tainted is queued again. Remove, not SetRemove: k/k PR #96876 (Dec 2020)
+  // fixed SetRemove's stale heap entries, which kept later nodes from ever being tainted (issues
+  // #94183, #96183); whether k3s v1.20.4 has the cherry-pick is UNCONFIRMED.
   if ((status == "False" && !node.has_taint(kNotReady, "NoExecute")) ||
       (status == "Unknown" && !node.has_taint(kUnreachable, "NoExecute")))
-    queue->set_remove(node.metadata.name);
+    queue->remove(node.metadata.name);
   return queue->add(node.metadata.name, node.metadata.uid);
 }
 

@@ -90,6 +90,7 @@ class NodeLifecycleController {
   Status mark_pods_not_ready(const std::vector<std::shared_ptr<const Pod>>& pods, const std::string& node_name);
   std::vector<std::shared_ptr<const Pod>> pods_on(const std::string& node_name) const;
   void on_pod_event(const WatchEvent& event);
+  void log(const std::string& message);  // kube-controller-manager's klog line (EventRecorder::log)
   void record_node_event(const std::string& node, const std::string& reason, const std::string& message);
   void ensure_eviction_ticker();
 

@@ -30,6 +30,13 @@ std::string zone_key(const Node& node) {
   return region + ":" + std::string(1, '\0') + ":" + zone;
 }
 
+std::string zone_display_name(const std::string& key) {
+  if (key.empty()) return "\"\"";
+  std::string out;
+  for (char c : key) out += c == '\0' ? std::string("\\x00") : std::string(1, c);
+  return out;
+}
+
 bool excluded_from_disruption(const Node& node) {
   return node.metadata.labels.count("node.kubernetes.io/exclude-disruption") > 0;
 }

@@ -16,6 +16,8 @@ std::string_view zone_state_name(ZoneState state);  // "Normal", "FullDisruption
 // "region:\x00:zone" from topology.kubernetes.io/{region,zone}, falling back to the
 // failure-domain.beta.kubernetes.io labels; "" when the node has neither (one zone for the cluster).
 std::string zone_key(const Node& node);
+// The key as a log line shows it: the NUL written \x00 (":\x00:a"); "" for the unlabelled zone.
+std::string zone_display_name(const std::string& key);
 
 // Nodes labelled node.kubernetes.io/exclude-disruption do not count towards zone states.
 bool excluded_from_disruption(const Node& node);

@@ -17,6 +17,10 @@ class EventRecorder {
   // type is "Normal" or "Warning"; reason is copied verbatim from Kubernetes (e.g. "TaintManagerEviction").
   virtual void record(const ObjectRef& object, const std::string& type, const std::string& reason,
                       const std::string& message) = 0;
+
+  // A component's log line that Kubernetes writes to its log rather than as an Event (klog at V(0)),
+  // e.g. the node lifecycle controller's zone state changes. Ignored unless a sink overrides it.
+  virtual void log(const std::string& component, const std::string& message) {}
 };
 
 }  // namespace ktwin::core

@@ -20,6 +20,7 @@ class FakeRuntime : public NodeRuntime {
   Duration start_latency = std::chrono::seconds(1);
   std::optional<Duration> exit_after;  // every started container exits this long after it starts
   int32_t exit_code = 1;
+  std::optional<Duration> ready_after;  // reported as ContainerInfo::readyAt = startedAt + ready_after
   std::vector<ImageInfo> images = {{{"docker.io/library/nginx:1.19"}, 53'000'000}};
 
   // What happened: "run_pod_sandbox <pod>", "start_container <name>" ... and when containers started.
@@ -110,6 +111,7 @@ class FakeRuntime : public NodeRuntime {
       }
       it->second.state = RuntimeContainerState::kRunning;
       it->second.startedAt = executor_.now();
+      if (ready_after) it->second.readyAt = executor_.now() + *ready_after;
       started.emplace_back(executor_.now(), it->second.name);
       emit(ContainerEvent::Type::kStarted, it->second);
       later([done] { done(Status::ok()); });

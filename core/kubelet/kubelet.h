@@ -77,6 +77,8 @@ class Kubelet {
   void run_sandbox(PodRecord& rec, const std::string& pod_cidr);
   void start_container(const std::string& uid, const std::string& name);
   void on_container_started(PodRecord& rec, ContainerRecord& c, const ContainerInfo& info);
+  // Works out when the prober will first find the started container ready and writes the status then.
+  void schedule_readiness(PodRecord& rec, ContainerRecord& c, const ContainerInfo& info);
   void on_container_exited(PodRecord& rec, ContainerRecord& c, ContainerStateTerminated exit);
   void decide_restart(const std::string& uid, const std::string& name);
   void check_pod_completed(PodRecord& rec);

@@ -2,6 +2,7 @@
 // CrashLoopBackOff, graceful termination (k/k pkg/kubelet/kubelet.go syncPod,
 // pkg/kubelet/kuberuntime/kuberuntime_manager.go SyncPod, doBackOff).
 #include "core/kubelet/kubelet.h"
+#include "core/kubelet/prober.h"
 
 namespace ktwin::core {
 namespace {
@@ -142,7 +143,22 @@ void Kubelet::on_container_started(PodRecord& rec, ContainerRecord& c, const Con
     ++c.restartCount;
   }
   c.backingOff = false;
+  schedule_readiness(rec, c, info);
   write_status(rec.uid);
+}
+
+void Kubelet::schedule_readiness(PodRecord& rec, ContainerRecord& c, const ContainerInfo& info) {
+  c.readyAt.reset();
+  auto pod = current_pod(rec);
+  if (!pod) return;
+  for (const Container& spec : pod->spec.containers) {
+    if (spec.name != c.name) continue;
+    c.readyAt = container_ready_time(spec, info.startedAt, info.readyAt, rec.startTime.value_or(info.startedAt));
+    Time now = env_.executor.now();
+    // The prober's result change makes the kubelet write the pod's status at once.
+    if (*c.readyAt > now)
+      env_.executor.post_after(*c.readyAt - now, guarded([this, uid = rec.uid] { write_status(uid); }));
+  }
 }
 
 void Kubelet::on_container_exited(PodRecord& rec, ContainerRecord& c, ContainerStateTerminated exit) {

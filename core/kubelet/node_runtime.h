@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,9 @@ struct ContainerInfo {  // runtime.v1.ContainerStatus plus the sandbox's pod uid
   Time createdAt{}, startedAt{}, finishedAt{};
   int32_t exitCode = 0;
   std::string reason, message;  // for exited containers: "Completed", "Error", "OOMKilled", "Unknown"
+  // Modelled runtimes only: from when the application answers readiness checks (probes). Unset: as
+  // soon as it runs; a real runtime leaves it unset and the kubelet's prober asks the container.
+  std::optional<Time> readyAt;
 };
 
 struct ImageInfo {

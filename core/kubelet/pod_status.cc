@@ -8,7 +8,7 @@ namespace {
 
 constexpr const char* kContainerIdPrefix = "containerd://";
 
-ContainerStatus container_status(const Container& spec, const ContainerRecord* rec) {
+ContainerStatus container_status(const Container& spec, const ContainerRecord* rec, Time now) {
   ContainerStatus cs;
   cs.name = spec.name;
   cs.image = spec.image;
@@ -24,7 +24,7 @@ ContainerStatus container_status(const Container& spec, const ContainerRecord* r
     cs.state = ContainerState{};
     cs.state.running = ContainerStateRunning{rec->startedAt};
     cs.containerID = kContainerIdPrefix + rec->id;
-    cs.ready = true;  // no readiness probes modelled: ready once running
+    cs.ready = !rec->readyAt || now >= *rec->readyAt;  // the readiness prober's verdict (prober.h)
     cs.started = true;
   } else if (rec->backingOff && rec->terminated) {
     // k/k kuberuntime_manager.go doBackOff: the dead container becomes lastState.
@@ -90,7 +90,7 @@ PodStatus generate_pod_status(const Pod& pod, const PodStatusInputs& in, Time no
     if (in.containers)
       for (const ContainerRecord& r : *in.containers)
         if (r.name == c.name) rec = &r;
-    st.containerStatuses.push_back(container_status(c, rec));
+    st.containerStatuses.push_back(container_status(c, rec, now));
   }
   // The status manager never moves a pod out of a terminal phase.
   if (!pod.is_terminal()) st.phase = pod_phase(pod.spec, st.containerStatuses);

@@ -26,6 +26,8 @@ struct ContainerRecord {
   bool backingOff = false;  // waiting CrashLoopBackOff with `backOffMessage`
   std::string backOffMessage;
   TimerId restartTimer = 0;
+  // When the running instance turns Ready (container_ready_time); unset: as soon as it runs.
+  std::optional<Time> readyAt;
 };
 
 struct PodStatusInputs {

@@ -7,6 +7,7 @@
 
 #include "core/api/node.h"
 #include "core/api/pod.h"
+#include "core/api/policy.h"
 #include "core/api/service.h"
 #include "core/api/workload.h"
 #include "core/printers/human_duration.h"
@@ -276,6 +277,8 @@ std::vector<TableColumn> columns_of(Kind kind) {
       return {{"Name"}, {"Class"}, {"Hosts"}, {"Address"}, {"Ports"}, {"Age"}};
     case Kind::kLease:
       return {{"Name"}, {"Holder"}, {"Age"}};
+    case Kind::kPodDisruptionBudget:
+      return {{"Name"}, {"Min Available"}, {"Max Unavailable"}, {"Allowed Disruptions", "integer"}, {"Age"}};
   }
   return {};
 }
@@ -298,6 +301,15 @@ Cells cells_of(const ObjectPtr& obj, Time now, const PrintOptions& options) {
       return ingress_cells(*as<Ingress>(obj), now);
     case Kind::kLease:
       return {as<Lease>(obj)->spec.holderIdentity, age(*obj, now)};
+    case Kind::kPodDisruptionBudget: {
+      // k/k pkg/printers/internalversion/printers.go printPodDisruptionBudget: N/A when unset.
+      auto pdb = as<PodDisruptionBudget>(obj);
+      auto text = [](const std::optional<IntOrString>& v) {
+        return !v ? std::string("N/A") : v->is_string ? v->str_value : std::to_string(v->int_value);
+      };
+      return {text(pdb->spec.minAvailable), text(pdb->spec.maxUnavailable),
+              std::to_string(pdb->status.disruptionsAllowed), age(*obj, now)};
+    }
   }
   return {};
 }

@@ -198,6 +198,7 @@ void ModelledRuntime::start_container(const std::string& container_id, Done done
     Container& c = it->second;
     c.info.state = RuntimeContainerState::kRunning;
     c.info.startedAt = executor_.now();
+    if (c.model.readyAfter > Duration(0)) c.info.readyAt = c.info.startedAt + c.model.readyAfter;
     emit(ContainerEvent::Type::kStarted, c.info);
     later([done] { done(Status::ok()); });
     if (!dependencies_ready(c)) schedule_failure(container_id, kStartupFailureDelay);

@@ -23,6 +23,8 @@ struct AppModel {
   Duration startup = std::chrono::seconds(1);  // create + start, until the process runs (after any pull)
   std::vector<std::string> dependsOn;          // Service names in the pod's namespace
   int64_t imageSizeBytes = 0;                  // node.status.images; what a pull moves over the network
+  // How long after it starts the application answers readiness checks (ContainerInfo::readyAt).
+  Duration readyAfter{};
 };
 // By image name without tag or digest: "mongo", "sdelements/lets-chat". An image without a model gets
 // AppModel{} (1 s start-up, no dependencies).

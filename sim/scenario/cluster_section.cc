@@ -16,7 +16,8 @@ const std::vector<std::string> kNodeKeys = {"name", "namePrefix", "count", "star
 const std::vector<std::string> kCapacityKeys = {"cpu", "memory", "pods", "ephemeral-storage"};
 const std::vector<std::string> kTaintKeys = {"key", "value", "effect"};
 const std::vector<std::string> kTaintEffects = {"NoSchedule", "PreferNoSchedule", "NoExecute"};
-const std::vector<std::string> kAppKeys = {"startup", "dependsOn", "imageSize"};
+const std::vector<std::string> kAppKeys = {"startup", "dependsOn", "imageSize",
+                                           "readyAfter"};  // readiness
 
 std::vector<std::string> keys_of(const std::map<std::string, std::string>& table) {
   std::vector<std::string> keys;
@@ -194,6 +195,8 @@ void read_apps(const YAML::Node& node, LoadContext& ctx, Scenario& scenario) {
           app.dependsOn.push_back(dep);
           app.dependsOnWhere.push_back(r.where(mark));
         }
+    if (a->has("readyAfter"))
+      if (auto d = r.duration(*a, "readyAfter")) app.readyAfter = *d;
     if (a->has("imageSize"))
       if (auto q = r.quantity(*a, "imageSize")) app.imageSizeBytes = core::Quantity::parse(*q)->value();
     scenario.apps[image] = app;

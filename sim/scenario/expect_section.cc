@@ -12,7 +12,12 @@ const std::vector<std::string> kDeploymentFields = {"replicas", "readyReplicas",
 const std::vector<std::string> kEntryKeys = {"at",           "node",          "status",
                                              "deployment",   "replicas",      "readyReplicas",
                                              "availableReplicas", "updatedReplicas", "unavailableReplicas",
-                                             "pods",         "containers",    "count"};
+                                             "pods",         "containers",    "count",
+                                             "nodes",  // node counts
+                                             "pdb", "disruptionsAllowed", "currentHealthy", "desiredHealthy",
+                                             "expectedPods"};  // PodDisruptionBudget status
+const std::vector<std::string> kBudgetFields = {"disruptionsAllowed", "currentHealthy", "desiredHealthy",
+                                                "expectedPods"};
 const std::vector<std::string> kNodeStatuses = {"Ready", "NotReady", "Unknown"};
 // kubectl's STATUS column for pods: phases, waiting and terminated reasons, Terminating.
 const std::vector<std::string> kPodStatuses = {
@@ -133,6 +138,59 @@ void read_containers_subject(const Fields& f, LoadContext& ctx, Expectation& e) 
     if (auto name = r.scalar(*c, "name")) e.containers_name = *name;
 }
 
+// Nodes counted by STATUS, by a taint ("KEY:EFFECT", or "KEY" for any effect) and by labels: shows
+// how many nodes of a zone the node lifecycle controller has tainted so far.
+void read_nodes_subject(const Fields& f, LoadContext& ctx, Expectation& e) {
+  YamlReader& r = ctx.reader;
+  e.is_node_count = true;
+  reject_others(f, {"at", "nodes", "count"}, "nodes", r);
+  if (r.require(f, "count", "nodes expectation")) read_comparison(f, "count", r, e);
+  if (f.get("nodes").IsNull()) return;  // `nodes: {}` counts every node
+  auto n = r.map(f.get("nodes"), "nodes", {"status", "taint", "selector"}, {"selector"});
+  if (!n) return;
+  if (n->has("status"))
+    if (auto status = r.scalar(*n, "status")) {
+      if (auto problem = check_node_status(*status)) r.error(r.value_mark(*n, "status"), *problem);
+      else e.nodes_status = *status;
+    }
+  if (n->has("taint"))
+    if (auto taint = r.scalar(*n, "taint")) {
+      auto colon = taint->rfind(':');
+      std::string effect = colon == std::string::npos ? "" : taint->substr(colon + 1);
+      if (taint->empty() || colon == 0 ||
+          (colon != std::string::npos && effect != "NoExecute" && effect != "NoSchedule" && effect != "PreferNoSchedule"))
+        r.error(r.value_mark(*n, "taint"),
+                "bad taint \"" + *taint + "\": use KEY or KEY:EFFECT with NoExecute, NoSchedule or PreferNoSchedule");
+      else e.nodes_taint = *taint;
+    }
+  if (n->has("selector"))
+    if (auto sel = r.scalar(*n, "selector")) {
+      if (!core::LabelSelector::parse(*sel))
+        r.error(r.value_mark(*n, "selector"),
+                "bad label selector \"" + *sel + "\": use a form such as topology.kubernetes.io/zone=a");
+      else e.nodes_selector = *sel;
+    }
+}
+
+// A PodDisruptionBudget status count in the default namespace: {pdb: web, disruptionsAllowed: 0}.
+void read_budget_subject(const Fields& f, LoadContext& ctx, Expectation& e) {
+  YamlReader& r = ctx.reader;
+  std::vector<std::string> allowed = {"at", "pdb"};
+  allowed.insert(allowed.end(), kBudgetFields.begin(), kBudgetFields.end());
+  reject_others(f, allowed, "pdb", r);
+  if (auto name = r.scalar(f, "pdb")) e.pdb = *name;
+  std::vector<std::string> fields;
+  for (const std::string& k : f.keys())
+    if (std::find(kBudgetFields.begin(), kBudgetFields.end(), k) != kBudgetFields.end()) fields.push_back(k);
+  if (fields.size() != 1) {
+    r.error(f.mark, "a pdb expectation needs exactly one of disruptionsAllowed, currentHealthy, desiredHealthy, "
+                    "expectedPods");
+    return;
+  }
+  e.field = fields[0];
+  read_comparison(f, e.field, r, e);
+}
+
 void read_entry(const YAML::Node& item, LoadContext& ctx, Scenario& scenario) {
   YamlReader& r = ctx.reader;
   auto f = r.map(item, "expect entry", kEntryKeys);
@@ -144,12 +202,15 @@ void read_entry(const YAML::Node& item, LoadContext& ctx, Scenario& scenario) {
       e.at = *at;
       ctx.at_refs.push_back({*at, r.where(r.value_mark(*f, "at"))});
     }
-  int subjects = f->has("node") + f->has("deployment") + f->has("pods") + f->has("containers");
+  int subjects = f->has("node") + f->has("deployment") + f->has("pods") + f->has("containers") + f->has("nodes") +
+                 f->has("pdb");
   if (subjects != 1) {
-    r.error(f->mark, "an expect entry needs exactly one subject: node, deployment, pods or containers");
+    r.error(f->mark, "an expect entry needs exactly one subject: node, nodes, deployment, pdb, pods or containers");
     return;
   }
   if (f->has("node")) read_node_subject(*f, ctx, e);
+  else if (f->has("pdb")) read_budget_subject(*f, ctx, e);
+  else if (f->has("nodes")) read_nodes_subject(*f, ctx, e);
   else if (f->has("deployment")) read_deployment_subject(*f, ctx, e);
   else if (f->has("containers")) read_containers_subject(*f, ctx, e);
   else read_pods_subject(*f, ctx, e);

@@ -40,6 +40,7 @@ struct AppModelEntry {  // apps.<image>
   int64_t imageSizeBytes = 0;
   // Where each dependsOn entry was written: cycle and unknown-service errors point at it.
   std::vector<SourceLocation> dependsOnWhere;
+  Duration readyAfter{};  // readiness: Ready this long after the container started
 };
 
 // A manifest document, decoded later by the runner (core::decode) but parsed and checked here.
@@ -98,6 +99,10 @@ struct Expectation {
   bool is_pod_count = false;
   std::string containers_node, containers_name;  // {containers: {node, name}, count: ...}: crictl ps
   bool is_container_count = false;
+  // {nodes: {status, taint, selector}, count: ...}: nodes by kubectl STATUS, a taint KEY[:EFFECT], labels.
+  std::string nodes_status, nodes_taint, nodes_selector;
+  bool is_node_count = false;
+  std::string pdb;  // {pdb: web, disruptionsAllowed: 0}: a PodDisruptionBudget status count (`field`)
   std::string comparison;  // the comparison as written: "10", ">= 9", "< 3", "1..3"
   SourceLocation where;
   // True when `value` satisfies `comparison`.

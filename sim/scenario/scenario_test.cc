@@ -1,72 +1,11 @@
 // Scenario loader: a full valid file, each error class with its exact location, overrides, comparisons.
 #include "sim/scenario/scenario.h"
 
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
-#include <filesystem>
-#include <fstream>
+
+#include "sim/scenario/scenario_test_util.h"
 
 namespace ktwin::sim {
-namespace {
-
-namespace fs = std::filesystem;
-using std::chrono::minutes;
-using std::chrono::seconds;
-
-const std::string kTestdata = std::string(KTWIN_SOURCE_DIR) + "/sim/scenario/testdata";
-
-// A scratch folder holding one scenario and its manifests; messages are shown relative to it.
-class ScratchDir {
- public:
-  ScratchDir() {
-    static int counter = 0;
-    dir_ = fs::temp_directory_path() / ("ktwin-scenario-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(dir_);
-    write("web.yaml",
-          "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n"
-          "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
-          "    spec: {containers: [{name: web, image: nginx}]}\n");
-  }
-  ~ScratchDir() { fs::remove_all(dir_); }
-
-  std::string write(const std::string& name, const std::string& text) {
-    fs::path p = dir_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-    return p.string();
-  }
-  // The loader's error report with this folder's path removed, or "" when it loaded.
-  std::string errors(const std::string& scenario, const LoadOptions& options = {}) {
-    auto result = load_scenario(write("s.yaml", scenario), options);
-    if (result.is_ok()) return "";
-    std::string message = result.status().message();
-    std::string prefix = dir_.string() + "/";
-    for (size_t at; (at = message.find(prefix)) != std::string::npos;) message.erase(at, prefix.size());
-    return message;
-  }
-  Scenario load(const std::string& scenario, const LoadOptions& options = {}) {
-    auto result = load_scenario(write("s.yaml", scenario), options);
-    INFO(result.status().message());
-    REQUIRE(result.is_ok());
-    return result.value();
-  }
-
- private:
-  fs::path dir_;
-};
-
-// Seven lines; whatever a test appends starts at line 8.
-const std::string kHead =
-    "apiVersion: ktwin/v1\n"
-    "kind: Scenario\n"
-    "metadata: {name: t}\n"
-    "cluster:\n"
-    "  nodes:\n"
-    "    - {name: n1, capacity: {cpu: \"1\", memory: 1Gi}}\n"
-    "    - {name: n2, capacity: {cpu: \"1\", memory: 1Gi}}\n";
-
-}  // namespace
 
 TEST_CASE("a valid scenario loads with every field", "[scenario]") {
   auto result = load_scenario(kTestdata + "/valid/scenario.yaml", {});

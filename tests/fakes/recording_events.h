@@ -23,6 +23,12 @@ class RecordingEvents : public core::EventRecorder {
     return std::count_if(events.begin(), events.end(), [&](const Event& e) { return e.reason == reason; });
   }
   std::vector<Event> events;
+
+  // Component log lines (EventRecorder::log), as "component: message".
+  void log(const std::string& component, const std::string& message) override {
+    logs.push_back(component + ": " + message);
+  }
+  std::vector<std::string> logs;
 };
 
 }  // namespace ktwin::testing
