@@ -179,6 +179,11 @@ int sweep_command(const std::vector<std::string>& args) {
       runs.push_back(std::move(slot));
     }
 
+  // SimGrid runs one platform per process, from one thread: platform scenarios run one at a time.
+  if (jobs > 1 && !scenarios.empty() && scenarios.front().platform.is_set()) {
+    std::cerr << "ktwin sweep: cluster.platform runs on SimGrid, one run at a time: --jobs 1\n";
+    jobs = 1;
+  }
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) {

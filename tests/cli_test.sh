@@ -87,6 +87,12 @@ check "import: bad JSON exits 2" 2 "$ktwin" import "$sweep_dir/bad.json" -o "$sw
 grep -q "bad.json: not valid JSON: parse error at line 2, column 19" /tmp/ktwin_cli_out.$$ \
   || { echo "FAIL bad JSON located"; cat /tmp/ktwin_cli_out.$$; fail=1; }
 check "import: no -o exits 2" 2 "$ktwin" import "$root/tests/data/letschat-cluster.json"
+# A SimGrid platform scenario: one run at a time (one platform per process), none refused.
+check "sweep over a platform scenario" 0 "$ktwin" sweep "$root/scenarios/faults/image-pull-platform.yaml" \
+  --param kubelet.nodeStatusUpdateFrequency=10s,5s --seeds 2 --jobs 2 --out "$sweep_dir/platform"
+grep -q "one run at a time: --jobs 1" /tmp/ktwin_cli_out.$$ && [ "$(cut -d, -f4 "$sweep_dir/platform/runs.csv" | sort -u | tr -d '\n')" == "error" ] \
+  && echo "ok   platform runs one at a time, without errors" \
+  || { echo "FAIL platform sweep"; cat /tmp/ktwin_cli_out.$$ "$sweep_dir/platform/runs.csv"; fail=1; }
 rm -rf "$sweep_dir"
 rm -f /tmp/ktwin_cli_out.$$
 exit $fail
