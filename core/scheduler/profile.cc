@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/scheduler/plugins/image_locality.h"
+#include "core/scheduler/plugins/inter_pod_affinity.h"
 #include "core/scheduler/plugins/node_affinity.h"
 #include "core/scheduler/plugins/node_name.h"
 #include "core/scheduler/plugins/node_ports.h"
@@ -44,6 +45,8 @@ Registry Registry::in_tree() {
         [](const PluginContext&) { return std::make_shared<NodePreferAvoidPods>(); });
   r.add(std::string(PodTopologySpread::kName),
         [](const PluginContext& c) { return std::make_shared<PodTopologySpread>(c.store, c.minor); });
+  r.add(std::string(InterPodAffinity::kName),
+        [](const PluginContext& c) { return std::make_shared<InterPodAffinity>(c.minor); });
   return r;
 }
 
@@ -53,9 +56,10 @@ ProfileConfig default_profile_config(std::string_view kubernetes_version) {
   if (kube_minor(kubernetes_version) < 23) {
     // k/k 1.20 algorithmprovider/registry.go getDefaultConfig, filter order kept.
     c.filter = {"NodeUnschedulable", "NodeResourcesFit", "NodeName",         "NodePorts",
-                "NodeAffinity",      "TaintToleration",  "PodTopologySpread"};
+                "NodeAffinity",      "TaintToleration",  "PodTopologySpread", "InterPodAffinity"};
     c.score = {{"NodeResourcesBalancedAllocation", 1},
                {"ImageLocality", 1},
+               {"InterPodAffinity", 1},
                {"NodeResourcesLeastAllocated", 1},
                {"NodeAffinity", 1},
                {"NodePreferAvoidPods", 10000},
@@ -64,11 +68,12 @@ ProfileConfig default_profile_config(std::string_view kubernetes_version) {
   } else {
     // k/k pkg/scheduler/apis/config/v1/default_plugins.go MultiPoint order and weights.
     c.filter = {"NodeUnschedulable", "NodeName",         "TaintToleration",  "NodeAffinity",
-                "NodePorts",         "NodeResourcesFit", "PodTopologySpread"};
+                "NodePorts",         "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity"};
     c.score = {{"TaintToleration", 3},
                {"NodeAffinity", 2},
                {"NodeResourcesFit", 1},
                {"PodTopologySpread", 2},
+               {"InterPodAffinity", 2},
                {"NodeResourcesBalancedAllocation", 1},
                {"ImageLocality", 1}};
   }

@@ -47,7 +47,7 @@ struct ProfileConfig {
 };
 
 // The default profile of kube-scheduler "1.20" (algorithmprovider) or "1.32" (v1 default_plugins.go),
-// limited to the plugins ktwin models (no volume or inter-pod affinity plugins).
+// limited to the plugins ktwin models (no volume plugins).
 ProfileConfig default_profile_config(std::string_view kubernetes_version);
 
 struct Profile {
