@@ -1,6 +1,7 @@
 // The scenario runner: every action, snapshot and expectation is a task on the virtual clock.
 #include "sim/runner.h"
 
+#include <iostream>
 #include <sstream>
 
 #include "analysis/trace_writer.h"
@@ -9,6 +10,7 @@
 #include "core/printers/printers.h"
 #include "sim/drain.h"
 #include "sim/kubectl_actions.h"
+#include "sim/scheduling_explainer.h"
 #include "sim/sim_cluster.h"
 
 namespace ktwin::sim {
@@ -46,6 +48,11 @@ class Run {
     timeline_.watch(cluster_.api());
     cluster_.events().subscribe([this](auto&... args) { timeline_.on_event(args...); });
     cluster_.start();
+    if (!options_.explain_pods.empty()) {  // opt-in: ordinary runs attach nothing
+      explainer_ = std::make_unique<SchedulingExplainer>(
+          options_.explain_pods, options_.explain_out ? *options_.explain_out : std::cout, cluster_.loop(), kEpoch);
+      explainer_->attach(*cluster_.scheduler());
+    }
     // Initial manifests at 0s, then the timeline, then expectations as observers of their instant.
     if (!scenario_.manifests.empty()) {
       Action initial;
@@ -354,6 +361,7 @@ class Run {
   RunResult result_;
   std::vector<std::unique_ptr<Drain>> drains_;  // each waits for its evicted pods to go
   bool from_faults_ = false;                    // the action being performed came from faults:
+  std::unique_ptr<SchedulingExplainer> explainer_;  // --explain-scheduling
 };
 
 }  // namespace
