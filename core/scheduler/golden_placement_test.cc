@@ -148,3 +148,31 @@ TEST_CASE("golden placements with affinity, anti-affinity and topology spread, 1
     CHECK(r.filter_failures.at("big") == "node(s) didn't match pod topology spread constraints");
   }
 }
+
+TEST_CASE("pluginConfig reaches the plugins: MostAllocated packs where LeastAllocated spreads", "[scheduler][golden]") {
+  // a already holds 1 cpu / 2Gi of 2 / 4Gi; b is empty. The pod asks 500m / 1Gi.
+  auto nodes = make_snapshot({make_node("a", "2", "4Gi"), make_node("b", "2", "4Gi")}, {make_pod("x", "1", "2Gi", "a")});
+  auto pod = make_pod("web", "500m", "1Gi");
+  Rng rng(5, "scheduler");
+  ScoringStrategy most;
+  most.type = ScoringStrategy::Type::kMostAllocated;
+  SECTION("1.32: NodeResourcesFit scoringStrategy") {
+    ProfileConfig c = default_profile_config("1.32");
+    CHECK(schedule_one(build_profile(Registry::in_tree(), c, nullptr).value(), *pod, nodes, rng).node == "b");
+    c.args.nodeResourcesFit = most;
+    ScheduleResult r = schedule_one(build_profile(Registry::in_tree(), c, nullptr).value(), *pod, nodes, rng);
+    // Most: a (1500/2000, 3/4) 75, b (500/2000, 1/4) 25.
+    CHECK(r.node == "a");
+    CHECK(r.scores.at("a").at("NodeResourcesFit") == 75);
+    CHECK(r.scores.at("b").at("NodeResourcesFit") == 25);
+  }
+  SECTION("1.20: the NodeResourcesMostAllocated plugin in place of LeastAllocated") {
+    ProfileConfig c = default_profile_config("1.20");
+    for (auto& [name, weight] : c.score)
+      if (name == "NodeResourcesLeastAllocated") name = "NodeResourcesMostAllocated";
+    c.args.nodeResourcesMostAllocated = most;
+    ScheduleResult r = schedule_one(build_profile(Registry::in_tree(), c, nullptr).value(), *pod, nodes, rng);
+    CHECK(r.node == "a");
+    CHECK(r.scores.at("a").at("NodeResourcesMostAllocated") == 75);
+  }
+}
