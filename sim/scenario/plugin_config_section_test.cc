@@ -124,6 +124,8 @@ TEST_CASE("pluginConfig errors are located and name what ktwin models", "[scenar
           "\"MostAllocated\", \"RequestedToCapacityRatio\"\n"
           "sched.yaml:8:16: defaultConstraints: Invalid value: when .defaultingType is \"System\"\n"
           "sched.yaml:9:15: pluginConfig: Duplicate value: \"PodTopologySpread\"");
+    CHECK(d.errors(kV1beta1 + "      - name: PodTopologySpread\n    plugins: {score: {enabled: [{name: RequestedToCapacityRatio}]}}\n",
+                   "1.20") == "sched.yaml:6:5: plugin RequestedToCapacityRatio needs pluginConfig args with a shape");
     CHECK(d.errors(kV1 + "      - name: NodeResourcesFit\n        args: {scoringStrategy: {type: RequestedToCapacityRatio}}\n",
                    "1.32") ==
           "sched.yaml:6:34: scoringStrategy.requestedToCapacityRatio.shape: Required value: at least one point must be "

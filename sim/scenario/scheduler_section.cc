@@ -99,6 +99,11 @@ class ConfigReader {
     auto plugins = r_.map(f->get("plugins"), "plugins", core::extension_points(api_));
     if (!plugins) return spec;
     for (const std::string& point : plugins->keys()) spec.plugins[point] = plugin_set(plugins->get(point), point);
+    // v1beta1 validation: RequestedToCapacityRatio has no default shape, so it needs its args.
+    for (const auto& [point, set] : spec.plugins)
+      for (const core::PluginEntry& e : set.enabled)
+        if (e.name == "RequestedToCapacityRatio" && !spec.args.requestedToCapacityRatio)
+          r_.error(f->key_mark("plugins"), "plugin RequestedToCapacityRatio needs pluginConfig args with a shape");
     return spec;
   }
 
