@@ -86,6 +86,19 @@ void process_terms(PreScoreState& s, const std::vector<AffinityTerm>& terms, con
 
 }  // namespace
 
+const PodAffinityTerms& InterPodAffinity::terms_of(const std::shared_ptr<const Pod>& pod) const {
+  auto it = cache_.find(pod.get());
+  if (it != cache_.end() && it->second.pod.lock() == pod) return it->second.terms;
+  if (cache_.size() >= prune_at_) {
+    std::erase_if(cache_, [](const auto& entry) { return entry.second.pod.expired(); });
+    prune_at_ = std::max<size_t>(1024, 2 * cache_.size());
+  }
+  CachedTerms& slot = cache_[pod.get()];
+  slot.pod = pod;
+  slot.terms = pod_affinity_terms(*pod);
+  return slot.terms;
+}
+
 PluginStatus InterPodAffinity::pre_filter(CycleState& state, const Pod& pod) const {
   auto s = std::make_shared<PreFilterState>();
   s->terms = pod_affinity_terms(pod);
@@ -94,7 +107,7 @@ PluginStatus InterPodAffinity::pre_filter(CycleState& state, const Pod& pod) con
     for (const auto& existing : ni.pods) {
       // getTPMapMatchingExistingAntiAffinity: existing pods' required anti-affinity against `pod`.
       if (has_pod_affinity(*existing)) {
-        PodAffinityTerms theirs = pod_affinity_terms(*existing);
+        const PodAffinityTerms& theirs = terms_of(existing);
         add_anti_affinity(s->existing_anti_affinity, pod, *ni.node, theirs.required_anti_affinity);
       }
       // getTPMapMatchingIncomingAffinityAntiAffinity: existing pods matching `pod`'s required terms.
@@ -144,7 +157,7 @@ PluginStatus InterPodAffinity::pre_score(CycleState& state, const Pod& pod,
       process_terms(*s, mine.preferred_affinity, *existing, fixed, 1);
       process_terms(*s, mine.preferred_anti_affinity, *existing, fixed, -1);
       if (!with_affinity) continue;
-      PodAffinityTerms theirs = pod_affinity_terms(*existing);
+      const PodAffinityTerms& theirs = terms_of(existing);
       if (hard_weight_ > 0) process_terms(*s, theirs.required_affinity, pod, fixed, 1, hard_weight_);
       process_terms(*s, theirs.preferred_affinity, pod, fixed, 1);
       process_terms(*s, theirs.preferred_anti_affinity, pod, fixed, -1);

@@ -4,7 +4,10 @@
 // scoring.go, release-1.20 and 1.32).
 #pragma once
 
+#include <unordered_map>
+
 #include "core/scheduler/framework.h"
+#include "core/scheduler/plugins/pod_affinity_terms.h"
 
 namespace ktwin::core {
 
@@ -31,8 +34,18 @@ class InterPodAffinity : public PreFilterPlugin, public FilterPlugin, public Pre
   void normalize_scores(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const override;
 
  private:
+  // The parsed terms of a bound pod. Store objects are immutable, so they are parsed once per object
+  // (Kubernetes keeps them in its PodInfo); a dead object's entry is replaced or pruned.
+  const PodAffinityTerms& terms_of(const std::shared_ptr<const Pod>& pod) const;
+
+  struct CachedTerms {
+    std::weak_ptr<const Pod> pod;
+    PodAffinityTerms terms;
+  };
   int minor_;
   int32_t hard_weight_;
+  mutable std::unordered_map<const Pod*, CachedTerms> cache_;
+  mutable size_t prune_at_ = 1024;
 };
 
 }  // namespace ktwin::core
