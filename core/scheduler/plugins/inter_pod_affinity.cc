@@ -124,11 +124,11 @@ PluginStatus InterPodAffinity::pre_filter(CycleState& state, const Pod& pod) con
 PluginStatus InterPodAffinity::filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
   const PreFilterState* s = state.read<PreFilterState>(kPreFilterKey);
   if (s == nullptr) return PluginStatus::error("InterPodAffinity: PreFilter state missing");
-  // 1.20 reports the generic reason and the specific one; 1.32 only the specific one (the release
-  // that dropped the generic reason is UNCONFIRMED, 1.25 assumed).
+  // 1.20 and 1.21 report the generic reason and the specific one; k/k PR #102518 (merged June 2021,
+  // 1.22) dropped the generic one.
   auto status = [&](PluginStatus::Code code, const char* reason) {
     PluginStatus st{code, {}};
-    if (minor_ < 25) st.reasons.push_back(kErrReasonAffinityNotMatch);
+    if (minor_ < 22) st.reasons.push_back(kErrReasonAffinityNotMatch);
     st.reasons.push_back(reason);
     return st;
   };

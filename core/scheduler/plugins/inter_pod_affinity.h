@@ -14,7 +14,7 @@ namespace ktwin::core {
 class InterPodAffinity : public PreFilterPlugin, public FilterPlugin, public PreScorePlugin, public ScorePlugin {
  public:
   static constexpr std::string_view kName = "InterPodAffinity";
-  // filtering.go ErrReason* (1.20 adds kErrReasonAffinityNotMatch before each specific reason).
+  // filtering.go ErrReason* (before 1.22, kErrReasonAffinityNotMatch comes before each specific reason).
   static constexpr const char* kErrReasonAffinityNotMatch = "node(s) didn't match pod affinity/anti-affinity";
   static constexpr const char* kErrReasonAffinityRulesNotMatch = "node(s) didn't match pod affinity rules";
   static constexpr const char* kErrReasonAntiAffinityRulesNotMatch = "node(s) didn't match pod anti-affinity rules";
