@@ -36,6 +36,9 @@ grep -q "worker3    InterPodAffinity: node(s) didn't match pod anti-affinity rul
   && grep -q "NodeResourcesFit(x1)" /tmp/ktwin_cli_out.$$ \
   && echo "ok   explanation names the failing plugin and every score plugin" \
   || { echo "FAIL explanation"; cat /tmp/ktwin_cli_out.$$; fail=1; }
+a=$("$ktwin" run "$root/scenarios/scheduler-profiles.yaml" --explain-scheduling pod/web 2>/dev/null)
+b=$("$ktwin" run "$root/scenarios/scheduler-profiles.yaml" --explain-scheduling pod/web 2>/dev/null)
+[ "$a" == "$b" ] && echo "ok   explanations are deterministic" || { echo "FAIL explanations differ for one seed"; fail=1; }
 check "bad --set exits 2" 2 "$ktwin" run "$root/scenarios/letschat-node-halt.yaml" --set controlPlane.nope=1
 a=$("$ktwin" run "$root/scenarios/letschat-node-halt.yaml" --seed 3 2>/dev/null)
 b=$("$ktwin" run "$root/scenarios/letschat-node-halt.yaml" --seed 3 2>/dev/null)
