@@ -12,13 +12,14 @@
 #include "analysis/report/run_report.h"
 #include "cli/progress.h"
 #include "sim/runner.h"
+#include "sim/scheduling_explainer.h"
 
 namespace ktwin::cli {
 namespace {
 
 constexpr const char* kUsage =
     "usage: ktwin run FILE.yaml [--seed N] [--set KEY=VALUE]... [--trace OUT.jsonl] [--metrics OUT.json]\n"
-    "                 [--report OUT.html] [--watch-pods] [--quiet]\n";
+    "                 [--report OUT.html] [--watch-pods] [--explain-scheduling pod/NAME]... [--quiet]\n";
 
 // The page of `ktwin run --report`; false (said on stderr) when it cannot be drawn or written.
 bool write_run_report(const std::string& path, const sim::Scenario& s, const std::vector<std::string>& args,
@@ -45,6 +46,7 @@ int run_command(const std::vector<std::string>& args) {
   std::string report_path;  // --report: an HTML page drawn from the trace
   sim::LoadOptions load;
   bool watch_pods = false, quiet = false;
+  std::vector<std::string> explain_pods;  // --explain-scheduling
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](const char* flag) -> const std::string* {
@@ -84,6 +86,15 @@ int run_command(const std::vector<std::string>& args) {
       const std::string* v = value("--report");
       if (!v) return 2;
       report_path = *v;
+    } else if (a == "--explain-scheduling") {  // pod/NAME, NAME a name prefix (sim/scheduling_explainer.h)
+      const std::string* v = value("--explain-scheduling");
+      if (!v) return 2;
+      auto target = sim::parse_explain_target(*v);
+      if (!target) {
+        std::cerr << "ktwin run: --explain-scheduling " << *v << ": expected pod/NAME\n";
+        return 2;
+      }
+      explain_pods.push_back(*target);
     } else if (a == "--watch-pods") {
       watch_pods = true;
     } else if (a == "--quiet" || a == "-q") {
@@ -126,6 +137,7 @@ int run_command(const std::vector<std::string>& args) {
   options.out = quiet ? nullptr : &std::cout;
   options.trace = (want_metrics || !trace_path.empty()) ? &trace_buffer : nullptr;
   options.detail = watch_pods ? sim::Timeline::Detail::kAll : sim::Timeline::Detail::kEvents;
+  options.explain_pods = explain_pods;
   const sim::Scenario& s = scenario.value();
   if (!quiet)
     std::cout << "ktwin run " << s.name << " (seed " << s.seed << ", Kubernetes " << s.kubernetesVersion << ", "
@@ -139,6 +151,7 @@ int run_command(const std::vector<std::string>& args) {
   if (progress.enabled()) {
     bool shared_terminal = options.out && isatty(STDOUT_FILENO) == 1;
     if (shared_terminal) options.out = &timeline_out;
+    options.explain_out = &timeline_out;
     options.progress = [&progress, &timeline_out](double fraction) {
       timeline_out.flush();
       progress.update(fraction);

@@ -2,6 +2,7 @@
 #include "sim/runner.h"
 
 #include <algorithm>
+#include <iostream>
 #include <sstream>
 
 #include "analysis/trace_writer.h"
@@ -11,6 +12,7 @@
 #include "core/printers/printers.h"
 #include "sim/drain.h"
 #include "sim/kubectl_actions.h"
+#include "sim/scheduling_explainer.h"
 #include "sim/sim_cluster.h"
 
 namespace ktwin::sim {
@@ -50,6 +52,11 @@ class Run {
     cluster_.events().subscribe([this](auto&... args) { timeline_.on_event(args...); });
     cluster_.events().subscribe_log([this](auto&... args) { timeline_.on_log(args...); });
     cluster_.start();
+    if (!options_.explain_pods.empty()) {  // opt-in: ordinary runs attach nothing
+      explainer_ = std::make_unique<SchedulingExplainer>(
+          options_.explain_pods, options_.explain_out ? *options_.explain_out : std::cout, cluster_.loop(), kEpoch);
+      explainer_->attach(*cluster_.scheduler());
+    }
     // Initial manifests at 0s, then the timeline, then expectations as observers of their instant.
     if (!scenario_.manifests.empty()) {
       Action initial;
@@ -396,6 +403,7 @@ class Run {
   RunResult result_;
   std::vector<std::unique_ptr<Drain>> drains_;  // each waits for its evicted pods to go
   bool from_faults_ = false;                    // the action being performed came from faults:
+  std::unique_ptr<SchedulingExplainer> explainer_;  // --explain-scheduling
 };
 
 }  // namespace

@@ -19,6 +19,10 @@ struct RunOptions {
   // Progress: called with the fraction of `duration` simulated so far, about 200 times a run, from
   // the running thread between events (never inside one). Null for none; the run is the same.
   std::function<void(double fraction)> progress;
+  // --explain-scheduling: pod name prefixes ("web", "default/web-") whose scheduling attempts are
+  // printed as tables to `explain_out` (stdout's stream when null). Empty: nothing is attached.
+  std::vector<std::string> explain_pods;
+  std::ostream* explain_out = nullptr;
 };
 
 struct RunResult {

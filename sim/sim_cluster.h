@@ -61,6 +61,8 @@ class SimCluster {
 
   // The virtual node, or null.
   SimNode* find_node(const std::string& name);
+  // The scheduler (for --explain-scheduling); null before start().
+  core::Scheduler* scheduler() { return scheduler_.get(); }
 
   // The network (sim/network_model.h). The cluster builds a FastNetwork; another model may replace it
   // before start() (REQUIRES: not started). Nodes hold a reference for their life.

@@ -28,6 +28,17 @@ check "dependsOn cycle exits 2" 2 "$ktwin" run "$root/tests/scenarios/dependency
 grep -q "dependency-cycle.yaml:11:23: dependsOn cycle: letschat -> mongo -> letschat" /tmp/ktwin_cli_out.$$ \
   || { echo "FAIL dependsOn cycle located"; cat /tmp/ktwin_cli_out.$$; fail=1; }
 check "unknown flag exits 2" 2 "$ktwin" run "$root/scenarios/letschat-node-halt.yaml" --frobnicate
+check "--explain-scheduling needs pod/NAME" 2 "$ktwin" run "$root/scenarios/scheduler-affinity.yaml" --explain-scheduling web
+check "--explain-scheduling prints the attempts" 0 "$ktwin" run "$root/scenarios/scheduler-affinity.yaml" --quiet \
+  --explain-scheduling pod/web --explain-scheduling pod/default/cache
+grep -q "worker3    InterPodAffinity: node(s) didn't match pod anti-affinity rules" /tmp/ktwin_cli_out.$$ \
+  && grep -q "scheduling pod/default/cache-.* attempt 1" /tmp/ktwin_cli_out.$$ \
+  && grep -q "NodeResourcesFit(x1)" /tmp/ktwin_cli_out.$$ \
+  && echo "ok   explanation names the failing plugin and every score plugin" \
+  || { echo "FAIL explanation"; cat /tmp/ktwin_cli_out.$$; fail=1; }
+a=$("$ktwin" run "$root/scenarios/scheduler-profiles.yaml" --explain-scheduling pod/web 2>/dev/null)
+b=$("$ktwin" run "$root/scenarios/scheduler-profiles.yaml" --explain-scheduling pod/web 2>/dev/null)
+[ "$a" == "$b" ] && echo "ok   explanations are deterministic" || { echo "FAIL explanations differ for one seed"; fail=1; }
 check "bad --set exits 2" 2 "$ktwin" run "$root/scenarios/letschat-node-halt.yaml" --set controlPlane.nope=1
 a=$("$ktwin" run "$root/scenarios/letschat-node-halt.yaml" --seed 3 2>/dev/null)
 b=$("$ktwin" run "$root/scenarios/letschat-node-halt.yaml" --seed 3 2>/dev/null)

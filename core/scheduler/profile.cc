@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/scheduler/plugins/image_locality.h"
+#include "core/scheduler/plugins/inter_pod_affinity.h"
 #include "core/scheduler/plugins/node_affinity.h"
 #include "core/scheduler/plugins/node_name.h"
 #include "core/scheduler/plugins/node_ports.h"
@@ -13,6 +14,7 @@
 #include "core/scheduler/plugins/node_resources_least_allocated.h"
 #include "core/scheduler/plugins/node_unschedulable.h"
 #include "core/scheduler/plugins/pod_topology_spread.h"
+#include "core/scheduler/plugins/resource_allocation.h"
 #include "core/scheduler/plugins/taint_toleration.h"
 
 namespace ktwin::core {
@@ -32,10 +34,24 @@ Registry Registry::in_tree() {
         [](const PluginContext& c) { return std::make_shared<TaintToleration>(c.minor); });
   r.add(std::string(NodeAffinityPlugin::kName),
         [](const PluginContext& c) { return std::make_shared<NodeAffinityPlugin>(c.minor); });
-  r.add(std::string(NodeResourcesFit::kName),
-        [](const PluginContext& c) { return std::make_shared<NodeResourcesFit>(c.minor); });
-  r.add(std::string(NodeResourcesLeastAllocated::kName),
-        [](const PluginContext&) { return std::make_shared<NodeResourcesLeastAllocated>(); });
+  // An args member of `c` or nullopt/default when the profile has no pluginConfig for the plugin.
+  auto arg = [](const PluginContext& c, auto member) { return c.args ? c.args->*member : decltype(PluginArgs{}.*member){}; };
+  r.add(std::string(NodeResourcesFit::kName), [arg](const PluginContext& c) {
+    return std::make_shared<NodeResourcesFit>(c.minor, arg(c, &PluginArgs::nodeResourcesFit));
+  });
+  r.add(std::string(NodeResourcesLeastAllocated::kName), [arg](const PluginContext& c) {
+    return std::make_shared<NodeResourcesLeastAllocated>(c.minor, arg(c, &PluginArgs::nodeResourcesLeastAllocated));
+  });
+  r.add(std::string(ResourceAllocationPlugin::kMostAllocated), [arg](const PluginContext& c) {
+    ScoringStrategy s = arg(c, &PluginArgs::nodeResourcesMostAllocated).value_or(ScoringStrategy{});
+    s.type = ScoringStrategy::Type::kMostAllocated;
+    return std::make_shared<ResourceAllocationPlugin>(ResourceAllocationPlugin::kMostAllocated, s, c.minor);
+  });
+  r.add(std::string(ResourceAllocationPlugin::kRequestedToCapacityRatio), [arg](const PluginContext& c) {
+    ScoringStrategy s =
+        arg(c, &PluginArgs::requestedToCapacityRatio).value_or(default_requested_to_capacity_ratio());
+    return std::make_shared<ResourceAllocationPlugin>(ResourceAllocationPlugin::kRequestedToCapacityRatio, s, c.minor);
+  });
   r.add(std::string(NodeResourcesBalancedAllocation::kName),
         [](const PluginContext& c) { return std::make_shared<NodeResourcesBalancedAllocation>(c.minor); });
   r.add(std::string(ImageLocality::kName),
@@ -43,7 +59,14 @@ Registry Registry::in_tree() {
   r.add(std::string(NodePreferAvoidPods::kName),
         [](const PluginContext&) { return std::make_shared<NodePreferAvoidPods>(); });
   r.add(std::string(PodTopologySpread::kName),
-        [](const PluginContext& c) { return std::make_shared<PodTopologySpread>(c.store, c.minor); });
+        [arg](const PluginContext& c) {
+          return std::make_shared<PodTopologySpread>(
+              c.store, c.minor, arg(c, &PluginArgs::podTopologySpread).value_or(PodTopologySpreadArgs{}));
+        });
+  r.add(std::string(InterPodAffinity::kName),
+        [arg](const PluginContext& c) {
+          return std::make_shared<InterPodAffinity>(c.minor, arg(c, &PluginArgs::hardPodAffinityWeight).value_or(1));
+        });
   return r;
 }
 
@@ -53,9 +76,10 @@ ProfileConfig default_profile_config(std::string_view kubernetes_version) {
   if (kube_minor(kubernetes_version) < 23) {
     // k/k 1.20 algorithmprovider/registry.go getDefaultConfig, filter order kept.
     c.filter = {"NodeUnschedulable", "NodeResourcesFit", "NodeName",         "NodePorts",
-                "NodeAffinity",      "TaintToleration",  "PodTopologySpread"};
+                "NodeAffinity",      "TaintToleration",  "PodTopologySpread", "InterPodAffinity"};
     c.score = {{"NodeResourcesBalancedAllocation", 1},
                {"ImageLocality", 1},
+               {"InterPodAffinity", 1},
                {"NodeResourcesLeastAllocated", 1},
                {"NodeAffinity", 1},
                {"NodePreferAvoidPods", 10000},
@@ -64,11 +88,12 @@ ProfileConfig default_profile_config(std::string_view kubernetes_version) {
   } else {
     // k/k pkg/scheduler/apis/config/v1/default_plugins.go MultiPoint order and weights.
     c.filter = {"NodeUnschedulable", "NodeName",         "TaintToleration",  "NodeAffinity",
-                "NodePorts",         "NodeResourcesFit", "PodTopologySpread"};
+                "NodePorts",         "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity"};
     c.score = {{"TaintToleration", 3},
                {"NodeAffinity", 2},
                {"NodeResourcesFit", 1},
                {"PodTopologySpread", 2},
+               {"InterPodAffinity", 2},
                {"NodeResourcesBalancedAllocation", 1},
                {"ImageLocality", 1}};
   }
@@ -80,7 +105,7 @@ Result<Profile> build_profile(const Registry& registry, const ProfileConfig& con
   p.schedulerName = config.schedulerName;
   p.minor = kube_minor(config.kubernetesVersion);
   p.percentageOfNodesToScore = config.percentageOfNodesToScore;
-  PluginContext ctx{p.minor, store};
+  PluginContext ctx{p.minor, store, &config.args};
   std::map<std::string, std::shared_ptr<Plugin>> instances;  // one instance per name
   auto get = [&](const std::string& name) -> std::shared_ptr<Plugin> {
     auto& slot = instances[name];

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/scheduler/framework.h"
+#include "core/scheduler/plugin_args.h"
 #include "core/util/status.h"
 
 namespace ktwin::core {
@@ -21,6 +22,7 @@ class Store;
 struct PluginContext {
   int minor = 20;
   const Store* store = nullptr;
+  const PluginArgs* args = nullptr;  // the profile's pluginConfig; null: every plugin's defaults
 };
 
 class Registry {
@@ -44,10 +46,11 @@ struct ProfileConfig {
   std::vector<std::string> filter;
   std::vector<std::pair<std::string, int64_t>> score;  // name, weight
   int32_t percentageOfNodesToScore = 0;                // 0: the adaptive default
+  PluginArgs args;                                     // pluginConfig
 };
 
 // The default profile of kube-scheduler "1.20" (algorithmprovider) or "1.32" (v1 default_plugins.go),
-// limited to the plugins ktwin models (no volume or inter-pod affinity plugins).
+// limited to the plugins ktwin models (no volume plugins).
 ProfileConfig default_profile_config(std::string_view kubernetes_version);
 
 struct Profile {

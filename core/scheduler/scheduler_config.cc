@@ -159,6 +159,7 @@ Result<std::vector<ProfileConfig>> resolve_profiles(std::string_view kubernetes_
     p.schedulerName = spec.schedulerName;
     p.kubernetesVersion = std::string(kubernetes_version);
     p.filter = filters.value();
+    p.args = spec.args;
     p.percentageOfNodesToScore = spec.percentageOfNodesToScore.value_or(config.percentageOfNodesToScore.value_or(0));
     for (const std::string& name : scorers.value()) {
       // getScoreWeights: the score point's weight before multiPoint's; 0 is not permitted and means 1.

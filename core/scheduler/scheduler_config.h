@@ -33,6 +33,7 @@ struct SchedulerProfileSpec {
   std::string schedulerName = "default-scheduler";  // v1 defaults.go: empty -> default-scheduler
   Plugins plugins;
   std::optional<int32_t> percentageOfNodesToScore;   // overrides the top-level value
+  PluginArgs args;                                   // pluginConfig, defaulted
 };
 
 struct SchedulerConfiguration {

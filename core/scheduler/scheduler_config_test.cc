@@ -69,6 +69,7 @@ TEST_CASE("1.20 (v1beta1): score weights change in place, disabled plugins leave
   ProfileConfig c = resolve_one("1.20", p);
   CHECK(c.score == Scores{{"NodeResourcesBalancedAllocation", 1},
                           {"ImageLocality", 1},  // weight 0 means 1 (getScoreWeights)
+                          {"InterPodAffinity", 1},
                           {"NodeResourcesLeastAllocated", 20},
                           {"NodeAffinity", 1},
                           {"NodePreferAvoidPods", 10000},
@@ -86,6 +87,7 @@ TEST_CASE("1.32 (v1): explicit score entries override multiPoint and run first",
                             {"NodeAffinity", 2},
                             {"NodeResourcesFit", 1},
                             {"PodTopologySpread", 2},
+                            {"InterPodAffinity", 2},
                             {"ImageLocality", 1}});
   }
   SECTION("disabling at the score point keeps the plugin's filter") {
@@ -105,7 +107,7 @@ TEST_CASE("1.32 (v1): explicit score entries override multiPoint and run first",
     p["multiPoint"] = {{{"TaintToleration", 9}}, {"ImageLocality"}};
     ProfileConfig c = resolve_one("1.32", p);
     CHECK(c.score.front() == std::make_pair(std::string("TaintToleration"), int64_t{9}));
-    CHECK(c.score.size() == 5);
+    CHECK(c.score.size() == 6);
   }
 }
 
@@ -139,7 +141,8 @@ TEST_CASE("check_plugin: unknown, unmodelled, wrong extension point, removed nam
         "unknown plugin \"NodeResourcesLeastAllocated\" (not a plugin of Kubernetes 1.32)");
   CHECK(check_plugin("1.32", "score", "Imagelocality", true) ==
         "unknown plugin \"Imagelocality\" (not a plugin of Kubernetes 1.32)");
-  CHECK(check_plugin("1.32", "score", "InterPodAffinity", true) == "plugin \"InterPodAffinity\" is not modelled by ktwin");
+  CHECK(check_plugin("1.32", "score", "InterPodAffinity", true) == std::nullopt);  // modelled now
+  CHECK(check_plugin("1.32", "filter", "VolumeBinding", true) == "plugin \"VolumeBinding\" is not modelled by ktwin");
   CHECK(check_plugin("1.32", "filter", "ImageLocality", true) == "plugin \"ImageLocality\" does not extend FilterPlugin plugin");
   CHECK(check_plugin("1.32", "score", "InterPodAffinity", false) == std::nullopt);  // disabling is fine
   CHECK(check_plugin("1.32", "bind", "DefaultBinder", true) == std::nullopt);      // accepted, not modelled

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/scheduler/scheduler_config.h"
+#include "sim/scenario/plugin_config_section.h"
 #include "sim/scenario/scenario_parts.h"
 
 namespace ktwin::sim {
@@ -20,8 +21,7 @@ const std::vector<std::string> kIgnoredKeys = {"clientConnection", "leaderElecti
                                                "enableProfiling", "enableContentionProfiling",
                                                "healthzBindAddress", "metricsBindAddress", "delayCacheUntilActive"};
 // Fields with behaviour ktwin does not model: rejected rather than silently ignored.
-const std::vector<std::string> kUnmodelledKeys = {"podInitialBackoffSeconds", "podMaxBackoffSeconds", "extenders",
-                                                  "pluginConfig"};
+const std::vector<std::string> kUnmodelledKeys = {"podInitialBackoffSeconds", "podMaxBackoffSeconds", "extenders"};
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -91,7 +91,7 @@ class ConfigReader {
     if (api_ == kGroup + "v1") keys.push_back("percentageOfNodesToScore");  // per profile from v1
     auto f = r_.map(node, "profile", keys);
     if (!f) return spec;
-    if (f->has("pluginConfig")) r_.error(f->key_mark("pluginConfig"), "pluginConfig is not modelled by ktwin");
+    if (f->has("pluginConfig")) read_plugin_config(r_, f->get("pluginConfig"), version_, api_, spec.args);
     if (f->has("schedulerName"))
       if (auto name = r_.scalar(*f, "schedulerName"); name && !name->empty()) spec.schedulerName = *name;
     if (f->has("percentageOfNodesToScore")) spec.percentageOfNodesToScore = percentage(*f);
@@ -99,6 +99,11 @@ class ConfigReader {
     auto plugins = r_.map(f->get("plugins"), "plugins", core::extension_points(api_));
     if (!plugins) return spec;
     for (const std::string& point : plugins->keys()) spec.plugins[point] = plugin_set(plugins->get(point), point);
+    // v1beta1 validation: RequestedToCapacityRatio has no default shape, so it needs its args.
+    for (const auto& [point, set] : spec.plugins)
+      for (const core::PluginEntry& e : set.enabled)
+        if (e.name == "RequestedToCapacityRatio" && !spec.args.requestedToCapacityRatio)
+          r_.error(f->key_mark("plugins"), "plugin RequestedToCapacityRatio needs pluginConfig args with a shape");
     return spec;
   }
 

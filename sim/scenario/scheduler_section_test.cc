@@ -95,7 +95,6 @@ TEST_CASE("scheduler config errors point into the config file", "[scenario][sche
           "sched.yaml:3:27: percentageOfNodesToScore: not in valid range [0-100]\n"
           "sched.yaml:6:7: unknown key \"scroe\" in plugins (allowed: queueSort, preFilter, filter, postFilter, "
           "preScore, score, reserve, permit, preBind, bind, postBind)\n"
-          "sched.yaml:8:5: pluginConfig is not modelled by ktwin\n"
           "sched.yaml:9:63: bad integer \"-1\": must be at least 0");
   }
   SECTION("a repeated schedulerName points at the second profile") {

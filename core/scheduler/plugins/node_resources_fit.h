@@ -3,7 +3,11 @@
 // least_allocated.go). In 1.20 the score is a separate plugin, NodeResourcesLeastAllocated.
 #pragma once
 
+#include <optional>
+
 #include "core/scheduler/framework.h"
+#include "core/scheduler/plugin_args.h"
+#include "core/scheduler/plugins/resource_allocation.h"
 
 namespace ktwin::core {
 
@@ -14,18 +18,21 @@ int64_t least_allocated_score(const Pod& pod, const NodeInfo& node);
 class NodeResourcesFit : public PreFilterPlugin, public FilterPlugin, public ScorePlugin {
  public:
   static constexpr std::string_view kName = "NodeResourcesFit";
-  explicit NodeResourcesFit(int minor = 20) : minor_(minor) {}
+  // `strategy` (pluginConfig scoringStrategy): unset is LeastAllocated on cpu:1, memory:1.
+  explicit NodeResourcesFit(int minor = 20, std::optional<ScoringStrategy> strategy = std::nullopt)
+      : minor_(minor), strategy_(std::move(strategy)) {}
   std::string_view name() const override { return kName; }
   PluginStatus pre_filter(CycleState& state, const Pod& pod) const override;
   // Reasons, all that apply: "Too many pods", "Insufficient cpu", "Insufficient memory", "Insufficient
   // <name>".
   PluginStatus filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
   int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const override {
-    return least_allocated_score(pod, node);
+    return strategy_ ? resource_allocation_score(*strategy_, pod, node, minor_) : least_allocated_score(pod, node);
   }
 
  private:
   int minor_;
+  std::optional<ScoringStrategy> strategy_;
 };
 
 }  // namespace ktwin::core

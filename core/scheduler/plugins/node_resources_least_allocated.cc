@@ -6,7 +6,7 @@
 namespace ktwin::core {
 
 int64_t NodeResourcesLeastAllocated::score(const CycleState&, const Pod& pod, const NodeInfo& node) const {
-  return least_allocated_score(pod, node);
+  return strategy_ ? resource_allocation_score(*strategy_, pod, node, minor_) : least_allocated_score(pod, node);
 }
 
 }  // namespace ktwin::core

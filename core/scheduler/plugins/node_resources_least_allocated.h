@@ -2,15 +2,25 @@
 // (k/k 1.20 pkg/scheduler/framework/plugins/noderesources/least_allocated.go).
 #pragma once
 
+#include <optional>
+
 #include "core/scheduler/framework.h"
+#include "core/scheduler/plugin_args.h"
 
 namespace ktwin::core {
 
 class NodeResourcesLeastAllocated : public ScorePlugin {
  public:
   static constexpr std::string_view kName = "NodeResourcesLeastAllocated";
+  // `strategy`: NodeResourcesLeastAllocatedArgs.resources; unset is cpu:1, memory:1.
+  explicit NodeResourcesLeastAllocated(int minor = 20, std::optional<ScoringStrategy> strategy = std::nullopt)
+      : minor_(minor), strategy_(std::move(strategy)) {}
   std::string_view name() const override { return kName; }
   int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
+
+ private:
+  int minor_;
+  std::optional<ScoringStrategy> strategy_;
 };
 
 }  // namespace ktwin::core

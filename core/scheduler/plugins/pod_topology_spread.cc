@@ -88,6 +88,18 @@ std::vector<PodTopologySpread::Constraint> PodTopologySpread::constraints_for(
     }
     return out;
   }
+  if (!system_defaulted()) {
+    // common.go buildDefaultConstraints: the configured defaults with the pod's derived selector.
+    LabelSelector selector;
+    bool derived = false;
+    for (const TopologySpreadConstraint& c : args_.defaultConstraints) {
+      if (c.whenUnsatisfiable != action) continue;
+      if (!derived) selector = default_selector(pod), derived = true;
+      if (selector.empty()) return {};
+      out.push_back({c.maxSkew, c.topologyKey, selector, false});
+    }
+    return out;
+  }
   if (action != "ScheduleAnyway") return out;  // the system defaults are all ScheduleAnyway
   LabelSelector selector = default_selector(pod);
   if (selector.empty()) return out;
@@ -139,7 +151,8 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
   auto s = std::make_shared<ScoreState>();
   s->constraints = constraints_for(pod, "ScheduleAnyway");
   // From 1.23 (PR #105046) only the pod's own constraints require every topology key on a node.
-  bool require_all = minor_ < 23 || !pod.spec.topologySpreadConstraints.empty();
+  // scoring.go requireAllTopologies: also for List defaulting.
+  bool require_all = minor_ < 23 || !pod.spec.topologySpreadConstraints.empty() || !system_defaulted();
   if (!s->constraints.empty() && !feasible.empty()) {
     s->value_count.resize(s->constraints.size());
     for (const NodeInfo* ni : feasible) {

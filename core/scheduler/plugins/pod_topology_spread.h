@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/scheduler/framework.h"
+#include "core/scheduler/plugin_args.h"
 
 namespace ktwin::core {
 
@@ -32,7 +33,9 @@ class PodTopologySpread : public PreFilterPlugin,
   // minor < 23: a node missing any topology key is ignored in scoring even under the system defaults,
   // so on nodes without zone labels default spreading is off (fixed by PR #105046); scores truncate
   // (later releases round).
-  PodTopologySpread(const Store* store, int minor = 20) : store_(store), minor_(minor) {}
+  // `args` (pluginConfig): defaultingType List replaces the system defaults with defaultConstraints.
+  PodTopologySpread(const Store* store, int minor = 20, PodTopologySpreadArgs args = {})
+      : store_(store), minor_(minor), args_(std::move(args)) {}
 
   std::string_view name() const override { return kName; }
   PluginStatus pre_filter(CycleState& state, const Pod& pod) const override;
@@ -49,8 +52,11 @@ class PodTopologySpread : public PreFilterPlugin,
  private:
   std::vector<Constraint> constraints_for(const Pod& pod, const std::string& action) const;
 
+  bool system_defaulted() const { return args_.defaultingType != "List"; }
+
   const Store* store_;
   int minor_;
+  PodTopologySpreadArgs args_;
 };
 
 }  // namespace ktwin::core

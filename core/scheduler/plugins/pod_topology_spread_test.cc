@@ -61,6 +61,25 @@ TEST_CASE("system default spreading: off on zone-less nodes in 1.20, by hostname
   auto lone = make_pod("lone");
   CHECK(scores_of(PodTopologySpread(&store, 20), *lone, nodes) == std::vector<int64_t>{100, 100, 100});
   CHECK(scores_of(PodTopologySpread(&store, 32), *lone, nodes) == std::vector<int64_t>{0, 0, 0});
+
+  SECTION("pluginConfig defaultingType List replaces the system defaults") {
+    PodTopologySpreadArgs list;
+    list.defaultingType = "List";
+    // No default constraints at all: no spreading from this plugin.
+    CHECK(scores_of(PodTopologySpread(&store, 32, list), *pod, nodes) == std::vector<int64_t>{0, 0, 0});
+    // ScheduleAnyway by hostname, maxSkew 1: raw = count x ln(5) + 0, rounded: a 3, b 2, c 0;
+    // 100 x (3 + 0 - raw) / 3: a 0, b 33, c 100.
+    list.defaultConstraints = {{1, "kubernetes.io/hostname", "ScheduleAnyway", std::nullopt}};
+    CHECK(scores_of(PodTopologySpread(&store, 32, list), *pod, nodes) == std::vector<int64_t>{0, 33, 100});
+    // DoNotSchedule defaults filter with the pod's derived selector: skew a 3, b 2, c 1.
+    list.defaultConstraints = {{1, "kubernetes.io/hostname", "DoNotSchedule", std::nullopt}};
+    PodTopologySpread plugin(&store, 32, list);
+    CycleState state(nodes);
+    REQUIRE(plugin.pre_filter(state, *pod).is_success());
+    CHECK_FALSE(plugin.filter(state, *pod, nodes[0]).is_success());
+    CHECK_FALSE(plugin.filter(state, *pod, nodes[1]).is_success());
+    CHECK(plugin.filter(state, *pod, nodes[2]).is_success());
+  }
 }
 
 TEST_CASE("DoNotSchedule constraints filter on skew and on missing topology keys", "[scheduler][spread]") {
