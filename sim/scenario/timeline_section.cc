@@ -14,10 +14,12 @@ std::vector<std::string> with_node_actions(std::vector<std::string> keys) {
 
 // crashContainer is the fault catalogue's name for killContainer (issue 4); both stay.
 const std::vector<std::string> kActionKeys = with_node_actions(
-    {"apply", "scale", "delete", "killContainer", "crashContainer", "haltNode", "resumeNode", "snapshot"});
+    {"apply", "scale", "delete", "killContainer", "crashContainer", "haltNode", "resumeNode", "snapshot",
+     "haltNodes", "resumeNodes"});  // node storms (sim/scenario/node_storm_section.cc)
 const std::vector<std::string> kEntryKeys = with_node_actions({"at", "apply", "scale", "delete", "selector",
                                                                "killContainer", "crashContainer", "haltNode",
-                                                               "resumeNode", "snapshot"});
+                                                               "resumeNode", "snapshot",
+                                                               "haltNodes", "resumeNodes"});
 // kubectl's resource names, for suggestions after a typo.
 const std::vector<std::string> kResourceNames = {"nodes", "no", "pods", "po", "replicasets", "rs",
                                                  "deployments", "deploy", "services", "svc", "endpoints",
@@ -140,6 +142,8 @@ void read_entry(const YAML::Node& item, LoadContext& ctx, Scenario& scenario) {
   if (f->has("selector") && action != "delete")
     r.error(f->key_mark("selector"),
             "selector here belongs to delete; for " + action + " write it inside its mapping");
+  // Node storms are kept apart and expanded into haltNode/resumeNode actions once the seed is final.
+  if (read_node_storm(action, *f, ctx, scenario, a.at, a.where)) return;
   if (action == "apply") {
     a.type = Action::Type::kApply;
     a.manifests = read_manifests(*f, "apply", ctx);
