@@ -9,17 +9,16 @@ namespace {
 
 std::vector<std::string> with_node_actions(std::vector<std::string> keys) {
   keys.insert(keys.end(), node_action_keys().begin(), node_action_keys().end());
+  keys.insert(keys.end(), {"haltNodes", "resumeNodes"});  // node storms (sim/scenario/node_storm_section.cc)
   return keys;
 }
 
 // crashContainer is the fault catalogue's name for killContainer (issue 4); both stay.
 const std::vector<std::string> kActionKeys = with_node_actions(
-    {"apply", "scale", "delete", "killContainer", "crashContainer", "haltNode", "resumeNode", "snapshot",
-     "haltNodes", "resumeNodes"});  // node storms (sim/scenario/node_storm_section.cc)
+    {"apply", "scale", "delete", "killContainer", "crashContainer", "haltNode", "resumeNode", "snapshot"});
 const std::vector<std::string> kEntryKeys = with_node_actions({"at", "apply", "scale", "delete", "selector",
                                                                "killContainer", "crashContainer", "haltNode",
-                                                               "resumeNode", "snapshot",
-                                                               "haltNodes", "resumeNodes"});
+                                                               "resumeNode", "snapshot"});
 // kubectl's resource names, for suggestions after a typo.
 const std::vector<std::string> kResourceNames = {"nodes", "no", "pods", "po", "replicasets", "rs",
                                                  "deployments", "deploy", "services", "svc", "endpoints",
