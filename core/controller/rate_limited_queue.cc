@@ -24,17 +24,26 @@ bool RateLimitedTimedQueue::add(const std::string& value, const std::string& uid
   Time now = clock_.now();
   Order order{now, seq_++};
   queue_.emplace(order, TimedValue{value, uid, now, now});
-  position_[value] = order;
+  positions_[value].insert(order);
   return true;
 }
 
+// k/k UniqueQueue.Remove: forgets the value and drops its first entry. After set_remove() (SetRemove)
+// add() queues a value again while an older entry may still wait, as k/k's heap does; each entry is
+// dropped on its own.
 bool RateLimitedTimedQueue::remove(const std::string& value) {
-  auto it = position_.find(value);
-  if (it != position_.end()) {
-    queue_.erase(it->second);
-    position_.erase(it);
-  }
-  return set_.erase(value) > 0;
+  if (set_.erase(value) == 0) return false;
+  erase_first(value);
+  return true;
+}
+
+bool RateLimitedTimedQueue::erase_first(const std::string& value) {
+  auto it = positions_.find(value);
+  if (it == positions_.end()) return false;
+  queue_.erase(*it->second.begin());
+  it->second.erase(it->second.begin());
+  if (it->second.empty()) positions_.erase(it);
+  return true;
 }
 
 void RateLimitedTimedQueue::set_remove(const std::string& value) { set_.erase(value); }
@@ -47,17 +56,17 @@ void RateLimitedTimedQueue::try_process(const Action& fn) {
     if (now < head->second.processAt) break;
     TimedValue value = head->second;
     auto [done, wait] = fn(value);
-    // fn may have removed the value meanwhile (it calls back into the controller); re-find it.
-    auto pos = position_.find(value.value);
-    if (pos == position_.end()) continue;
-    queue_.erase(pos->second);
-    position_.erase(pos);
-    if (!done) {
-      value.processAt = now + wait + Duration(1);
-      Order order{value.processAt, seq_++};
-      queue_.emplace(order, value);
-      position_[value.value] = order;
+    // k/k Try: done -> RemoveFromQueue (only while the value is in the set: fn may have called back
+    // into remove()); not done -> Replace. Both drop the value's first entry, the head just processed.
+    if (done) {
+      if (set_.count(value.value)) erase_first(value.value);
+      continue;
     }
+    if (!erase_first(value.value)) continue;
+    value.processAt = now + wait + Duration(1);
+    Order order{value.processAt, seq_++};
+    queue_.emplace(order, value);
+    positions_[value.value].insert(order);
   }
 }
 

@@ -67,7 +67,9 @@ class RateLimitedTimedQueue {
   const PassiveClock& clock_;
   TokenBucket limiter_;
   std::map<Order, TimedValue> queue_;
-  std::map<std::string, Order> position_;  // values currently in queue_
+  // Each value's entries in queue_, first (earliest) first: add() after set_remove() may queue a second.
+  std::map<std::string, std::set<Order>> positions_;
+  bool erase_first(const std::string& value);  // drops the value's first entry; false if it has none
   std::set<std::string> set_;
   uint64_t seq_ = 0;
 };

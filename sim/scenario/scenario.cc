@@ -7,6 +7,8 @@
 
 #include "sim/scenario/fault_generator.h"
 #include "sim/scenario/knobs.h"
+#include "sim/scenario/node_storm.h"
+#include "sim/scenario/workload_generator.h"
 #include "sim/scenario/scenario_parts.h"
 
 namespace ktwin::sim {
@@ -14,7 +16,8 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"apiVersion", "kind",  "metadata", "seed",     "duration",
                                            "cluster",    "apps",  "manifests", "timeline", "expect",
-                                           "faults"};  // random failures (sim/scenario/faults_section.cc)
+                                           "faults",  // random failures (sim/scenario/faults_section.cc)
+                                           "workloads"};  // Deployment generators (workloads_section.cc)
 
 void read_header(const Fields& f, YamlReader& r, Scenario& s) {
   for (auto [key, want] : {std::pair<std::string, std::string>{"apiVersion", "ktwin/v1"}, {"kind", "Scenario"}}) {
@@ -71,6 +74,8 @@ void read_scenario(const YAML::Node& root, LoadContext& ctx, Scenario& s) {
   if (f->has("timeline")) read_timeline(f->get("timeline"), ctx, s);
   if (f->has("expect")) read_expect(f->get("expect"), ctx, s);
   if (f->has("faults")) read_faults(f->get("faults"), ctx, s);
+  if (f->has("workloads")) read_workloads(f->get("workloads"), ctx, s);
+  check_storms(ctx, s);
   if (!s.faults.empty() && !f->has("duration"))
     r.error(f->key_mark("faults"), "faults needs the scenario's duration: (how long the random failures go on)");
   settle_duration(*f, ctx, s);
@@ -117,6 +122,8 @@ core::Result<Scenario> load_scenario(const std::string& path, const LoadOptions&
   apply_overrides(options, scenario, diagnostics);
   if (!diagnostics.empty()) return core::Status::invalid(diagnostics.report());
   expand_faults(scenario);  // the seed is final now
+  expand_workloads(scenario);
+  expand_storms(scenario);
   return scenario;
 }
 

@@ -13,6 +13,7 @@
 #include "core/util/status.h"
 #include "core/util/time.h"
 #include "sim/scenario/platform_spec.h"
+#include "sim/scenario/workload_spec.h"
 
 namespace ktwin::sim {
 
@@ -129,6 +130,11 @@ struct Scenario {
 
   // cluster.platform: a SimGrid network (sim/platform/); unset for the fast path.
   PlatformSpec platform;
+
+  // workloads: Deployment generators, and haltNodes/resumeNodes storms; expanded into `manifests` and
+  // `timeline` once the seed is final (sim/scenario/workload_generator.h).
+  std::vector<WorkloadGenerator> workloads;
+  std::vector<NodeStorm> storms;
 };
 
 struct LoadOptions {

@@ -61,6 +61,13 @@ void read_timeline(const YAML::Node& node, LoadContext& ctx, Scenario& scenario)
 void read_faults(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
 // expect: expectations in file order.
 void read_expect(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
+// workloads: Deployment generators (sim/scenario/workloads_section.cc); their names join `deployments`.
+void read_workloads(const YAML::Node& node, LoadContext& ctx, Scenario& scenario);
+// haltNodes / resumeNodes (sim/scenario/node_storm_section.cc): false when `action` is neither.
+bool read_node_storm(const std::string& action, const Fields& entry, LoadContext& ctx, Scenario& scenario, Duration at,
+                     const SourceLocation& where);
+// Once the timeline is read: each resumeNodes names an earlier haltNodes group.
+void check_storms(LoadContext& ctx, const Scenario& scenario);
 // apps.*.dependsOn against every manifest (at 0s or applied later): no cycles, no unknown Services.
 void check_dependencies(const Scenario& scenario, Diagnostics& diagnostics);
 

@@ -111,7 +111,8 @@ TEST_CASE("unknown keys are named, with a suggestion or the allowed list", "[sce
   CHECK(d.errors(kHead + "timeline:\n  - {at: 1m, haltNode: n1, extra: 1}\n") ==
         "s.yaml:9:28: unknown key \"extra\" in timeline entry (allowed: at, apply, scale, delete, selector, "
         "killContainer, crashContainer, haltNode, resumeNode, snapshot, stopKubelet, startKubelet, partition, heal, "
-        "cordonNode, uncordonNode, drainNode, addNode, deleteNode, slowNetwork, restoreNetwork, flapNode, linkDown, linkUp)");
+        "cordonNode, uncordonNode, drainNode, addNode, deleteNode, slowNetwork, restoreNetwork, flapNode, linkDown, linkUp, "
+            "haltNodes, resumeNodes)");
   CHECK(d.errors(kHead + "apps: {mongo: {startpu: 3s}}\n") ==
         "s.yaml:8:16: unknown key \"startpu\" in apps.mongo (did you mean \"startup\"?)");
   CHECK(d.errors(kHead + "expect:\n  - {at: 1m, pods: {nod: n1}, count: 1}\n") ==
@@ -190,7 +191,7 @@ TEST_CASE("a timeline entry holds exactly one action", "[scenario]") {
   CHECK(d.errors(kHead + "timeline:\n  - {at: 1m}\n") ==
         "s.yaml:9:5: timeline entry needs one action: apply, scale, delete, killContainer, crashContainer, haltNode, "
         "resumeNode, snapshot, stopKubelet, startKubelet, partition, heal, cordonNode, uncordonNode, drainNode, "
-        "addNode, deleteNode, slowNetwork, restoreNetwork, flapNode, linkDown or linkUp");
+        "addNode, deleteNode, slowNetwork, restoreNetwork, flapNode, linkDown, linkUp, haltNodes or resumeNodes");
   CHECK(d.errors(kHead + "timeline:\n  - {at: 1m, haltNode: n1, resumeNode: n1}\n") ==
         "s.yaml:9:5: timeline entry has several actions (haltNode, resumeNode): write one per entry");
   CHECK(d.errors(kHead + "timeline:\n  - {haltNode: n1}\n") == "s.yaml:9:5: missing key \"at\" in timeline entry");
@@ -222,7 +223,8 @@ TEST_CASE("commas split by flow mappings are joined back into commands and selec
   CHECK(d.errors(kHead + "timeline:\n  - {at: 1m, haltNode: n1, po}\n") ==
         "s.yaml:9:28: unknown key \"po\" in timeline entry (allowed: at, apply, scale, delete, selector, "
         "killContainer, crashContainer, haltNode, resumeNode, snapshot, stopKubelet, startKubelet, partition, heal, "
-        "cordonNode, uncordonNode, drainNode, addNode, deleteNode, slowNetwork, restoreNetwork, flapNode, linkDown, linkUp)");
+        "cordonNode, uncordonNode, drainNode, addNode, deleteNode, slowNetwork, restoreNetwork, flapNode, linkDown, linkUp, "
+            "haltNodes, resumeNodes)");
 }
 
 TEST_CASE("manifest files: missing, unparsable, or not decodable", "[scenario]") {

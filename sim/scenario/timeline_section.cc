@@ -9,6 +9,7 @@ namespace {
 
 std::vector<std::string> with_node_actions(std::vector<std::string> keys) {
   keys.insert(keys.end(), node_action_keys().begin(), node_action_keys().end());
+  keys.insert(keys.end(), {"haltNodes", "resumeNodes"});  // node storms (sim/scenario/node_storm_section.cc)
   return keys;
 }
 
@@ -140,6 +141,8 @@ void read_entry(const YAML::Node& item, LoadContext& ctx, Scenario& scenario) {
   if (f->has("selector") && action != "delete")
     r.error(f->key_mark("selector"),
             "selector here belongs to delete; for " + action + " write it inside its mapping");
+  // Node storms are kept apart and expanded into haltNode/resumeNode actions once the seed is final.
+  if (read_node_storm(action, *f, ctx, scenario, a.at, a.where)) return;
   if (action == "apply") {
     a.type = Action::Type::kApply;
     a.manifests = read_manifests(*f, "apply", ctx);
