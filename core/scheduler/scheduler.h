@@ -11,6 +11,7 @@
 #include "core/scheduler/profile.h"
 #include "core/scheduler/schedule_one.h"
 #include "core/scheduler/scheduling_queue.h"
+#include "core/scheduler/snapshot_cache.h"
 #include "core/store/store.h"
 
 namespace ktwin::core {
@@ -52,7 +53,7 @@ class Scheduler {
   void on_node_event(const WatchEvent& event);
   void post_attempt();
   void attempt();
-  std::vector<NodeInfo> snapshot() const;
+  const std::vector<NodeInfo>& snapshot();
   Status bind(const std::string& ns, const std::string& name, const std::string& node);
   void record_failure(const Pod& pod, const std::string& message);
 
@@ -63,6 +64,7 @@ class Scheduler {
   SchedulingQueue queue_;
   std::map<std::string, std::shared_ptr<const Pod>> assumed_;  // bound by us, not yet seen bound
   std::map<std::string, ScheduleResult> last_results_;
+  SnapshotCache cache_{env_.store};
   AttemptObserver observer_;
   size_t next_start_index_ = 0;
   bool attempt_posted_ = false;
