@@ -34,6 +34,8 @@ class AdmittingStore : public Store {
                                 const std::function<void(const ObjectPtr&)>& fn) const override {
     inner_.visit_pods_controlled_by(ns, uid, fn);
   }
+  WatchId observe_pod_writes(PodWriteObserver fn) override { return inner_.observe_pod_writes(std::move(fn)); }
+  void unobserve_pod_writes(WatchId id) override { inner_.unobserve_pod_writes(id); }
   WatchId watch(Kind kind, WatchHandler handler) override { return inner_.watch(kind, std::move(handler)); }
   void unwatch(WatchId id) override { inner_.unwatch(id); }
 

@@ -50,6 +50,7 @@ void ReplicaSetController::on_replica_set(const WatchEvent& event) {
   if (event.type == WatchEventType::kDeleted) {
     // A ReplicaSet recreated under the same name starts with clean expectations.
     expectations_.forget(key);
+    tally_.forget(event.object->metadata.uid);
   } else if (event.type == WatchEventType::kModified && event.old &&
              event.old->metadata.uid != event.object->metadata.uid) {
     expectations_.forget(key);
@@ -235,6 +236,13 @@ Status ReplicaSetController::delete_pods(std::vector<PodPtr> active, int count, 
 ReplicaSetStatus ReplicaSetController::calculate_status(const ReplicaSet& rs) const {
   ReplicaSetStatus status = rs.status;
   status.replicas = status.fullyLabeledReplicas = status.readyReplicas = status.availableReplicas = 0;
+  if (rs.spec.minReadySeconds == 0)  // availability is then readiness, no clock involved
+    if (auto c = tally_.counts(rs)) {
+      status.replicas = c->replicas;
+      status.fullyLabeledReplicas = c->fullyLabeled;
+      status.readyReplicas = status.availableReplicas = c->ready;
+      return status;
+    }
   Time now = env_.executor.now();
   env_.store.visit_pods_controlled_by(rs.metadata.namespace_, rs.metadata.uid, [&](const ObjectPtr& obj) {
     const auto& pod = static_cast<const Pod&>(*obj);

@@ -7,6 +7,7 @@
 
 #include "core/api/workload.h"
 #include "core/controller/controller_utils.h"
+#include "core/controller/replica_set_tally.h"
 #include "core/controller/workqueue.h"
 #include "core/env/env.h"
 #include "core/store/store.h"
@@ -62,6 +63,7 @@ class ReplicaSetController {
   WorkQueue queue_;
   Expectations expectations_;
   std::vector<WatchId> watches_;
+  mutable ReplicaSetTally tally_{env_.store};  // status counts kept up to date from the store's writes
 };
 
 }  // namespace ktwin::core

@@ -209,7 +209,14 @@ void MemoryStore::visit_pods_controlled_by(const std::string& ns, const std::str
     if (ns.empty() || pod->metadata.namespace_ == ns) fn(pod);
 }
 
+WatchId MemoryStore::observe_pod_writes(PodWriteObserver fn) {
+  WatchId id = next_watch_id_++;
+  pod_observers_.emplace(id, std::move(fn));
+  return id;
+}
+
 void MemoryStore::index_pod(const ObjectPtr& old_obj, const ObjectPtr& new_obj) {
+  for (const auto& [id, fn] : pod_observers_) fn(old_obj, new_obj);
   if (old_obj) {
     if (const OwnerReference* ref = old_obj->metadata.controller_ref()) {
       auto it = pods_by_controller_.find(ref->uid);

@@ -28,6 +28,8 @@ class MemoryStore : public Store {
                                                  const std::string& controller_uid) const override;
   void visit_pods_controlled_by(const std::string& ns, const std::string& controller_uid,
                                 const std::function<void(const ObjectPtr&)>& fn) const override;
+  WatchId observe_pod_writes(PodWriteObserver fn) override;
+  void unobserve_pod_writes(WatchId id) override { pod_observers_.erase(id); }
   WatchId watch(Kind kind, WatchHandler handler) override;
   void unwatch(WatchId id) override;
 
@@ -50,7 +52,8 @@ class MemoryStore : public Store {
   std::unordered_map<std::string, std::map<Key, ObjectPtr>> pods_by_node_;
   std::unordered_map<std::string, uint64_t> node_stamps_;  // node -> last change to its pods
   std::unordered_map<std::string, std::map<Key, ObjectPtr>> pods_by_controller_;  // by controller uid
-  uint64_t next_node_stamp_ = 1;  // stamps start at 2; 1 means "never touched"
+  uint64_t next_node_stamp_ = 1;
+  std::map<WatchId, PodWriteObserver> pod_observers_;  // stamps start at 2; 1 means "never touched"
   struct Watcher {
     Kind kind;
     WatchHandler handler;

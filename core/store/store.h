@@ -56,6 +56,12 @@ class Store {
                                         const std::function<void(const ObjectPtr&)>& fn) const {
     for (const ObjectPtr& obj : list_pods_controlled_by(ns, controller_uid)) fn(obj);
   }
+  // Calls `fn(old, now)` synchronously inside every write of a pod (old null on create, now null on
+  // delete), so a cache can follow the store exactly, unlike a watch, which lags. Returns 0 when the
+  // store cannot (the caller then re-lists every time).
+  using PodWriteObserver = std::function<void(const ObjectPtr& old, const ObjectPtr& now)>;
+  virtual WatchId observe_pod_writes(PodWriteObserver fn) { return 0; }
+  virtual void unobserve_pod_writes(WatchId id) {}
   // Delivers every later change of `kind` through the executor, in write order, never inside a write.
   virtual WatchId watch(Kind kind, WatchHandler handler) = 0;
   virtual void unwatch(WatchId id) = 0;
