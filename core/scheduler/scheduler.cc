@@ -69,6 +69,7 @@ Scheduler::Scheduler(const Env& env, SchedulerOptions options, std::vector<Profi
       queue_(env.executor, queue_options(kube_minor(options_.kubernetesVersion)),
              [this] { post_attempt(); }) {
   KT_CHECK(!profiles_.empty(), "a scheduler needs a profile");
+  record_explanations(false);
 }
 
 Scheduler::~Scheduler() {

@@ -39,7 +39,16 @@ class Scheduler {
   // Watches pods and nodes and queues the pods already pending. Attempts run as executor tasks.
   void start();
 
-  void set_attempt_observer(AttemptObserver observer) { observer_ = std::move(observer); }
+  // Setting an observer also turns on the per-node explanation in each ScheduleResult.
+  void set_attempt_observer(AttemptObserver observer) {
+    observer_ = std::move(observer);
+    record_explanations(observer_ != nullptr);
+  }
+  // Per-node scores, totals and filter failures in ScheduleResult (and last_result); off by default,
+  // as they cost a map entry per node per attempt. The decision and message do not depend on it.
+  void record_explanations(bool on) {
+    for (Profile& p : profiles_) p.record_explanation = on;
+  }
   // The most recent attempt for "namespace/name", or null.
   const ScheduleResult* last_result(const std::string& pod_key) const;
   const SchedulingQueue& queue() const { return queue_; }
