@@ -26,6 +26,16 @@ class AdmittingStore : public Store {
   std::vector<ObjectPtr> list_pods_on_node(const std::string& node) const override {
     return inner_.list_pods_on_node(node);
   }
+  uint64_t pods_on_node_stamp(const std::string& node) const override { return inner_.pods_on_node_stamp(node); }
+  std::vector<ObjectPtr> list_pods_controlled_by(const std::string& ns, const std::string& uid) const override {
+    return inner_.list_pods_controlled_by(ns, uid);
+  }
+  void visit_pods_controlled_by(const std::string& ns, const std::string& uid,
+                                const std::function<void(const ObjectPtr&)>& fn) const override {
+    inner_.visit_pods_controlled_by(ns, uid, fn);
+  }
+  WatchId observe_pod_writes(PodWriteObserver fn) override { return inner_.observe_pod_writes(std::move(fn)); }
+  void unobserve_pod_writes(WatchId id) override { inner_.unobserve_pod_writes(id); }
   WatchId watch(Kind kind, WatchHandler handler) override { return inner_.watch(kind, std::move(handler)); }
   void unwatch(WatchId id) override { inner_.unwatch(id); }
 

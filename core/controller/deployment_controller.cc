@@ -86,13 +86,10 @@ RSList DeploymentController::replica_sets_for(const Deployment& d) const {
 DeploymentController::PodMap DeploymentController::pods_for(const Deployment& d, const RSList& rss) const {
   PodMap out;
   for (const RSPtr& rs : rss) out[rs->metadata.uid];
-  for (const auto& pod : list<Pod>(env_.store, d.metadata.namespace_)) {
-    if (!d.spec.selector.matches(pod->metadata.labels)) continue;
-    const OwnerReference* ref = pod->metadata.controller_ref();
-    if (!ref) continue;
-    auto it = out.find(ref->uid);
-    if (it != out.end()) it->second.push_back(pod);
-  }
+  // Through the controllerUID index: each ReplicaSet's pods in store order, as the full listing gave.
+  for (auto& [uid, pods] : out)
+    for (const ObjectPtr& obj : env_.store.list_pods_controlled_by(d.metadata.namespace_, uid))
+      if (d.spec.selector.matches(obj->metadata.labels)) pods.push_back(as<Pod>(obj));
   return out;
 }
 

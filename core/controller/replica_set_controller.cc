@@ -50,6 +50,7 @@ void ReplicaSetController::on_replica_set(const WatchEvent& event) {
   if (event.type == WatchEventType::kDeleted) {
     // A ReplicaSet recreated under the same name starts with clean expectations.
     expectations_.forget(key);
+    tally_.forget(event.object->metadata.uid);
   } else if (event.type == WatchEventType::kModified && event.old &&
              event.old->metadata.uid != event.object->metadata.uid) {
     expectations_.forget(key);
@@ -116,8 +117,9 @@ void ReplicaSetController::on_pod(const WatchEvent& event) {
 
 std::vector<PodPtr> ReplicaSetController::owned_pods(const ReplicaSet& rs) const {
   std::vector<PodPtr> out;
-  for (const auto& pod : list<Pod>(env_.store, rs.metadata.namespace_))
-    if (is_controlled_by(*pod, rs) && rs.spec.selector.matches(pod->metadata.labels)) out.push_back(pod);
+  // Through the controllerUID index rather than every pod of the namespace (same pods, same order).
+  for (const ObjectPtr& obj : env_.store.list_pods_controlled_by(rs.metadata.namespace_, rs.metadata.uid))
+    if (rs.spec.selector.matches(obj->metadata.labels)) out.push_back(as<Pod>(obj));
   return out;
 }
 
@@ -146,12 +148,17 @@ Status ReplicaSetController::reconcile(const std::string& key) {
     return Status::ok();
   }
   bool needs_sync = expectations_.satisfied(key);
-  std::vector<PodPtr> active = filter_active_pods(owned_pods(*rs));
+  // Counting needs no pod list; it is built only to pick pods to delete or for minReadySeconds.
+  ReplicaSetStatus status = calculate_status(*rs);
+  const bool manage = needs_sync && !rs->metadata.deletionTimestamp;
+  std::vector<PodPtr> active;
+  if ((manage && status.replicas > rs->desired_replicas()) || rs->spec.minReadySeconds > 0)
+    active = filter_active_pods(owned_pods(*rs));
 
   Status manage_status;
-  if (needs_sync && !rs->metadata.deletionTimestamp) manage_status = manage_replicas(active, *rs, key);
+  if (manage) manage_status = manage_replicas(status.replicas, active, *rs, key);
 
-  Result<RSPtr> updated = update_status(rs, calculate_status(*rs, active));
+  Result<RSPtr> updated = update_status(rs, status);
   if (!updated.is_ok()) return updated.status();
   if (manage_status.is_ok() && rs->spec.minReadySeconds > 0) {
     // Availability is a function of time: sync again when the next Ready pod passes minReadySeconds.
@@ -166,9 +173,9 @@ Status ReplicaSetController::reconcile(const std::string& key) {
   return manage_status;
 }
 
-Status ReplicaSetController::manage_replicas(const std::vector<PodPtr>& active, const ReplicaSet& rs,
-                                             const std::string& key) {
-  int diff = static_cast<int>(active.size()) - rs.desired_replicas();
+Status ReplicaSetController::manage_replicas(int active_count, const std::vector<PodPtr>& active,
+                                             const ReplicaSet& rs, const std::string& key) {
+  int diff = active_count - rs.desired_replicas();
   if (diff < 0) return create_pods(std::min(-diff, kBurstReplicas), rs, key);
   if (diff > 0) return delete_pods(active, std::min(diff, kBurstReplicas), rs, key);
   return Status::ok();
@@ -226,18 +233,27 @@ Status ReplicaSetController::delete_pods(std::vector<PodPtr> active, int count, 
   return first_error;
 }
 
-ReplicaSetStatus ReplicaSetController::calculate_status(const ReplicaSet& rs, const std::vector<PodPtr>& active) const {
+ReplicaSetStatus ReplicaSetController::calculate_status(const ReplicaSet& rs) const {
   ReplicaSetStatus status = rs.status;
-  status.replicas = static_cast<int32_t>(active.size());
-  status.fullyLabeledReplicas = status.readyReplicas = status.availableReplicas = 0;
-  Time now = env_.executor.now();
-  for (const PodPtr& pod : active) {
-    if (labels_superset(pod->metadata.labels, rs.spec.template_.metadata.labels)) ++status.fullyLabeledReplicas;
-    if (pod->is_ready()) {
-      ++status.readyReplicas;
-      if (is_pod_available(*pod, rs.spec.minReadySeconds, now)) ++status.availableReplicas;
+  status.replicas = status.fullyLabeledReplicas = status.readyReplicas = status.availableReplicas = 0;
+  if (rs.spec.minReadySeconds == 0)  // availability is then readiness, no clock involved
+    if (auto c = tally_.counts(rs)) {
+      status.replicas = c->replicas;
+      status.fullyLabeledReplicas = c->fullyLabeled;
+      status.readyReplicas = status.availableReplicas = c->ready;
+      return status;
     }
-  }
+  Time now = env_.executor.now();
+  env_.store.visit_pods_controlled_by(rs.metadata.namespace_, rs.metadata.uid, [&](const ObjectPtr& obj) {
+    const auto& pod = static_cast<const Pod&>(*obj);
+    if (!rs.spec.selector.matches(pod.metadata.labels) || !pod.is_active()) return;  // owned_pods, active
+    ++status.replicas;
+    if (labels_superset(pod.metadata.labels, rs.spec.template_.metadata.labels)) ++status.fullyLabeledReplicas;
+    if (pod.is_ready()) {
+      ++status.readyReplicas;
+      if (is_pod_available(pod, rs.spec.minReadySeconds, now)) ++status.availableReplicas;
+    }
+  });
   return status;
 }
 

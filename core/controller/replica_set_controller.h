@@ -7,6 +7,7 @@
 
 #include "core/api/workload.h"
 #include "core/controller/controller_utils.h"
+#include "core/controller/replica_set_tally.h"
 #include "core/controller/workqueue.h"
 #include "core/env/env.h"
 #include "core/store/store.h"
@@ -47,10 +48,13 @@ class ReplicaSetController {
   std::vector<PodPtr> owned_pods(const ReplicaSet& rs) const;
   // Pods of every ReplicaSet controlled by the same owner as `rs` (getIndirectlyRelatedPods).
   std::vector<PodPtr> related_pods(const ReplicaSet& rs) const;
-  Status manage_replicas(const std::vector<PodPtr>& active, const ReplicaSet& rs, const std::string& key);
+  // `active_count` active pods exist; `active` lists them when pods are to be deleted.
+  Status manage_replicas(int active_count, const std::vector<PodPtr>& active, const ReplicaSet& rs,
+                         const std::string& key);
   Status create_pods(int count, const ReplicaSet& rs, const std::string& key);
   Status delete_pods(std::vector<PodPtr> active, int count, const ReplicaSet& rs, const std::string& key);
-  ReplicaSetStatus calculate_status(const ReplicaSet& rs, const std::vector<PodPtr>& active) const;
+  // Status over the active owned pods (status.replicas is their count), in one pass over the index.
+  ReplicaSetStatus calculate_status(const ReplicaSet& rs) const;
   // Writes `status` unless unchanged; one retry on a conflict (statusUpdateRetries). Returns the stored RS.
   Result<RSPtr> update_status(RSPtr rs, ReplicaSetStatus status);
   ObjectRef ref_of(const ReplicaSet& rs) const;
@@ -59,6 +63,7 @@ class ReplicaSetController {
   WorkQueue queue_;
   Expectations expectations_;
   std::vector<WatchId> watches_;
+  mutable ReplicaSetTally tally_{env_.store};  // status counts kept up to date from the store's writes
 };
 
 }  // namespace ktwin::core

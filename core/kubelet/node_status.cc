@@ -90,7 +90,45 @@ void set_node_status(Node& node, const NodeRegistration& reg, const KubeletConfi
   st.conditions = std::move(conditions);
 }
 
+namespace {
+
+// Field-by-field equality at least as strict as the JSON comparison below (times to the nanosecond,
+// quantities by value and text), heartbeat times ignored: when it holds, the JSON would match too.
+bool same_quantities(const ResourceList& a, const ResourceList& b) {
+  if (a.size() != b.size()) return false;
+  for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j)
+    if (i->first != j->first || !(i->second == j->second) || i->second.text() != j->second.text()) return false;
+  return true;
+}
+
+bool identical_status(const NodeStatus& a, const NodeStatus& b) {
+  if (!same_quantities(a.capacity, b.capacity) || !same_quantities(a.allocatable, b.allocatable)) return false;
+  if (a.conditions.size() != b.conditions.size() || a.addresses.size() != b.addresses.size() ||
+      a.images.size() != b.images.size())
+    return false;
+  for (size_t i = 0; i < a.conditions.size(); ++i) {
+    const NodeCondition &x = a.conditions[i], &y = b.conditions[i];
+    if (x.type != y.type || x.status != y.status || x.reason != y.reason || x.message != y.message ||
+        x.lastTransitionTime != y.lastTransitionTime)
+      return false;
+  }
+  for (size_t i = 0; i < a.addresses.size(); ++i)
+    if (a.addresses[i].type != b.addresses[i].type || a.addresses[i].address != b.addresses[i].address) return false;
+  for (size_t i = 0; i < a.images.size(); ++i)
+    if (a.images[i].names != b.images[i].names || a.images[i].sizeBytes != b.images[i].sizeBytes) return false;
+  const NodeSystemInfo &p = a.nodeInfo, &q = b.nodeInfo;
+  return p.machineID == q.machineID && p.systemUUID == q.systemUUID && p.bootID == q.bootID &&
+         p.kernelVersion == q.kernelVersion && p.osImage == q.osImage &&
+         p.containerRuntimeVersion == q.containerRuntimeVersion && p.kubeletVersion == q.kubeletVersion &&
+         p.kubeProxyVersion == q.kubeProxyVersion && p.operatingSystem == q.operatingSystem &&
+         p.architecture == q.architecture;
+}
+
+}  // namespace
+
 bool node_status_changed(const Node& before, const Node& after) {
+  // The fast path avoids encoding two nodes to JSON on every heartbeat (most change nothing).
+  if (identical_status(before.status, after.status)) return false;
   auto strip = [](const Node& n) {
     auto copy = mutable_copy(n);
     for (NodeCondition& c : copy->status.conditions) c.lastHeartbeatTime.reset();

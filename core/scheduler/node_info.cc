@@ -67,9 +67,14 @@ PodRequests compute_pod_requests(const Pod& pod) {
   return out;
 }
 
-NodeInfo::NodeInfo(std::shared_ptr<const Node> n) : node(std::move(n)) {
+NodeInfo::NodeInfo(std::shared_ptr<const Node> n) { set_node(std::move(n)); }
+
+void NodeInfo::set_node(std::shared_ptr<const Node> n) {
+  node = std::move(n);
   const ResourceList& alloc = node->status.allocatable;
+  allocatable = Resource{};
   allocatable.add(alloc);
+  allowed_pod_number = 0;
   if (auto it = alloc.find("pods"); it != alloc.end()) allowed_pod_number = it->second.value();
 }
 

@@ -47,6 +47,8 @@ struct NodeInfo {
   explicit NodeInfo(std::shared_ptr<const Node> node);
 
   const std::string& name() const { return node->metadata.name; }
+  // Points at a newer version of the node: refreshes allocatable and the pod limit, keeps the pods.
+  void set_node(std::shared_ptr<const Node> node);
   // Adds a pod bound (or assumed bound) to this node: counts its requests and host ports.
   void add_pod(std::shared_ptr<const Pod> pod);
 

@@ -65,6 +65,9 @@ struct Profile {
   std::vector<std::shared_ptr<FilterPlugin>> filter;
   std::vector<std::shared_ptr<PreScorePlugin>> pre_score;
   std::vector<WeightedScore> score;
+  // ScheduleResult's per-node explanation (scores, totals, filter_failures, failed_plugin) costs a map
+  // entry per node per attempt; the Scheduler turns it off unless an explanation is asked for.
+  bool record_explanation = true;
 };
 
 // Invalid for an unknown plugin or one listed at a point it does not implement.

@@ -69,6 +69,7 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
   std::map<std::string, PluginStatus> statuses;
   auto record_failure = [&](const NodeInfo& ni, const PluginStatus& st, std::string_view plugin) {
     statuses[ni.name()] = st;
+    if (!profile.record_explanation) return;
     result.filter_failures[ni.name()] = join(st.reasons);
     result.failed_plugin[ni.name()] = std::string(plugin);
   };
@@ -122,7 +123,7 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
     for (const NodeInfo* ni : feasible) scores.push_back({ni->name(), plugin->score(state, pod, *ni)});
     plugin->normalize_scores(state, pod, scores);
     for (size_t i = 0; i < scores.size(); ++i) {
-      result.scores[scores[i].name][std::string(plugin->name())] = scores[i].score;
+      if (profile.record_explanation) result.scores[scores[i].name][std::string(plugin->name())] = scores[i].score;
       totals[i] += scores[i].score * weight;
     }
   }
@@ -138,7 +139,8 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
       if (rng.uniform(ties) == 0) selected = i;
     }
   }
-  for (size_t i = 0; i < feasible.size(); ++i) result.totals[feasible[i]->name()] = totals[i];
+  if (profile.record_explanation)
+    for (size_t i = 0; i < feasible.size(); ++i) result.totals[feasible[i]->name()] = totals[i];
   result.node = feasible[selected]->name();
   return result;
 }

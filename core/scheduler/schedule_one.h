@@ -16,7 +16,8 @@ namespace ktwin::core {
 struct ScheduleResult {
   std::string node;  // empty when the pod fits nowhere
   // node -> plugin -> normalized score (0..100) before the weight; empty when at most one node was
-  // feasible (the scheduler then skips scoring).
+  // feasible (the scheduler then skips scoring). scores, filter_failures, totals and failed_plugin
+  // are filled only when profile.record_explanation is set.
   std::map<std::string, std::map<std::string, int64_t>> scores;
   std::map<std::string, std::string> filter_failures;  // node -> its reasons joined with ", "
   // The rest is for explanations and for the Scheduler.

@@ -69,6 +69,7 @@ Scheduler::Scheduler(const Env& env, SchedulerOptions options, std::vector<Profi
       queue_(env.executor, queue_options(kube_minor(options_.kubernetesVersion)),
              [this] { post_attempt(); }) {
   KT_CHECK(!profiles_.empty(), "a scheduler needs a profile");
+  record_explanations(false);
 }
 
 Scheduler::~Scheduler() {
@@ -143,19 +144,9 @@ void Scheduler::post_attempt() {
   });
 }
 
-std::vector<NodeInfo> Scheduler::snapshot() const {
-  std::vector<std::shared_ptr<const Node>> nodes = list<Node>(env_.store);
-  std::vector<std::shared_ptr<const Pod>> pods;
-  std::set<std::string> seen;
-  for (const auto& node : nodes)
-    for (const ObjectPtr& obj : env_.store.list_pods_on_node(node->metadata.name)) {
-      pods.push_back(as<Pod>(obj));
-      seen.insert(key_of(*obj));
-    }
-  // Pods we bound whose binding the store does not show yet still take their room (assume).
-  for (const auto& [key, pod] : assumed_)
-    if (!seen.count(key)) pods.push_back(pod);
-  return make_snapshot(nodes, pods);
+const std::vector<NodeInfo>& Scheduler::snapshot() {
+  // The nodes and their pods as the store shows them, plus pods we bound that it does not show yet.
+  return cache_.update(assumed_);
 }
 
 void Scheduler::attempt() {
@@ -169,7 +160,7 @@ void Scheduler::attempt() {
     queue_.done(key);
     return;
   }
-  std::vector<NodeInfo> nodes = snapshot();
+  const std::vector<NodeInfo>& nodes = snapshot();
   ScheduleResult result = schedule_one(*find_profile(*pod), *pod, nodes, rng_, next_start_index_);
   next_start_index_ = result.next_start_index;
   last_results_[key] = result;

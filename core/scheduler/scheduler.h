@@ -11,6 +11,7 @@
 #include "core/scheduler/profile.h"
 #include "core/scheduler/schedule_one.h"
 #include "core/scheduler/scheduling_queue.h"
+#include "core/scheduler/snapshot_cache.h"
 #include "core/store/store.h"
 
 namespace ktwin::core {
@@ -38,7 +39,16 @@ class Scheduler {
   // Watches pods and nodes and queues the pods already pending. Attempts run as executor tasks.
   void start();
 
-  void set_attempt_observer(AttemptObserver observer) { observer_ = std::move(observer); }
+  // Setting an observer also turns on the per-node explanation in each ScheduleResult.
+  void set_attempt_observer(AttemptObserver observer) {
+    observer_ = std::move(observer);
+    record_explanations(observer_ != nullptr);
+  }
+  // Per-node scores, totals and filter failures in ScheduleResult (and last_result); off by default,
+  // as they cost a map entry per node per attempt. The decision and message do not depend on it.
+  void record_explanations(bool on) {
+    for (Profile& p : profiles_) p.record_explanation = on;
+  }
   // The most recent attempt for "namespace/name", or null.
   const ScheduleResult* last_result(const std::string& pod_key) const;
   const SchedulingQueue& queue() const { return queue_; }
@@ -52,7 +62,7 @@ class Scheduler {
   void on_node_event(const WatchEvent& event);
   void post_attempt();
   void attempt();
-  std::vector<NodeInfo> snapshot() const;
+  const std::vector<NodeInfo>& snapshot();
   Status bind(const std::string& ns, const std::string& name, const std::string& node);
   void record_failure(const Pod& pod, const std::string& message);
 
@@ -63,6 +73,7 @@ class Scheduler {
   SchedulingQueue queue_;
   std::map<std::string, std::shared_ptr<const Pod>> assumed_;  // bound by us, not yet seen bound
   std::map<std::string, ScheduleResult> last_results_;
+  SnapshotCache cache_{env_.store};
   AttemptObserver observer_;
   size_t next_start_index_ = 0;
   bool attempt_posted_ = false;

@@ -31,6 +31,16 @@ std::vector<ObjectPtr> Store::list_pods_on_node(const std::string& node_name) co
   return out;
 }
 
+std::vector<ObjectPtr> Store::list_pods_controlled_by(const std::string& ns,
+                                                      const std::string& controller_uid) const {
+  std::vector<ObjectPtr> out;
+  for (const ObjectPtr& obj : list(Kind::kPod, ns)) {
+    const OwnerReference* ref = obj->metadata.controller_ref();
+    if (ref && ref->uid == controller_uid) out.push_back(obj);
+  }
+  return out;
+}
+
 MemoryStore::MemoryStore(Executor& executor, Rng rng) : executor_(executor), rng_(std::move(rng)) {}
 
 std::string MemoryStore::random_suffix() {
@@ -176,14 +186,55 @@ std::vector<ObjectPtr> MemoryStore::list_pods_on_node(const std::string& node_na
   return out;
 }
 
+uint64_t MemoryStore::pods_on_node_stamp(const std::string& node_name) const {
+  auto it = node_stamps_.find(node_name);
+  return it == node_stamps_.end() ? 1 : it->second;  // 1: no pod was ever bound there
+}
+
+std::vector<ObjectPtr> MemoryStore::list_pods_controlled_by(const std::string& ns,
+                                                            const std::string& controller_uid) const {
+  std::vector<ObjectPtr> out;
+  auto it = pods_by_controller_.find(controller_uid);
+  if (it == pods_by_controller_.end()) return out;
+  for (const auto& [key, pod] : it->second)
+    if (ns.empty() || pod->metadata.namespace_ == ns) out.push_back(pod);
+  return out;
+}
+
+void MemoryStore::visit_pods_controlled_by(const std::string& ns, const std::string& controller_uid,
+                                           const std::function<void(const ObjectPtr&)>& fn) const {
+  auto it = pods_by_controller_.find(controller_uid);
+  if (it == pods_by_controller_.end()) return;
+  for (const auto& [key, pod] : it->second)
+    if (ns.empty() || pod->metadata.namespace_ == ns) fn(pod);
+}
+
+WatchId MemoryStore::observe_pod_writes(PodWriteObserver fn) {
+  WatchId id = next_watch_id_++;
+  pod_observers_.emplace(id, std::move(fn));
+  return id;
+}
+
 void MemoryStore::index_pod(const ObjectPtr& old_obj, const ObjectPtr& new_obj) {
+  for (const auto& [id, fn] : pod_observers_) fn(old_obj, new_obj);
   if (old_obj) {
+    if (const OwnerReference* ref = old_obj->metadata.controller_ref()) {
+      auto it = pods_by_controller_.find(ref->uid);
+      if (it != pods_by_controller_.end()) {
+        it->second.erase(key_of(old_obj->metadata.namespace_, old_obj->metadata.name));
+        if (it->second.empty()) pods_by_controller_.erase(it);
+      }
+    }
     auto old_pod = as<Pod>(old_obj);
+    if (!old_pod->spec.nodeName.empty()) node_stamps_[old_pod->spec.nodeName] = ++next_node_stamp_;
     auto it = pods_by_node_.find(old_pod->spec.nodeName);
     if (it != pods_by_node_.end()) it->second.erase(key_of(old_pod->metadata.namespace_, old_pod->metadata.name));
   }
   if (new_obj) {
+    if (const OwnerReference* ref = new_obj->metadata.controller_ref())
+      pods_by_controller_[ref->uid][key_of(new_obj->metadata.namespace_, new_obj->metadata.name)] = new_obj;
     auto pod = as<Pod>(new_obj);
+    if (!pod->spec.nodeName.empty()) node_stamps_[pod->spec.nodeName] = ++next_node_stamp_;
     if (!pod->spec.nodeName.empty())
       pods_by_node_[pod->spec.nodeName][key_of(pod->metadata.namespace_, pod->metadata.name)] = new_obj;
   }

@@ -23,6 +23,13 @@ class MemoryStore : public Store {
   ObjectPtr find(Kind kind, const std::string& ns, const std::string& name) const override;
   std::vector<ObjectPtr> list(Kind kind, const std::string& ns = "") const override;
   std::vector<ObjectPtr> list_pods_on_node(const std::string& node_name) const override;
+  uint64_t pods_on_node_stamp(const std::string& node_name) const override;
+  std::vector<ObjectPtr> list_pods_controlled_by(const std::string& ns,
+                                                 const std::string& controller_uid) const override;
+  void visit_pods_controlled_by(const std::string& ns, const std::string& controller_uid,
+                                const std::function<void(const ObjectPtr&)>& fn) const override;
+  WatchId observe_pod_writes(PodWriteObserver fn) override;
+  void unobserve_pod_writes(WatchId id) override { pod_observers_.erase(id); }
   WatchId watch(Kind kind, WatchHandler handler) override;
   void unwatch(WatchId id) override;
 
@@ -43,6 +50,10 @@ class MemoryStore : public Store {
   uint64_t revision_ = 0;
   std::map<Key, ObjectPtr> objects_[std::size(kAllKinds)];
   std::unordered_map<std::string, std::map<Key, ObjectPtr>> pods_by_node_;
+  std::unordered_map<std::string, uint64_t> node_stamps_;  // node -> last change to its pods
+  std::unordered_map<std::string, std::map<Key, ObjectPtr>> pods_by_controller_;  // by controller uid
+  uint64_t next_node_stamp_ = 1;
+  std::map<WatchId, PodWriteObserver> pod_observers_;  // stamps start at 2; 1 means "never touched"
   struct Watcher {
     Kind kind;
     WatchHandler handler;

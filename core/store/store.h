@@ -44,6 +44,24 @@ class Store {
   virtual std::vector<ObjectPtr> list(Kind kind, const std::string& ns = "") const = 0;
   // Pods bound to `node_name`, by namespace and name. A store may index this.
   virtual std::vector<ObjectPtr> list_pods_on_node(const std::string& node_name) const;
+  // A stamp that changes whenever a pod bound to `node_name` is added, changed or removed, so a
+  // cache (the scheduler's) can skip re-listing unchanged nodes. 0: not tracked, list every time.
+  virtual uint64_t pods_on_node_stamp(const std::string& node_name) const { return 0; }
+  // Pods in `ns` whose controller reference has `controller_uid`, by name (the informers'
+  // controllerUID index, k/k pkg/controller/controller_utils.go AddPodControllerUIDIndexer).
+  virtual std::vector<ObjectPtr> list_pods_controlled_by(const std::string& ns,
+                                                         const std::string& controller_uid) const;
+  // Calls `fn` with each pod list_pods_controlled_by would return, without building the list.
+  virtual void visit_pods_controlled_by(const std::string& ns, const std::string& controller_uid,
+                                        const std::function<void(const ObjectPtr&)>& fn) const {
+    for (const ObjectPtr& obj : list_pods_controlled_by(ns, controller_uid)) fn(obj);
+  }
+  // Calls `fn(old, now)` synchronously inside every write of a pod (old null on create, now null on
+  // delete), so a cache can follow the store exactly, unlike a watch, which lags. Returns 0 when the
+  // store cannot (the caller then re-lists every time).
+  using PodWriteObserver = std::function<void(const ObjectPtr& old, const ObjectPtr& now)>;
+  virtual WatchId observe_pod_writes(PodWriteObserver fn) { return 0; }
+  virtual void unobserve_pod_writes(WatchId id) {}
   // Delivers every later change of `kind` through the executor, in write order, never inside a write.
   virtual WatchId watch(Kind kind, WatchHandler handler) = 0;
   virtual void unwatch(WatchId id) = 0;

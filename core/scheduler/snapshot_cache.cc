@@ -1,0 +1,86 @@
+// SnapshotCache: node-by-node refresh of the scheduler's NodeInfos from the store's stamps.
+#include "core/scheduler/snapshot_cache.h"
+
+namespace ktwin::core {
+namespace {
+
+bool same_images(const Node& a, const Node& b) {
+  const auto& x = a.status.images;
+  const auto& y = b.status.images;
+  if (x.size() != y.size()) return false;
+  for (size_t i = 0; i < x.size(); ++i)
+    if (x[i].sizeBytes != y[i].sizeBytes || x[i].names != y[i].names) return false;
+  return true;
+}
+
+}  // namespace
+
+void SnapshotCache::rebuild_structure(const std::vector<ObjectPtr>& listed) {
+  std::vector<NodeInfo> nodes;
+  std::vector<Entry> entries;
+  std::unordered_map<std::string, size_t> index;
+  nodes.reserve(listed.size());
+  entries.reserve(listed.size());
+  for (const ObjectPtr& obj : listed) {
+    const std::string& name = obj->metadata.name;
+    index[name] = nodes.size();
+    if (auto it = index_.find(name); it != index_.end()) {
+      nodes.push_back(std::move(nodes_[it->second]));
+      entries.push_back(entries_[it->second]);
+    } else {
+      nodes.emplace_back(as<Node>(obj));
+      entries.push_back(Entry{});
+    }
+  }
+  nodes_ = std::move(nodes);
+  entries_ = std::move(entries);
+  index_ = std::move(index);
+}
+
+void SnapshotCache::relist_pods(size_t i, uint64_t stamp) {
+  NodeInfo fresh(nodes_[i].node);
+  for (const ObjectPtr& obj : store_.list_pods_on_node(fresh.name())) {
+    auto pod = as<Pod>(obj);
+    if (!pod->is_terminal()) fresh.add_pod(std::move(pod));
+  }
+  fresh.image_states = std::move(nodes_[i].image_states);
+  nodes_[i] = std::move(fresh);
+  entries_[i] = Entry{stamp, stamp == 0};
+}
+
+const std::vector<NodeInfo>& SnapshotCache::update(
+    const std::map<std::string, std::shared_ptr<const Pod>>& assumed) {
+  std::vector<ObjectPtr> listed = store_.list(Kind::kNode);
+  bool images_dirty = false;
+  bool same_nodes = listed.size() == nodes_.size();
+  for (size_t i = 0; same_nodes && i < listed.size(); ++i)
+    same_nodes = listed[i]->metadata.name == nodes_[i].name();
+  if (!same_nodes) {
+    rebuild_structure(listed);
+    images_dirty = true;  // image spread counts holders over all nodes
+  }
+  for (size_t i = 0; i < listed.size(); ++i) {
+    NodeInfo& ni = nodes_[i];
+    if (ni.node != listed[i]) {
+      auto node = as<Node>(listed[i]);
+      if (!same_images(*ni.node, *node)) images_dirty = true;
+      ni.set_node(std::move(node));
+    }
+    uint64_t stamp = store_.pods_on_node_stamp(ni.name());
+    if (entries_[i].dirty || stamp == 0 || stamp != entries_[i].pods_stamp) relist_pods(i, stamp);
+  }
+  // Pods we bound whose binding the store does not show yet still take their room (assume).
+  for (const auto& [key, pod] : assumed) {
+    ObjectPtr current = store_.find(Kind::kPod, pod->metadata.namespace_, pod->metadata.name);
+    if (current && index_.count(as<Pod>(current)->spec.nodeName)) continue;  // listed on its node
+    if (pod->is_terminal()) continue;
+    auto it = index_.find(pod->spec.nodeName);
+    if (it == index_.end()) continue;
+    nodes_[it->second].add_pod(pod);
+    entries_[it->second].dirty = true;
+  }
+  if (images_dirty) fill_image_states(nodes_);
+  return nodes_;
+}
+
+}  // namespace ktwin::core

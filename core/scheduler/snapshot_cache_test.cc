@@ -1,0 +1,81 @@
+// SnapshotCache: after any mix of writes, the cached NodeInfos equal make_snapshot over a fresh listing.
+#include "core/scheduler/snapshot_cache.h"
+
+#include <catch2/catch.hpp>
+
+#include "core/scheduler/test_util.h"
+#include "core/store/memory_store.h"
+#include "sim/event_loop.h"
+
+using namespace ktwin::core;
+using namespace ktwin::core::testing;
+using ktwin::sim::EventLoop;
+
+namespace {
+
+std::vector<NodeInfo> fresh(const Store& store, const std::map<std::string, std::shared_ptr<const Pod>>& assumed) {
+  std::vector<std::shared_ptr<const Pod>> pods;
+  for (const auto& p : list<Pod>(store)) pods.push_back(p);
+  for (const auto& [key, pod] : assumed) {
+    auto current = find<Pod>(store, pod->metadata.namespace_, pod->metadata.name);
+    if (!current || current->spec.nodeName.empty()) pods.push_back(pod);
+  }
+  return make_snapshot(list<Node>(store), pods);
+}
+
+void require_same(const std::vector<NodeInfo>& a, const std::vector<NodeInfo>& b) {
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].node == b[i].node);
+    REQUIRE(a[i].pods.size() == b[i].pods.size());
+    for (size_t j = 0; j < a[i].pods.size(); ++j) CHECK(a[i].pods[j] == b[i].pods[j]);
+    CHECK(a[i].requested.milli_cpu == b[i].requested.milli_cpu);
+    CHECK(a[i].requested.memory == b[i].requested.memory);
+    CHECK(a[i].non_zero_milli_cpu == b[i].non_zero_milli_cpu);
+    CHECK(a[i].allocatable.milli_cpu == b[i].allocatable.milli_cpu);
+    CHECK(a[i].allowed_pod_number == b[i].allowed_pod_number);
+    CHECK(a[i].image_states.size() == b[i].image_states.size());
+  }
+}
+
+}  // namespace
+
+TEST_CASE("the snapshot cache matches a fresh snapshot after each change", "[scheduler]") {
+  EventLoop loop(Time{});
+  MemoryStore store(loop, Rng(1, "store"));
+  SnapshotCache cache(store);
+  std::map<std::string, std::shared_ptr<const Pod>> assumed;
+  store.create(make_node("b", "2", "4Gi"));
+  store.create(make_node("a", "2", "4Gi"));
+  require_same(cache.update(assumed), fresh(store, assumed));
+
+  store.create(make_pod("p1", "100m", "100Mi", "a"));
+  store.create(make_pod("p2", "", "", "b"));
+  require_same(cache.update(assumed), fresh(store, assumed));
+
+  // A node object change (bigger, with an image) keeps the pods and refreshes allocatable and images.
+  auto bigger = make_node("a", "8", "16Gi");
+  bigger->status.images.push_back({{"busybox"}, 1000});
+  store.update(bigger);
+  require_same(cache.update(assumed), fresh(store, assumed));
+
+  // An assumed pod the store does not show bound counts, then disappears once the store shows it.
+  auto pending = store.create(make_pod("p3", "500m", "")).value();
+  auto bound = mutable_copy(*as<Pod>(pending));
+  bound->spec.nodeName = "b";
+  assumed["default/p3"] = bound;
+  const auto& with_assumed = cache.update(assumed);
+  require_same(with_assumed, fresh(store, assumed));
+  CHECK(with_assumed[1].pods.size() == 2);
+  store.update(bound);
+  require_same(cache.update(assumed), fresh(store, assumed));
+
+  // Terminal pods drop out; a removed node takes its pods with it; a new node sorts in.
+  auto done = mutable_copy(*find<Pod>(store, "default", "p1"));
+  done->status.phase = "Succeeded";
+  store.update(done);
+  store.remove(Kind::kNode, "", "b");
+  store.create(make_node("aa", "1", "1Gi"));
+  store.create(make_pod("p4", "50m", "", "aa"));
+  require_same(cache.update(assumed), fresh(store, assumed));
+}
