@@ -8,6 +8,8 @@
 #include <boost/graph/depth_first_search.hpp>
 #include <tuple>
 
+#include "core/api/image_ref.h"
+
 namespace ktwin::analysis {
 namespace {
 
@@ -48,16 +50,7 @@ struct ReachVisitor : boost::default_bfs_visitor {
 
 }  // namespace
 
-std::string app_image_name(const std::string& image) {
-  // Mirrors sim/runtime ModelledRuntime::image_name: analysis must not link the simulator.
-  std::string name = image.substr(0, image.find('@'));
-  size_t slash = name.rfind('/');
-  size_t colon = name.rfind(':');
-  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) name.resize(colon);
-  for (const char* prefix : {"docker.io/", "library/"})
-    if (name.rfind(prefix, 0) == 0) name = name.substr(std::string(prefix).size());
-  return name;
-}
+std::string app_image_name(const std::string& image) { return core::image_short_name(image); }
 
 void DependencyInputs::add(const std::string& kind, const json& object) {
   if (!object.is_object()) return;

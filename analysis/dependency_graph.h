@@ -14,7 +14,7 @@
 namespace ktwin::analysis {
 
 // The app model key an image matches, as the modelled runtime looks it up: without tag or digest and
-// without Docker Hub's implicit prefixes ("docker.io/library/mongo:4.4" -> "mongo").
+// without Docker Hub's implicit prefixes ("docker.io/library/mongo:4.4" -> "mongo"); core::image_short_name.
 std::string app_image_name(const std::string& image);
 
 // What the graph is built from: Services and the pods that may run, gathered from API objects

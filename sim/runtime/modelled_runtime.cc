@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "core/api/image_ref.h"
 #include "core/api/service.h"
 
 namespace ktwin::sim {
@@ -23,15 +24,7 @@ ModelledRuntime::~ModelledRuntime() {
   store_.unwatch(watch_);
 }
 
-std::string ModelledRuntime::image_name(const std::string& image) {
-  std::string name = image.substr(0, image.find('@'));
-  size_t slash = name.rfind('/');
-  size_t colon = name.rfind(':');
-  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) name.resize(colon);
-  for (const char* prefix : {"docker.io/", "library/"})
-    if (name.rfind(prefix, 0) == 0) name = name.substr(std::string(prefix).size());
-  return name;
-}
+std::string ModelledRuntime::image_name(const std::string& image) { return core::image_short_name(image); }
 
 std::string ModelledRuntime::normalize_image(const std::string& image) {
   std::string ref = image;
