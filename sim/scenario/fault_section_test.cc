@@ -8,6 +8,7 @@
 
 #include "sim/scenario/fault_generator.h"
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/scenario_test_util.h"
 
 namespace ktwin::sim {
 namespace {
@@ -17,7 +18,7 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 
 // Eight lines; the test's sections start at line 9.
-const std::string kHead =
+const std::string kFaultHead =
     "apiVersion: ktwin/v1\n"
     "kind: Scenario\n"
     "metadata: {name: t}\n"
@@ -27,21 +28,9 @@ const std::string kHead =
     "    - {name: n2, capacity: {cpu: \"1\", memory: 1Gi}, labels: {zone: b}}\n"
     "    - {name: edge1, capacity: {cpu: \"1\", memory: 1Gi}, labels: {zone: a}}\n";
 
-core::Result<Scenario> load(const std::string& rest, std::string* errors = nullptr, LoadOptions options = {}) {
-  static int counter = 0;
-  fs::path dir = fs::temp_directory_path() /
-                 ("ktwin-fault-section-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  fs::create_directories(dir);
-  std::ofstream(dir / "s.yaml") << kHead << rest;
-  auto result = load_scenario((dir / "s.yaml").string(), options);
-  fs::remove_all(dir);
-  if (errors && !result.is_ok()) {
-    std::string message = result.status().message();
-    std::string prefix = dir.string() + "/";
-    for (size_t at; (at = message.find(prefix)) != std::string::npos;) message.erase(at, prefix.size());
-    *errors = message;
-  }
-  return result;
+// Loads kFaultHead + `rest` from a scratch s.yaml; `errors` gets the report relative to its folder.
+core::Result<Scenario> load(const std::string& rest, std::string* errors = nullptr, const LoadOptions& options = {}) {
+  return load_text(kFaultHead + rest, errors, options);
 }
 
 std::string errors(const std::string& rest) {

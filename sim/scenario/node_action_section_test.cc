@@ -6,39 +6,16 @@
 #include <fstream>
 
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/scenario_test_util.h"
 
 namespace ktwin::sim {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Seven lines; the test's timeline starts at line 8.
-const std::string kHead =
-    "apiVersion: ktwin/v1\n"
-    "kind: Scenario\n"
-    "metadata: {name: t}\n"
-    "cluster:\n"
-    "  nodes:\n"
-    "    - {name: n1, capacity: {cpu: \"1\", memory: 1Gi}}\n"
-    "    - {name: n2, capacity: {cpu: \"1\", memory: 1Gi}}\n";
-
-// Loads kHead + `rest` from a scratch file named s.yaml; the error report with the folder removed.
-core::Result<Scenario> load(const std::string& rest, std::string* errors = nullptr) {
-  static int counter = 0;
-  fs::path dir = fs::temp_directory_path() /
-                 ("ktwin-node-actions-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  fs::create_directories(dir);
-  std::ofstream(dir / "s.yaml") << kHead << rest;
-  auto result = load_scenario((dir / "s.yaml").string());
-  fs::remove_all(dir);
-  if (errors && !result.is_ok()) {
-    std::string message = result.status().message();
-    std::string prefix = dir.string() + "/";
-    for (size_t at; (at = message.find(prefix)) != std::string::npos;) message.erase(at, prefix.size());
-    *errors = message;
-  }
-  return result;
-}
+// Loads kHead (scenario_test_util.h) + `rest` from a scratch s.yaml; `errors` gets the report relative
+// to its folder.
+core::Result<Scenario> load(const std::string& rest, std::string* errors = nullptr) { return load_text(kHead + rest, errors); }
 
 std::string errors(const std::string& rest) {
   std::string out;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/scenario_test_util.h"
 
 namespace ktwin::sim {
 namespace {
@@ -16,7 +17,7 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 
 // Eight lines; the test's sections start at line 9.
-const std::string kHead =
+const std::string kStormHead =
     "apiVersion: ktwin/v1\n"
     "kind: Scenario\n"
     "metadata: {name: t}\n"
@@ -26,21 +27,9 @@ const std::string kHead =
     "    - {namePrefix: a-, count: 60, capacity: {cpu: \"1\", memory: 1Gi}, labels: {zone: a}}\n"
     "    - {namePrefix: b-, count: 40, capacity: {cpu: \"1\", memory: 1Gi}, labels: {zone: b}}\n";
 
-core::Result<Scenario> load(const std::string& rest, std::string* errors = nullptr, LoadOptions options = {}) {
-  static int counter = 0;
-  fs::path dir = fs::temp_directory_path() /
-                 ("ktwin-node-storm-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  fs::create_directories(dir);
-  std::ofstream(dir / "s.yaml") << kHead << rest;
-  auto result = load_scenario((dir / "s.yaml").string(), options);
-  fs::remove_all(dir);
-  if (errors && !result.is_ok()) {
-    std::string message = result.status().message();
-    std::string prefix = dir.string() + "/";
-    for (size_t at; (at = message.find(prefix)) != std::string::npos;) message.erase(at, prefix.size());
-    *errors = message;
-  }
-  return result;
+// Loads kStormHead + `rest` from a scratch s.yaml; `errors` gets the report relative to its folder.
+core::Result<Scenario> load(const std::string& rest, std::string* errors = nullptr, const LoadOptions& options = {}) {
+  return load_text(kStormHead + rest, errors, options);
 }
 
 std::string errors(const std::string& rest) {

@@ -42,8 +42,10 @@ class ScratchDir {
   // The loader's error report with this folder's path removed, or "" when it loaded.
   std::string errors(const std::string& scenario, const LoadOptions& options = {}) {
     auto result = load_scenario(write("s.yaml", scenario), options);
-    if (result.is_ok()) return "";
-    std::string message = result.status().message();
+    return result.is_ok() ? "" : relative(result.status().message());
+  }
+  // `message` with every mention of this folder's path removed: "s.yaml:9:5: ...".
+  std::string relative(std::string message) const {
     std::string prefix = dir_.string() + "/";
     for (size_t at; (at = message.find(prefix)) != std::string::npos;) message.erase(at, prefix.size());
     return message;
@@ -58,6 +60,16 @@ class ScratchDir {
  private:
   fs::path dir_;
 };
+
+// Loads `text` as s.yaml from a scratch folder of its own; on failure `errors` (when given) gets the
+// report with the folder's path removed.
+inline core::Result<Scenario> load_text(const std::string& text, std::string* errors = nullptr,
+                                        const LoadOptions& options = {}) {
+  ScratchDir dir;
+  auto result = load_scenario(dir.write("s.yaml", text), options);
+  if (errors && !result.is_ok()) *errors = dir.relative(result.status().message());
+  return result;
+}
 
 // Seven lines; whatever a test appends starts at line 8.
 const std::string kHead =

@@ -9,6 +9,7 @@
 
 #include "core/util/quantity.h"
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/scenario_test_util.h"
 #include "sim/scenario/workload_generator.h"
 
 namespace ktwin::sim {
@@ -17,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Seven lines; the test's sections start at line 8.
-const std::string kHead =
+const std::string kWorkloadHead =
     "apiVersion: ktwin/v1\n"
     "kind: Scenario\n"
     "metadata: {name: t}\n"
@@ -26,21 +27,9 @@ const std::string kHead =
     "    - {namePrefix: n, count: 3, capacity: {cpu: \"8\", memory: 32Gi}}\n"
     "duration: 10m\n";
 
-core::Result<Scenario> load(const std::string& rest, std::string* errors = nullptr, LoadOptions options = {}) {
-  static int counter = 0;
-  fs::path dir = fs::temp_directory_path() /
-                 ("ktwin-workloads-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  fs::create_directories(dir);
-  std::ofstream(dir / "s.yaml") << kHead << rest;
-  auto result = load_scenario((dir / "s.yaml").string(), options);
-  fs::remove_all(dir);
-  if (errors && !result.is_ok()) {
-    std::string message = result.status().message();
-    std::string prefix = dir.string() + "/";
-    for (size_t at; (at = message.find(prefix)) != std::string::npos;) message.erase(at, prefix.size());
-    *errors = message;
-  }
-  return result;
+// Loads kWorkloadHead + `rest` from a scratch s.yaml; `errors` gets the report relative to its folder.
+core::Result<Scenario> load(const std::string& rest, std::string* errors = nullptr, const LoadOptions& options = {}) {
+  return load_text(kWorkloadHead + rest, errors, options);
 }
 
 std::string errors(const std::string& rest) {
