@@ -1,18 +1,13 @@
 // Node faults and operations end to end: small scenarios run through run_scenario, their behaviour
 // pinned by expectations (including what the machines' runtimes still run) and by the timeline.
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "sim/runner.h"
+#include "tests/fakes/scenario_text_run.h"
 
 namespace ktwin::sim {
 namespace {
-
-namespace fs = std::filesystem;
 
 const std::string kWeb = std::string(KTWIN_SOURCE_DIR) + "/scenarios/faults/apps/web.yaml";
 
@@ -26,28 +21,8 @@ std::string scenario(const std::string& timeline, const std::string& expect, con
          "timeline:\n  - {at: 30s, scale: {deployment: web, replicas: 6}}\n" + timeline + "expect:\n" + expect;
 }
 
-struct Ran {
-  RunResult result;
-  std::string out, trace;
-};
-
-Ran run(const std::string& text) {
-  static int counter = 0;
-  fs::path file = fs::temp_directory_path() /
-                  ("ktwin-faults-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".yaml");
-  std::ofstream(file) << text;
-  auto loaded = load_scenario(file.string());
-  fs::remove(file);
-  INFO(loaded.status().message());
-  REQUIRE(loaded.is_ok());
-  std::ostringstream out, trace;
-  RunOptions options;
-  options.out = &out;
-  options.trace = &trace;
-  auto result = run_scenario(loaded.value(), options);
-  REQUIRE(result.is_ok());
-  return {result.value(), out.str(), trace.str()};
-}
+using Ran = testing::ScenarioTextRun;
+Ran run(const std::string& text) { return testing::run_scenario_text(text); }
 
 bool has_line(const std::string& out, const std::string& line) { return out.find(line) != std::string::npos; }
 

@@ -1,19 +1,14 @@
 // slowNetwork, restoreNetwork, flapNode and the faults: generator end to end: small scenarios run
 // through run_scenario, pinned by expectations, the timeline, and the fault metrics of their traces.
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "analysis/metrics.h"
 #include "sim/runner.h"
+#include "tests/fakes/scenario_text_run.h"
 
 namespace ktwin::sim {
 namespace {
-
-namespace fs = std::filesystem;
 
 const std::string kApps = std::string(KTWIN_SOURCE_DIR) + "/scenarios/faults/apps/";
 
@@ -36,27 +31,14 @@ struct Ran {
 };
 
 Ran run(const std::string& text, const LoadOptions& load_options = {}) {
-  static int counter = 0;
-  fs::path file = fs::temp_directory_path() /
-                  ("ktwin-net-faults-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".yaml");
-  std::ofstream(file) << text;
-  auto loaded = load_scenario(file.string(), load_options);
-  fs::remove(file);
-  INFO(loaded.status().message());
-  REQUIRE(loaded.is_ok());
-  std::ostringstream out, trace;
-  RunOptions options;
-  options.out = &out;
-  options.trace = &trace;
-  auto result = run_scenario(loaded.value(), options);
-  REQUIRE(result.is_ok());
-  std::istringstream in(trace.str());
+  testing::ScenarioTextRun ran = testing::run_scenario_text(text, load_options);
+  std::istringstream in(ran.trace);
   auto lines = analysis::parse_trace(in);
   REQUIRE(lines.is_ok());
   auto metrics = analysis::compute_metrics(lines.value());
   INFO(metrics.status().message());
   REQUIRE(metrics.is_ok());
-  return {result.value(), out.str(), trace.str(), metrics.value()};
+  return {ran.result, ran.out, ran.trace, metrics.value()};
 }
 
 bool has_line(const std::string& out, const std::string& line) { return out.find(line) != std::string::npos; }
