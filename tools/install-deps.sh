@@ -3,7 +3,11 @@
 set -euo pipefail
 packages=(build-essential cmake pkg-config libyaml-cpp-dev nlohmann-json3-dev libboost-dev libboost-graph-dev
           libeigen3-dev catch2 libsimgrid-dev
-          chromium)  # headless, for tests/report_render_test.sh
+          chromium  # headless, for tests/report_render_test.sh
+          # real mode (realnet/): TLS, SQLite, containerd's gRPC API, etcd, test images and hosts
+          libssl-dev libsqlite3-dev libgrpc++-dev libprotobuf-dev protobuf-compiler-grpc
+          golang-github-containerd-containerd-dev golang-github-gogo-protobuf-dev containerd runc
+          etcd-server etcd-client busybox-static iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
