@@ -3,16 +3,7 @@
 
 #include "core/api/pod.h"
 #include "core/apiserver/ip_allocator.h"
-#include "core/controller/deployment_controller.h"
-#include "core/controller/disruption_controller.h"
-#include "core/controller/endpoints_controller.h"
-#include "core/controller/garbage_collector.h"
-#include "core/controller/node_ipam_controller.h"
-#include "core/controller/node_lifecycle_controller.h"
-#include "core/controller/pod_gc_controller.h"
-#include "core/controller/replica_set_controller.h"
-#include "core/scheduler/scheduler.h"
-#include "core/scheduler/scheduler_config.h"
+#include "core/controlplane/control_plane.h"
 #include "sim/platform/simgrid_network.h"
 
 namespace ktwin::sim {
@@ -112,32 +103,12 @@ SimCluster::~SimCluster() = default;
 
 void SimCluster::start() {
   api_.create_kubernetes_service();
-  node_ipam_ = std::make_unique<core::NodeIpamController>(env_, config_.controlPlane);
-  node_lifecycle_ = std::make_unique<core::NodeLifecycleController>(env_, config_.controlPlane);
-  replica_sets_ = std::make_unique<core::ReplicaSetController>(env_);
-  deployments_ = std::make_unique<core::DeploymentController>(env_);
-  endpoints_ = std::make_unique<core::EndpointsController>(env_);
-  pod_gc_ = std::make_unique<core::PodGCController>(env_, config_.controlPlane);
-  garbage_collector_ = std::make_unique<core::GarbageCollector>(env_);
   core::SchedulerOptions scheduler_options;
   scheduler_options.kubernetesVersion = config_.kubernetesVersion;
-  if (config_.schedulerProfiles.empty()) {
-    scheduler_ = std::make_unique<core::Scheduler>(env_, scheduler_options);
-  } else {  // cluster.scheduler.config: validated by the loader
-    auto profiles = core::build_profiles(config_.schedulerProfiles, &env_.store);
-    KT_CHECK(profiles.is_ok(), profiles.status().to_string());
-    scheduler_ = std::make_unique<core::Scheduler>(env_, scheduler_options, std::move(profiles).value());
-  }
-  node_ipam_->start();
-  node_lifecycle_->start();
-  replica_sets_->start();
-  deployments_->start();
-  endpoints_->start();
-  pod_gc_->start();
-  garbage_collector_->start();
-  disruption_ = std::make_unique<core::DisruptionController>(env_);
-  disruption_->start();
-  scheduler_->start();
+  // cluster.scheduler.config: validated by the loader.
+  control_plane_ = std::make_unique<core::ControlPlane>(env_, config_.controlPlane, scheduler_options,
+                                                        config_.schedulerProfiles);
+  control_plane_->start();
 
   apps_ = app_models(config_.apps);
   for (const NodeSpecEntry& spec : config_.nodes) add_node(spec);
@@ -153,6 +124,8 @@ core::Status SimCluster::add_node(const NodeSpecEntry& spec) {
   nodes_[spec.name] = std::move(node);
   return core::Status::ok();
 }
+
+core::Scheduler* SimCluster::scheduler() { return control_plane_ ? &control_plane_->scheduler() : nullptr; }
 
 SimNode* SimCluster::find_node(const std::string& name) {
   auto it = nodes_.find(name);

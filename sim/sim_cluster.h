@@ -17,15 +17,8 @@
 #include "sim/sim_node.h"
 
 namespace ktwin::core {
-class ReplicaSetController;
-class DeploymentController;
-class NodeLifecycleController;
-class NodeIpamController;
-class EndpointsController;
-class PodGCController;
-class GarbageCollector;
+class ControlPlane;
 class Scheduler;
-class DisruptionController;  // PodDisruptionBudget status
 }  // namespace ktwin::core
 
 namespace ktwin::sim {
@@ -62,7 +55,7 @@ class SimCluster {
   // The virtual node, or null.
   SimNode* find_node(const std::string& name);
   // The scheduler (for --explain-scheduling); null before start().
-  core::Scheduler* scheduler() { return scheduler_.get(); }
+  core::Scheduler* scheduler();
 
   // The network (sim/network_model.h). The cluster builds a FastNetwork; another model may replace it
   // before start() (REQUIRES: not started). Nodes hold a reference for their life.
@@ -90,15 +83,7 @@ class SimCluster {
   // The network between nodes, control plane and registry; before nodes_, which refer to it.
   std::unique_ptr<NetworkModel> network_;
   FastNetwork* fast_network_ = nullptr;  // network_ when it is the fast path, else null
-  std::unique_ptr<core::ReplicaSetController> replica_sets_;
-  std::unique_ptr<core::DeploymentController> deployments_;
-  std::unique_ptr<core::NodeLifecycleController> node_lifecycle_;
-  std::unique_ptr<core::NodeIpamController> node_ipam_;
-  std::unique_ptr<core::EndpointsController> endpoints_;
-  std::unique_ptr<core::PodGCController> pod_gc_;
-  std::unique_ptr<core::GarbageCollector> garbage_collector_;
-  std::unique_ptr<core::Scheduler> scheduler_;
-  std::unique_ptr<core::DisruptionController> disruption_;
+  std::unique_ptr<core::ControlPlane> control_plane_;  // controllers and scheduler, from start()
   std::map<std::string, std::unique_ptr<SimNode>> nodes_;
   size_t nodes_created_ = 0;  // gives each new machine the next IP address
   AppModels apps_;
