@@ -10,20 +10,11 @@
 #include "core/apiserver/admitting_store.h"
 #include "core/controlplane/control_plane.h"
 #include "core/store/memory_store.h"
-#include "realnet/net/http_wire.h"
+#include "realnet/api/api_server.h"
 #include "realnet/net/kubeconfig.h"
 
 namespace ktwin::realnet {
 namespace {
-
-// Until realnet::ApiServer is wired: every API path is 503, so clients see an honest Status.
-class NoApiHandler : public HttpHandler {
- public:
-  HandlerResult handle(const HttpRequest& request) override {
-    return HandlerResult{transport_error(503, "ServiceUnavailable", "the API handler is not wired in this build"),
-                         nullptr};
-  }
-};
 
 uint64_t random_seed() {
   std::random_device rd;
@@ -66,7 +57,11 @@ core::Status Server::start() {
   control_plane_ = std::make_unique<core::ControlPlane>(*env_, options_.control_plane, scheduler_options);
   control_plane_->start();
 
-  api_ = make_api_ ? make_api_(*admitted_, executor_) : std::make_unique<NoApiHandler>();
+  if (make_api_) {
+    api_ = make_api_(*admitted_, executor_);
+  } else {
+    api_ = std::make_unique<ApiServer>(*admitted_, executor_);
+  }
   join_ = std::make_unique<JoinHandler>(pki_.ca, pki_.token_secret);
   router_ = std::make_unique<Router>(*join_, *api_);
 

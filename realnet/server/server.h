@@ -43,7 +43,7 @@ using ApiHandlerFactory = std::function<std::unique_ptr<HttpHandler>(core::Store
 
 class Server {
  public:
-  // `make_api` empty: realnet::ApiServer. Everything runs on `io`'s thread, start() included.
+  // `make_api` empty: realnet::ApiServer (realnet/api/api_server.h). Everything runs on `io`'s thread, start() included.
   Server(boost::asio::io_context& io, ServerOptions options, ApiHandlerFactory make_api = {});
   ~Server();
   Server(const Server&) = delete;
