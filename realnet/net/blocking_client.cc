@@ -18,19 +18,28 @@ using asio::ip::tcp;
 
 BlockingClient::BlockingClient(std::string host, uint16_t port, const std::string& ca_pem,
                                const CertificateAndKey* client, std::chrono::milliseconds timeout)
-    : host_(std::move(host)), port_(port), timeout_(timeout), ssl_(asio::ssl::context::tls_client) {
-  ssl_.add_certificate_authority(asio::buffer(ca_pem));
-  ssl_.set_verify_mode(asio::ssl::verify_peer);
+    : BlockingClient(std::move(host), port, make_context(ca_pem, client), timeout) {}
+
+BlockingClient::BlockingClient(std::string host, uint16_t port, std::shared_ptr<asio::ssl::context> ssl,
+                               std::chrono::milliseconds timeout)
+    : host_(std::move(host)), port_(port), timeout_(timeout), ssl_(std::move(ssl)) {}
+
+std::shared_ptr<asio::ssl::context> BlockingClient::make_context(const std::string& ca_pem,
+                                                                 const CertificateAndKey* client) {
+  auto ssl = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+  ssl->add_certificate_authority(asio::buffer(ca_pem));
+  ssl->set_verify_mode(asio::ssl::verify_peer);
   if (client) {
-    ssl_.use_certificate_chain(asio::buffer(client->cert_pem));
-    ssl_.use_private_key(asio::buffer(client->key_pem), asio::ssl::context::pem);
+    ssl->use_certificate_chain(asio::buffer(client->cert_pem));
+    ssl->use_private_key(asio::buffer(client->key_pem), asio::ssl::context::pem);
   }
+  return ssl;
 }
 
 BlockingClient::~BlockingClient() { close(); }
 
 core::Status BlockingClient::connect() {
-  stream_ = std::make_unique<beast::ssl_stream<tcp::socket>>(io_, ssl_);
+  stream_ = std::make_unique<beast::ssl_stream<tcp::socket>>(io_, *ssl_);
   stream_->set_verify_callback(asio::ssl::host_name_verification(host_));
   buffer_.clear();
   boost::system::error_code ec;
@@ -39,6 +48,7 @@ core::Status BlockingClient::connect() {
   if (!ec) asio::connect(beast::get_lowest_layer(*stream_), endpoints, ec);
   if (ec) return core::Status::unavailable("connect " + host_ + ": " + ec.message());
   timeval tv{static_cast<time_t>(timeout_.count() / 1000), static_cast<suseconds_t>((timeout_.count() % 1000) * 1000)};
+  beast::get_lowest_layer(*stream_).set_option(tcp::no_delay(true), ec);  // handshake flights: no Nagle wait
   int fd = beast::get_lowest_layer(*stream_).native_handle();
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);

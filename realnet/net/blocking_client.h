@@ -29,6 +29,11 @@ class BlockingClient {
   // Verifies the server against `ca_pem` and the name `host`; presents `client` when given.
   BlockingClient(std::string host, uint16_t port, const std::string& ca_pem,
                  const CertificateAndKey* client = nullptr, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // The same with a TLS context made once by make_context (OpenSSL 3 takes milliseconds to load PEM keys).
+  BlockingClient(std::string host, uint16_t port, std::shared_ptr<boost::asio::ssl::context> ssl,
+                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  static std::shared_ptr<boost::asio::ssl::context> make_context(const std::string& ca_pem,
+                                                                 const CertificateAndKey* client = nullptr);
   ~BlockingClient();
 
   core::Status connect();  // TCP connect and TLS handshake; Unavailable on failure
@@ -53,7 +58,7 @@ class BlockingClient {
   uint16_t port_;
   std::chrono::milliseconds timeout_;
   boost::asio::io_context io_;
-  boost::asio::ssl::context ssl_;
+  std::shared_ptr<boost::asio::ssl::context> ssl_;
   std::unique_ptr<boost::beast::ssl_stream<boost::asio::ip::tcp::socket>> stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::response_parser<boost::beast::http::empty_body>> stream_parser_;
