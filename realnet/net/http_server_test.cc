@@ -225,3 +225,41 @@ TEST_CASE("HttpServer start reports an address in use", "[http_server]") {
   CHECK_FALSE(second.status().is_ok());
   CHECK(second.status().message().find("cannot listen on 127.0.0.1:") != std::string::npos);
 }
+
+TEST_CASE("HttpServer drops a stream whose client reads slower than it is fed, and serves others", "[http_server]") {
+  EchoHandler handler;
+  HttpServerOptions options = test_server_options();
+  options.stream_backlog_limit = 256 * 1024;
+  ServerThread server(handler, options);
+  REQUIRE(server.status().is_ok());
+  auto state = handler.stream_state;
+  BlockingClient sluggish("127.0.0.1", server.port(), test_pki().ca.cert_pem, &test_pki().admin);
+  REQUIRE(sluggish.connect().is_ok());
+  REQUIRE(sluggish.open_stream("/stream").is_ok());
+  REQUIRE(state->started.get_future().wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  auto cancelled = state->cancelled.get_future();
+  // 8 MB of events the client never reads: more than the socket buffers and the backlog limit hold.
+  for (int i = 0; i < 128 && !state->was_cancelled; ++i)
+    server.run([&] {
+      if (!state->was_cancelled) state->send(std::string(64 * 1024, 'e'));
+    });
+  REQUIRE(cancelled.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+
+  BlockingClient other("127.0.0.1", server.port(), test_pki().ca.cert_pem, &test_pki().admin);
+  REQUIRE(other.connect().is_ok());
+  auto res = other.request("GET", "/api");
+  REQUIRE(res.is_ok());
+  CHECK(res->status == 200);
+}
+
+TEST_CASE("HttpServer answers a malformed request with 400 and closes", "[http_server]") {
+  EchoHandler handler;
+  ServerThread server(handler, test_server_options());
+  REQUIRE(server.status().is_ok());
+  BlockingClient client("127.0.0.1", server.port(), test_pki().ca.cert_pem);
+  REQUIRE(client.connect().is_ok());
+  auto res = client.request("BAD METHOD WITH SPACES", "/api");
+  REQUIRE(res.is_ok());
+  CHECK(res->status == 400);
+  CHECK(nlohmann::json::parse(res->body)["reason"] == "BadRequest");
+}

@@ -42,15 +42,18 @@ HttpRequest to_http_request(const BeastRequest& request) {
 }
 
 std::string serialize_response(const HttpResponse& response, unsigned http_version, bool keep_alive) {
-  http::response<http::string_body> res;
+  // The head through Beast, the body appended once: lists can be megabytes.
+  http::response<http::empty_body> res;
   res.version(http_version);
   copy_head(response, res);
-  res.body() = response.body;
+  res.content_length(response.body.size());
   res.keep_alive(keep_alive);
-  res.prepare_payload();
-  std::ostringstream out;
-  out << res;
-  return out.str();
+  std::ostringstream head;
+  head << res.base();
+  std::string out = head.str();
+  out.reserve(out.size() + response.body.size());
+  out += response.body;
+  return out;
 }
 
 std::string serialize_stream_head(const HttpResponse& head, unsigned http_version) {
