@@ -1,6 +1,8 @@
 // The listener and the TLS context; connections live in http_session.cc.
 #include "realnet/net/http_server.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
@@ -46,6 +48,19 @@ core::Status configure_tls(asio::ssl::context& ssl, const HttpServerOptions& opt
   return core::Status::ok();
 }
 
+// No Nagle delay (one chunk per watch event), and TCP keep-alive so a watcher whose machine vanished
+// (its link down, no FIN) is noticed even when no event is written: Go's net/http server enables
+// keep-alive probes every 15 s on accepted connections (net.ListenConfig.KeepAlive's default).
+void set_socket_options(tcp::socket& socket) {
+  boost::system::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  socket.set_option(asio::socket_base::keep_alive(true), ignored);
+  int idle = 15, interval = 15, count = 4;
+  ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+  ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+  ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+}
+
 }  // namespace
 
 HttpServer::HttpServer(asio::io_context& io, HttpHandler& handler, HttpServerOptions options)
@@ -76,8 +91,7 @@ void HttpServer::accept() {
   acceptor_->acceptor.async_accept([this, context = context_](const boost::system::error_code& ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !context->handler) return;  // stopped: `this` may be gone
     if (!ec) {
-      boost::system::error_code ignored;
-      socket.set_option(tcp::no_delay(true), ignored);  // one chunk per watch event: no Nagle delay
+      set_socket_options(socket);
       auto session = std::make_shared<HttpSession>(std::move(socket), context);
       context->live[session.get()] = session;
       session->start();
