@@ -32,6 +32,7 @@ const std::vector<Rule>& node_rules() {
       {"events.k8s.io", "events", {"create", "update", "patch"}},
       {"", "pods", {"get", "list", "watch", "create", "delete"}},
       {"", "pods/status", {"update", "patch"}},
+      {"", "pods/eviction", {"create"}},
       {"", "endpoints", {"get", "list", "watch"}},
       {"coordination.k8s.io", "leases", {"get", "list", "watch", "create", "update", "patch", "delete"}},
   };
@@ -104,6 +105,7 @@ std::optional<ApiError> admit_node_write(const UserInfo& user, const RequestAttr
   const std::string quoted = "\"" + *node + "\"";
   const std::string_view res = a.resource->plural;
   if (a.resource->group.empty() && res == "pods") {
+    if (a.subresource == "eviction") return std::nullopt;  // checked against the pod by the handler
     if (a.subresource == "status") {
       auto* before = static_cast<const core::Pod*>(old);
       if (!before || before->spec.nodeName != *node)

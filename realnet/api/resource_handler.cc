@@ -98,6 +98,7 @@ uint64_t ResourceHandler::current_resource_version() const {
 HandlerResult ResourceHandler::handle(const ApiRequest& r) {
   const std::string& verb = r.attrs.verb;
   if (r.path.subresource == "scale") return scale(r);
+  if (r.path.subresource == "eviction") return r.attrs.verb == "create" ? evict(r) : fail(method_not_allowed_error());
   if (verb == "get") return get(r);
   if (verb == "list") return list(r);
   if (verb == "watch") return watch(r);

@@ -6,6 +6,7 @@
 
 #include "core/api/codec.h"
 #include "core/api/workload.h"
+#include "core/apiserver/eviction.h"
 #include "core/controller/deployment_util.h"
 #include "realnet/api/content_negotiation.h"
 #include "realnet/api/json_patch.h"
@@ -411,6 +412,26 @@ HandlerResult ResourceHandler::scale(const ApiRequest& r) {
   auto updated = store_.update(copy);
   if (!updated.is_ok()) return fail(store_error(updated.status(), r.info, r.path.name));
   return reply(json_response(200, scale_of(*updated.value())));
+}
+
+HandlerResult ResourceHandler::evict(const ApiRequest& r) {
+  core::ObjectPtr pod = store_.find(Kind::kPod, r.path.namespace_, r.path.name);
+  if (!pod) return fail(not_found_error(qualified_resource(r.info), r.path.name));
+  // NodeRestriction admitPodEviction: a node evicts only pods bound to itself.
+  if (auto node = node_name_of(r.http.user); node && static_cast<const core::Pod&>(*pod).spec.nodeName != *node)
+    return fail(forbidden_error("pods \"" + r.path.name + "\" is forbidden: node " + *node +
+                                " can only evict pods with spec.nodeName set to itself"));
+  core::EvictionResult result = core::evict_pod(store_, executor_, r.path.namespace_, r.path.name);
+  switch (result.code) {
+    case core::EvictionResult::Code::kEvicted:
+      return reply(json_response(201, {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()},
+                                       {"status", "Success"}}));
+    case core::EvictionResult::Code::kNotFound: return fail(not_found_error(qualified_resource(r.info), r.path.name));
+    case core::EvictionResult::Code::kTooManyRequests:
+      return fail(ApiError{429, "TooManyRequests", result.message, json::object()});
+    case core::EvictionResult::Code::kError: break;
+  }
+  return fail(internal_error(result.message));
 }
 
 }  // namespace ktwin::realnet
