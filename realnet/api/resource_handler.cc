@@ -1,12 +1,11 @@
 // Reads and watches of store-backed resources; writes are in resource_writes.cc.
 #include "realnet/api/resource_handler.h"
 
-#include <charconv>
-
 #include "core/api/codec.h"
 #include "realnet/api/selectors.h"
 #include "realnet/api/content_negotiation.h"
 #include "realnet/api/discovery.h"
+#include "realnet/api/request_body.h"
 #include "realnet/api/resources.h"
 #include "realnet/api/table_response.h"
 #include "realnet/api/watch_cache.h"
@@ -19,13 +18,6 @@ using json = nlohmann::json;
 
 HandlerResult reply(HttpResponse response) { return HandlerResult{std::move(response), nullptr}; }
 HandlerResult fail(const ApiError& e) { return reply(error_response(e)); }
-
-std::optional<uint64_t> parse_u64(const std::string& text) {
-  uint64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return v;
-}
 
 // labelSelector and fieldSelector of the request, with its namespace.
 std::optional<ObjectFilter> request_filter(const ApiRequest& r, ApiError& error) {
