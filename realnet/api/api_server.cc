@@ -24,7 +24,7 @@ bool is_true(const std::string& v) { return v == "true" || v == "1"; }
 // The apiserver verb of a resource request (requestinfo.go): GET splits into get, list and watch.
 std::string verb_of(const std::string& method, const ResourcePath& p, const RequestTarget& target) {
   if (method == "GET") return !p.name.empty() ? "get" : is_true(target.param("watch")) ? "watch" : "list";
-  if (method == "POST") return p.name.empty() ? "create" : "";
+  if (method == "POST") return p.name.empty() || p.subresource == "eviction" ? "create" : "";
   if (method == "PUT") return p.name.empty() ? "" : "update";
   if (method == "PATCH") return p.name.empty() ? "" : "patch";
   if (method == "DELETE") return p.name.empty() ? "" : "delete";
@@ -88,10 +88,7 @@ HandlerResult ApiServer::handle(const HttpRequest& request) {
   bool namespaced = core::is_namespaced(info->kind);
   if (!namespaced && !rpath->namespace_.empty()) return fail(path_not_found_error());
   if (namespaced && rpath->namespace_.empty() && !rpath->name.empty()) return fail(path_not_found_error());
-  // Subresources other than status and scale (pods/eviction) are listed by discovery but not served yet.
-  if (!rpath->subresource.empty() &&
-      (!has_subresource(*info, rpath->subresource) || (rpath->subresource != "status" && rpath->subresource != "scale")))
-    return fail(path_not_found_error());
+  if (!rpath->subresource.empty() && !has_subresource(*info, rpath->subresource)) return fail(path_not_found_error());
   std::string verb = verb_of(request.method, *rpath, *target);
   if (verb.empty() || (namespaced && rpath->namespace_.empty() && verb == "create"))
     return fail(method_not_allowed_error());

@@ -301,3 +301,20 @@ TEST_CASE("rollout undo: a JSON Patch replacing the template", "[realnet][api]")
                "application/json-patch+json")
             .first == 422);
 }
+
+TEST_CASE("pods/eviction: 201 and the pod goes; a kubelet evicts only its own pods", "[realnet][api]") {
+  ApiFixture f;
+  REQUIRE(f.call("POST", "/api/v1/namespaces/default/pods", pod_doc("p", "worker1").dump()).first == 201);
+  json eviction = {{"apiVersion", "policy/v1"}, {"kind", "Eviction"}, {"metadata", {{"name", "p"}, {"namespace", "default"}}}};
+  auto [denied_code, denied] = f.call("POST", "/api/v1/namespaces/default/pods/p/eviction", eviction.dump(),
+                                      "application/json", node_user("worker2"));
+  CHECK(denied_code == 403);
+  CHECK(denied["message"] == "pods \"p\" is forbidden: node worker2 can only evict pods with spec.nodeName set to itself");
+  auto [code, status] = f.call("POST", "/api/v1/namespaces/default/pods/p/eviction", eviction.dump());
+  CHECK(code == 201);
+  CHECK(status["status"] == "Success");
+  auto [get_code, pod] = f.call("GET", "/api/v1/namespaces/default/pods/p");
+  CHECK((get_code == 404 || pod["metadata"].contains("deletionTimestamp")));
+  CHECK(f.call("POST", "/api/v1/namespaces/default/pods/missing/eviction", eviction.dump()).first == 404);
+  CHECK(f.call("POST", "/api/v1/namespaces/default/pods/p/bogus", "{}").first == 404);
+}

@@ -32,10 +32,46 @@ const std::vector<Rule>& node_rules() {
       {"events.k8s.io", "events", {"create", "update", "patch"}},
       {"", "pods", {"get", "list", "watch", "create", "delete"}},
       {"", "pods/status", {"update", "patch"}},
+      {"", "pods/eviction", {"create"}},
       {"", "endpoints", {"get", "list", "watch"}},
       {"coordination.k8s.io", "leases", {"get", "list", "watch", "create", "update", "patch", "delete"}},
   };
   return rules;
+}
+
+// k8s.io/kubelet/pkg/apis well_known_labels.go: the labels a kubelet may set on its own Node.
+bool is_kubelet_label(const std::string& key) {
+  static const char* kLabels[] = {"kubernetes.io/hostname", "kubernetes.io/arch", "kubernetes.io/os",
+                                  "beta.kubernetes.io/arch", "beta.kubernetes.io/os", "beta.kubernetes.io/instance-type",
+                                  "node.kubernetes.io/instance-type", "failure-domain.beta.kubernetes.io/zone",
+                                  "failure-domain.beta.kubernetes.io/region", "topology.kubernetes.io/zone",
+                                  "topology.kubernetes.io/region"};
+  for (const char* l : kLabels)
+    if (key == l) return true;
+  std::string ns = key.substr(0, key.find('/'));
+  auto in = [&](const std::string& domain) { return ns == domain || ns.ends_with("." + domain); };
+  return key.find('/') != std::string::npos && (in("kubelet.kubernetes.io") || in("node.kubernetes.io"));
+}
+
+// noderestriction getModifiedLabels + getForbiddenLabels, sorted and comma-joined; empty: none.
+std::string forbidden_node_labels(const core::Labels& now, const core::Labels& before) {
+  std::vector<std::string> bad;
+  auto check = [&](const std::string& key) {
+    if (key.find('/') == std::string::npos) return;
+    std::string ns = key.substr(0, key.find('/'));
+    auto in = [&](const std::string& domain) { return ns == domain || ns.ends_with("." + domain); };
+    bool restricted = in("node-restriction.kubernetes.io");
+    bool unknown_k8s = (in("kubernetes.io") || in("k8s.io")) && !is_kubelet_label(key);
+    if ((restricted || unknown_k8s) && std::find(bad.begin(), bad.end(), key) == bad.end()) bad.push_back(key);
+  };
+  for (const auto& [k, v] : now)
+    if (auto it = before.find(k); it == before.end() || it->second != v) check(k);
+  for (const auto& [k, v] : before)
+    if (!now.count(k)) check(k);
+  std::sort(bad.begin(), bad.end());
+  std::string out;
+  for (const std::string& k : bad) out += (out.empty() ? "" : ", ") + k;
+  return out;
 }
 
 bool has_group(const UserInfo& user, const std::string& group) {
@@ -104,6 +140,7 @@ std::optional<ApiError> admit_node_write(const UserInfo& user, const RequestAttr
   const std::string quoted = "\"" + *node + "\"";
   const std::string_view res = a.resource->plural;
   if (a.resource->group.empty() && res == "pods") {
+    if (a.subresource == "eviction") return std::nullopt;  // checked against the pod by the handler
     if (a.subresource == "status") {
       auto* before = static_cast<const core::Pod*>(old);
       if (!before || before->spec.nodeName != *node)
@@ -133,7 +170,12 @@ std::optional<ApiError> admit_node_write(const UserInfo& user, const RequestAttr
   if (a.resource->group.empty() && res == "nodes") {
     std::string target = now ? now->metadata.name : a.name;
     if (target != *node) return forbidden(a, "node " + quoted + " is not allowed to modify node \"" + target + "\"");
+    if (now && !old)
+      if (std::string bad = forbidden_node_labels(now->metadata.labels, {}); !bad.empty())
+        return forbidden(a, "node " + quoted + " is not allowed to set the following labels: " + bad);
     if (old && now) {
+      if (std::string bad = forbidden_node_labels(now->metadata.labels, old->metadata.labels); !bad.empty())
+        return forbidden(a, "is not allowed to modify labels: " + bad);
       auto& before = static_cast<const core::Node&>(*old);
       auto& after = static_cast<const core::Node&>(*now);
       if (before.spec.taints != after.spec.taints)

@@ -76,6 +76,20 @@ TEST_CASE("a kubelet writes its own Node, Lease and pods, and is forbidden anoth
                "application/merge-patch+json", w1)
             .second["message"] == "nodes \"worker1\" is forbidden: node \"worker1\" is not allowed to modify taints");
 
+  // Labels: the kubelet's own set, never roles or node-restriction ones (k/k noderestriction).
+  json labelled = node_doc("worker3");
+  labelled["metadata"]["labels"]["node-role.kubernetes.io/master"] = "true";
+  CHECK(f.call("POST", "/api/v1/nodes", labelled.dump(), "application/json", node_user("worker3")).second["message"] ==
+        "nodes \"worker3\" is forbidden: node \"worker3\" is not allowed to set the following labels: "
+        "node-role.kubernetes.io/master");
+  labelled["metadata"]["labels"] = {{"kubernetes.io/hostname", "worker3"}, {"node.kubernetes.io/instance-type", "k3s"},
+                                    {"example.com/rack", "r1"}};
+  CHECK(f.call("POST", "/api/v1/nodes", labelled.dump(), "application/json", node_user("worker3")).first == 201);
+  CHECK(f.call("PATCH", "/api/v1/nodes/worker3", R"({"metadata":{"labels":{"node-restriction.kubernetes.io/x":"y"}}})",
+               "application/merge-patch+json", node_user("worker3"))
+            .second["message"] == "nodes \"worker3\" is forbidden: is not allowed to modify labels: "
+                                  "node-restriction.kubernetes.io/x");
+
   // Leases: its own in kube-node-lease.
   const std::string leases = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases";
   CHECK(f.call("POST", leases, lease_doc("worker1").dump(), "application/json", w1).first == 201);

@@ -1,12 +1,11 @@
 // Reads and watches of store-backed resources; writes are in resource_writes.cc.
 #include "realnet/api/resource_handler.h"
 
-#include <charconv>
-
 #include "core/api/codec.h"
 #include "realnet/api/selectors.h"
 #include "realnet/api/content_negotiation.h"
 #include "realnet/api/discovery.h"
+#include "realnet/api/request_body.h"
 #include "realnet/api/resources.h"
 #include "realnet/api/table_response.h"
 #include "realnet/api/watch_cache.h"
@@ -19,13 +18,6 @@ using json = nlohmann::json;
 
 HandlerResult reply(HttpResponse response) { return HandlerResult{std::move(response), nullptr}; }
 HandlerResult fail(const ApiError& e) { return reply(error_response(e)); }
-
-std::optional<uint64_t> parse_u64(const std::string& text) {
-  uint64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return v;
-}
 
 // labelSelector and fieldSelector of the request, with its namespace.
 std::optional<ObjectFilter> request_filter(const ApiRequest& r, ApiError& error) {
@@ -98,6 +90,7 @@ uint64_t ResourceHandler::current_resource_version() const {
 HandlerResult ResourceHandler::handle(const ApiRequest& r) {
   const std::string& verb = r.attrs.verb;
   if (r.path.subresource == "scale") return scale(r);
+  if (r.path.subresource == "eviction") return r.attrs.verb == "create" ? evict(r) : fail(method_not_allowed_error());
   if (verb == "get") return get(r);
   if (verb == "list") return list(r);
   if (verb == "watch") return watch(r);

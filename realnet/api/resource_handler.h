@@ -46,6 +46,7 @@ class ResourceHandler {
   HandlerResult patch(const ApiRequest& r);
   HandlerResult remove(const ApiRequest& r);
   HandlerResult scale(const ApiRequest& r);
+  HandlerResult evict(const ApiRequest& r);
   // Writes `doc` over `old` (PUT and PATCH of the object or its /status): keeps what the server owns,
   // checks resourceVersion, bumps generation, runs NodeRestriction.
   HandlerResult write_over(const ApiRequest& r, const core::ObjectPtr& old, nlohmann::json doc);
