@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <atomic>
 #include <mutex>
+#include <fstream>
+#include <unistd.h>
 
 #include "realnet/net/blocking_client.h"
 #include "realnet/net/test_server_thread.h"
@@ -262,4 +264,36 @@ TEST_CASE("HttpServer answers a malformed request with 400 and closes", "[http_s
   REQUIRE(res.is_ok());
   CHECK(res->status == 400);
   CHECK(nlohmann::json::parse(res->body)["reason"] == "BadRequest");
+}
+
+TEST_CASE("HttpServer answers Expect: 100-continue before the body arrives", "[http_server]") {
+  EchoHandler handler;
+  ServerThread server(handler, test_server_options());
+  REQUIRE(server.status().is_ok());
+  // curl sends Expect for large bodies and waits a second for "100 Continue" before sending anyway.
+  std::string body(200 * 1024, 'b');
+  char tmpl[] = "/tmp/ktwin-expect-XXXXXX";
+  int fd = mkstemp(tmpl);
+  REQUIRE(fd >= 0);
+  REQUIRE(write(fd, body.data(), body.size()) == static_cast<ssize_t>(body.size()));
+  close(fd);
+  std::string ca_path = std::string(tmpl) + ".ca";
+  {
+    std::ofstream ca(ca_path);
+    ca << test_pki().ca.cert_pem;
+  }
+  std::string run = "curl -s -o /dev/null -w '%{http_code} %{time_total}' --cacert " + ca_path +
+                    " -H 'Expect: 100-continue' --expect100-timeout 5 --data-binary @" + tmpl +
+                    " https://127.0.0.1:" + std::to_string(server.port()) + "/api/v1/namespaces";
+  FILE* p = popen(run.c_str(), "r");
+  REQUIRE(p);
+  char out[128] = {};
+  size_t n = fread(out, 1, sizeof out - 1, p);
+  pclose(p);
+  unlink(tmpl);
+  unlink(ca_path.c_str());
+  std::string result(out, n);
+  INFO(result);
+  REQUIRE(result.rfind("200 ", 0) == 0);
+  CHECK(std::stod(result.substr(4)) < 4.0);  // without the interim answer curl waits the 5 s timeout
 }

@@ -7,6 +7,7 @@
 
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 
@@ -64,25 +65,52 @@ void HttpSession::read_request() {
   parser_->body_limit(context_->options.body_limit);
   parser_->header_limit(kHeaderLimit);
   beast::get_lowest_layer(stream_).expires_after(context_->options.idle_timeout);
+  http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](const boost::system::error_code& ec,
+                                                                                  size_t) { self->on_header(ec); });
+}
+
+void HttpSession::on_header(const boost::system::error_code& ec) {
+  if (closed_ || failed_read(ec)) return;
+  if (parser_->is_done()) return on_request({});
+  // RFC 9110 10.1.1: a client that sent Expect: 100-continue (curl does for large bodies) waits for
+  // the interim answer before sending the body.
+  if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+    static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    asio::async_write(stream_, asio::buffer(kContinue),
+                      [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                        if (self->closed_) return;
+                        if (ec) return self->close();
+                        self->read_body();
+                      });
+    return;
+  }
+  read_body();
+}
+
+void HttpSession::read_body() {
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](const boost::system::error_code& ec, size_t) { self->on_request(ec); });
 }
 
-void HttpSession::on_request(const boost::system::error_code& ec) {
-  if (closed_) return;
-  if (ec == http::error::end_of_stream || ec == http::error::partial_message) return close();
-  if (ec == http::error::body_limit) {
+bool HttpSession::failed_read(const boost::system::error_code& ec) {
+  if (!ec) return false;
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message) {
+    close();
+  } else if (ec == http::error::body_limit) {
     after_write_close_ = true;
     enqueue(serialize_response(transport_error(413, "RequestEntityTooLarge", "the request is too large"), 11, false));
-    return;
-  }
-  if (ec && is_http_error(ec)) {
+  } else if (is_http_error(ec)) {
     after_write_close_ = true;
     enqueue(serialize_response(transport_error(400, "BadRequest", "malformed HTTP request: " + ec.message()), 11,
                                false));
-    return;
+  } else {
+    close();  // timeout, reset, TLS error
   }
-  if (ec) return close();  // timeout, reset, TLS error
+  return true;
+}
+
+void HttpSession::on_request(const boost::system::error_code& ec) {
+  if (closed_ || failed_read(ec)) return;
   BeastRequest beast_request = parser_->release();
   HttpRequest request = to_http_request(beast_request);
   request.user = context_->auth.authenticate(peer_, request.header("authorization"));

@@ -45,6 +45,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void on_handshake(const boost::system::error_code& ec);
   void read_request();
+  void on_header(const boost::system::error_code& ec);
+  void read_body();
+  // Answers or closes after a failed read; false if `ec` is no error.
+  bool failed_read(const boost::system::error_code& ec);
   void on_request(const boost::system::error_code& ec);
   void answer(HttpRequest request, unsigned version, bool keep_alive);
   void start_stream(HandlerResult result, unsigned version);
