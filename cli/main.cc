@@ -31,7 +31,7 @@ constexpr const char* kHelp =
     "  import CLUSTER.json -o SCENARIO.yaml [--anonymize] [--include-system]\n"
     "                 turn kubectl get nodes,deployments,replicasets,pods,services -A -o json into a scenario\n"
     "  server [--data-dir DIR] [--https-listen-port 6443] [--bind-address ADDR] [--write-kubeconfig FILE]\n"
-    "         [--token SECRET] [--disable-agent] [--node-name NAME]\n"
+    "         [--token SECRET] [--disable-agent] [--node-name NAME] [--tls-san NAME]...\n"
     "                 real mode: the control plane behind HTTPS for kubectl, until SIGINT/SIGTERM\n"
     "  version        print the version\n";
 

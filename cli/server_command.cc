@@ -13,7 +13,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: ktwin server [--data-dir DIR (/var/lib/ktwin)] [--https-listen-port PORT (6443)]\n"
     "                    [--bind-address ADDR (0.0.0.0)] [--write-kubeconfig FILE] [--token SECRET]\n"
-    "                    [--disable-agent] [--node-name NAME]\n";
+    "                    [--disable-agent] [--node-name NAME] [--tls-san NAME_OR_IP]...\n";
 
 }  // namespace
 
@@ -42,6 +42,12 @@ core::Result<realnet::ServerOptions> parse_server_flags(const std::vector<std::s
     else if (flag == "--write-kubeconfig") target = &o.write_kubeconfig;
     else if (flag == "--token") target = &o.token;
     else if (flag == "--node-name") target = &o.node_name;
+    if (flag == "--tls-san") {
+      std::optional<std::string> v = value();
+      if (!v || v->empty()) return core::Status::invalid("--tls-san needs a value");
+      o.tls_sans.push_back(*v);
+      continue;
+    }
     if (!target && flag != "--https-listen-port") return core::Status::invalid("unknown flag " + args[i]);
     std::optional<std::string> v = value();
     if (!v || v->empty()) return core::Status::invalid(flag + " needs a value");

@@ -15,7 +15,7 @@ TEST_CASE("ktwin server flags: k3s defaults, both spellings, clear errors", "[se
 
   auto set = parse_server_flags({"--data-dir", "/tmp/d", "--https-listen-port=7443", "--bind-address", "10.199.0.1",
                                  "--write-kubeconfig", "/tmp/k.yaml", "--token=abc", "--disable-agent",
-                                 "--node-name", "server1"});
+                                 "--node-name", "server1", "--tls-san", "api.example", "--tls-san=10.0.0.9"});
   REQUIRE(set.is_ok());
   CHECK(set->data_dir == "/tmp/d");
   CHECK(set->https_listen_port == 7443);
@@ -24,6 +24,7 @@ TEST_CASE("ktwin server flags: k3s defaults, both spellings, clear errors", "[se
   CHECK(set->token == "abc");
   CHECK(set->disable_agent);
   CHECK(set->node_name == "server1");
+  CHECK(set->tls_sans == std::vector<std::string>{"api.example", "10.0.0.9"});
 
   CHECK(parse_server_flags({"--https-listen-port", "70000"}).status().message() ==
         "--https-listen-port: \"70000\" is not a port (1-65535)");

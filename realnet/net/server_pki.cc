@@ -1,6 +1,10 @@
 // ensure_server_pki: each file is read if present and valid, else created; keys are written 0600.
 #include "realnet/net/server_pki.h"
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -58,6 +62,8 @@ CertificateRequest serving_request(const ServerPkiOptions& options) {
                                     "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"};
   if (!options.service_ip.empty()) names.push_back(options.service_ip);
   if (std::string h = host_name(); !h.empty()) names.push_back(h);
+  if (options.include_local_addresses)
+    for (const std::string& ip : local_addresses()) names.push_back(ip);
   for (const std::string& san : options.sans)
     if (!san.empty() && san != "0.0.0.0" && san != "::") names.push_back(san);  // wildcards are no names
   for (const std::string& n : names) {
@@ -141,6 +147,28 @@ core::Result<ServerPki> ensure_server_pki(const std::string& data_dir, const Ser
   if (auto s = write_private_file(pki.kubeconfig_path, kubeconfig_yaml(url, pki.ca.cert_pem, pki.admin)); !s.is_ok())
     return s;
   return pki;
+}
+
+std::vector<std::string> local_addresses() {
+  std::vector<std::string> out;
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return out;
+  for (ifaddrs* a = list; a; a = a->ifa_next) {
+    if (!a->ifa_addr || !(a->ifa_flags & IFF_UP) || (a->ifa_flags & IFF_LOOPBACK)) continue;
+    char text[INET6_ADDRSTRLEN] = {};
+    if (a->ifa_addr->sa_family == AF_INET) {
+      inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr, text, sizeof text);
+    } else if (a->ifa_addr->sa_family == AF_INET6) {
+      auto* in6 = reinterpret_cast<sockaddr_in6*>(a->ifa_addr);
+      if (IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr)) continue;  // needs a zone; nobody dials it by name
+      inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+    } else {
+      continue;
+    }
+    if (std::find(out.begin(), out.end(), text) == out.end()) out.emplace_back(text);
+  }
+  ::freeifaddrs(list);
+  return out;
 }
 
 core::Result<CertificateAndKey> issue_node_credentials(const CertificateAndKey& ca, const std::string& node_name) {

@@ -11,8 +11,10 @@ namespace ktwin::realnet {
 
 struct ServerPkiOptions {
   // Extra subjectAltNames of the serving certificate: IP addresses or DNS names (the bind and
-  // advertise addresses). 127.0.0.1, localhost, the hostname and kubernetes.default.svc are always in.
+  // advertise addresses, --tls-san). 127.0.0.1, localhost, the hostname and kubernetes.default.svc
+  // are always in; so are the machine's interface addresses (local_addresses()), which agents dial.
   std::vector<std::string> sans;
+  bool include_local_addresses = true;
   int port = 6443;           // the kubeconfig's https://127.0.0.1:PORT
   std::string token_secret;  // --token; empty: the secret of an existing node-token, else a random one
   std::string service_ip = "10.43.0.1";  // the `kubernetes` Service's ClusterIP, also a SAN
@@ -33,6 +35,9 @@ struct ServerPki {
 // the serving certificate while it still covers every SAN, the admin certificate while the CA signed
 // it. The kubeconfig and node-token are rewritten on each start (the port or --token may change).
 core::Result<ServerPki> ensure_server_pki(const std::string& data_dir, const ServerPkiOptions& options);
+
+// The machine's IPv4 and IPv6 interface addresses, loopback and link-local left out.
+std::vector<std::string> local_addresses();
 
 // A client certificate for a node: CN=system:node:NAME, O=system:nodes (k/k Node authorizer's identity).
 core::Result<CertificateAndKey> issue_node_credentials(const CertificateAndKey& ca, const std::string& node_name);

@@ -58,7 +58,9 @@ TEST_CASE("ensure_server_pki creates the CA, certificates, kubeconfig and node t
   REQUIRE(pki.is_ok());
 
   auto serving = certificate_subject(pki->serving.cert_pem).value();
-  for (const char* ip : {"127.0.0.1", "10.199.0.1", "10.43.0.1"})
+  std::vector<std::string> want_ips = {"127.0.0.1", "10.199.0.1", "10.43.0.1"};
+  for (const std::string& ip : local_addresses()) want_ips.push_back(ip);  // what agents dial
+  for (const std::string& ip : want_ips)
     CHECK(std::find(serving.ip_addresses.begin(), serving.ip_addresses.end(), ip) != serving.ip_addresses.end());
   CHECK(std::find(serving.ip_addresses.begin(), serving.ip_addresses.end(), "0.0.0.0") == serving.ip_addresses.end());
   for (const char* dns : {"localhost", "kubernetes.default.svc", "server.example"})

@@ -39,7 +39,8 @@ core::Status Server::start() {
   ServerPkiOptions pki_options;
   pki_options.port = options_.https_listen_port;
   pki_options.token_secret = options_.token;
-  pki_options.sans = {options_.bind_address};
+  pki_options.sans = options_.tls_sans;
+  pki_options.sans.push_back(options_.bind_address);
   auto pki = ensure_server_pki(options_.data_dir, pki_options);
   if (!pki.is_ok()) return core::Status::unavailable("PKI in " + options_.data_dir + ": " + pki.status().message());
   pki_ = std::move(pki).value();

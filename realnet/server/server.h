@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/controller/config.h"
 #include "core/env/env.h"
@@ -29,6 +30,7 @@ struct ServerOptions {
   std::string data_dir = "/var/lib/ktwin";
   uint16_t https_listen_port = 6443;  // 0: any free port (tests)
   std::string bind_address = "0.0.0.0";
+  std::vector<std::string> tls_sans;  // --tls-san: more names or addresses for the serving certificate
   std::string write_kubeconfig;  // also write the admin kubeconfig here (k3s --write-kubeconfig)
   std::string token;             // the node token's secret; empty: kept from the last start, or random
   bool disable_agent = false;    // no kubelet on the server itself
