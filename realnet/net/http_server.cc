@@ -7,6 +7,7 @@
 #include <openssl/ssl.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <vector>
 
 #include "realnet/net/http_session.h"
@@ -17,8 +18,9 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 struct HttpServer::Acceptor {
-  explicit Acceptor(asio::io_context& io) : acceptor(io) {}
+  explicit Acceptor(asio::io_context& io) : acceptor(io), retry(io) {}
   tcp::acceptor acceptor;
+  asio::steady_timer retry;  // after an accept error (EMFILE): wait instead of spinning
 };
 
 namespace {
@@ -90,12 +92,17 @@ core::Status HttpServer::start() {
 void HttpServer::accept() {
   acceptor_->acceptor.async_accept([this, context = context_](const boost::system::error_code& ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !context->handler) return;  // stopped: `this` may be gone
-    if (!ec) {
-      set_socket_options(socket);
-      auto session = std::make_shared<HttpSession>(std::move(socket), context);
-      context->live[session.get()] = session;
-      session->start();
+    if (ec) {
+      acceptor_->retry.expires_after(std::chrono::milliseconds(100));
+      acceptor_->retry.async_wait([this, context](const boost::system::error_code& wait_ec) {
+        if (!wait_ec && context->handler) accept();
+      });
+      return;
     }
+    set_socket_options(socket);
+    auto session = std::make_shared<HttpSession>(std::move(socket), context);
+    context->live[session.get()] = session;
+    session->start();
     accept();
   });
 }
@@ -104,6 +111,7 @@ void HttpServer::stop() {
   if (acceptor_) {
     boost::system::error_code ignored;
     acceptor_->acceptor.close(ignored);
+    acceptor_->retry.cancel();
   }
   context_->handler = nullptr;
   std::vector<std::shared_ptr<HttpSession>> sessions;
