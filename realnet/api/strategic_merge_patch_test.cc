@@ -247,6 +247,15 @@ TEST_CASE("strategic merge patch rejects malformed patches with Invalid", "[real
       "$setElementOrder/containers":[{"name":"letschat"},{"name":"sidecar"}],
       "containers":[{"name":"sidecar","image":"a"},{"name":"letschat","image":"b"}]}}}})",
             Kind::kDeployment);
+  // Directives of the wrong type.
+  smp_error(letschat(), R"({"spec":{"strategy":{"$patch":1}}})", Kind::kDeployment);
+  smp_error(letschat(), R"({"spec":{"template":{"spec":{"$setElementOrder/containers":{"name":"x"}}}}})",
+            Kind::kDeployment);
+  smp_error(letschat(), R"({"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"letschat"}],
+      "containers":[{"$patch":7,"name":"letschat"}]}}}})",
+            Kind::kDeployment);
+  smp_error(letschat(), R"({"spec":{"strategy":{"$retainKeys":"type"}}})", Kind::kDeployment);
+  smp_error(letschat(), R"({"metadata":{"$deleteFromPrimitiveList/finalizers":"a"}})", Kind::kDeployment);
   // Mixed element types in a merging primitive list.
   json doc = letschat();
   doc["metadata"]["finalizers"] = {"a"};
