@@ -4,6 +4,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/api/codec.h"
+#include "core/api/workload.h"
+#include "core/printers/test_objects.h"
+
 namespace ktwin::realnet {
 namespace {
 
@@ -260,6 +264,25 @@ TEST_CASE("strategic merge patch rejects malformed patches with Invalid", "[real
   json doc = letschat();
   doc["metadata"]["finalizers"] = {"a"};
   smp_error(doc, R"({"metadata":{"finalizers":[1]}})", Kind::kDeployment);
+}
+
+TEST_CASE("a stored Deployment patched by apply decodes to the typed object kubectl asked for", "[realnet][smp]") {
+  auto d = core::printers::testing::deployment("letschat", "sdelements/lets-chat:0.4.7", 1, 1, core::Time{});
+  d->metadata.labels = {{"name", "letschat"}, {"tier", "web"}};
+  json patch_body = json::parse(R"({"metadata":{"labels":{"tier":null}},"spec":{"replicas":3,"template":{"spec":{
+      "$setElementOrder/containers":[{"name":"letschat"}],
+      "containers":[{"image":"sdelements/lets-chat:0.4.8","name":"letschat"}]}}}})");
+  auto patched = apply_strategic_merge_patch(core::encode(*d), patch_body, Kind::kDeployment);
+  REQUIRE(patched.is_ok());
+  auto decoded = core::decode(patched.value());
+  INFO(decoded.status().to_string());
+  REQUIRE(decoded.is_ok());
+  auto out = core::as<core::Deployment>(decoded.value());
+  CHECK(out->metadata.labels == core::Labels{{"name", "letschat"}});
+  CHECK(out->spec.replicas == 3);
+  REQUIRE(out->spec.template_.spec.containers.size() == 1);
+  CHECK(out->spec.template_.spec.containers[0].image == "sdelements/lets-chat:0.4.8");
+  CHECK(out->spec.selector.matchLabels == core::Labels{{"name", "letschat"}});
 }
 
 }  // namespace
