@@ -179,6 +179,14 @@ TEST_CASE("strategic merge patch handles the other directives", "[realnet][smp]"
     smp_error(letschat(), R"({"spec":{"strategy":{"$retainKeys":["type"],"rollingUpdate":{}}}})",
               Kind::kDeployment);
   }
+  SECTION("$retainKeys in a volume: changing its source drops the old one (volumes are merge,retainKeys)") {
+    json out = smp(letschat(), R"({"spec":{"template":{"spec":{
+        "$setElementOrder/volumes":[{"name":"data"},{"name":"cfg"}],
+        "volumes":[{"$retainKeys":["configMap","name"],"configMap":{"name":"data-cm"},"name":"data"}]}}}})",
+                   Kind::kDeployment);
+    CHECK(out["spec"]["template"]["spec"]["volumes"] == json::parse(R"([{"name":"data","configMap":{"name":"data-cm"}},
+        {"name":"cfg","configMap":{"name":"lcb"}}])"));
+  }
   SECTION("$patch replace on a map and in a list") {
     json out = smp(letschat(), R"({"spec":{"selector":{"$patch":"replace","matchLabels":{"app":"x"}}}})",
                    Kind::kDeployment);
