@@ -63,7 +63,8 @@ TEST_CASE("every write is recorded with its resourceVersion and the revision", "
     CHECK(r.object_rv == i + 1);
     CHECK(r.revision == i + 1);
   }
-  CHECK(ops == std::vector<JournalOp>{JournalOp::kCreate, JournalOp::kUpdate, JournalOp::kUpdate, JournalOp::kDelete});
+  CHECK(ops == std::vector<JournalOp>{JournalOp::kCreate, JournalOp::kUpdate, JournalOp::kUpdate,
+                                      JournalOp::kDelete});
   CHECK(store.resource_version() == 4);
   // A write that fails before the journal (a duplicate) records nothing.
   REQUIRE(store.create(make_pod("x")).is_ok());
