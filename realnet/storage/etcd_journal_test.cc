@@ -179,7 +179,7 @@ TEST_CASE("objects and the revision survive a reopen through etcd", "[storage][e
   CHECK(journal.value()->client().get(EtcdJournal::kRevisionKey).value() == std::to_string(revision + 1));
 }
 
-TEST_CASE("while etcd is away writes fail and change nothing; they resume when it is back",
+TEST_CASE("while etcd is away writes fail and change nothing, and resume when it is back",
           "[storage][etcd]") {
   EtcdServer etcd;
   EtcdStore d(etcd.endpoint());

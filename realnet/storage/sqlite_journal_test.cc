@@ -203,7 +203,7 @@ TEST_CASE("a file that is not a healthy state database is refused and left untou
   SECTION("a corrupted page") {
     std::string path = dir.path + "/state.db";
     {
-      DurableStore d(path);
+      DurableStore d(path, {.fsync_each_commit = false});
       for (int i = 0; i < 300; ++i) REQUIRE(d.store.create(pod("p-" + std::to_string(i))).is_ok());
     }  // a clean close checkpoints everything into the main file
     std::string bytes = read_file(path);
