@@ -2,6 +2,7 @@
 #include "realnet/storage/etcd_journal.h"
 
 #include "core/api/codec.h"
+#include "realnet/storage/persisted_object.h"
 
 namespace ktwin::realnet {
 
@@ -154,9 +155,7 @@ Result<core::PersistedState> EtcdJournal::load() {
   if (!kvs.is_ok()) return kvs.status();
   for (const EtcdClient::KeyValue& kv : kvs.value()) {
     std::string where = "etcd " + client_->endpoint() + ": " + kv.key + ": ";
-    auto doc = json::parse(kv.value, nullptr, /*allow_exceptions=*/false);
-    if (!doc.is_object()) return Status::invalid(where + "the value is not a JSON object");
-    auto obj = core::decode(doc);
+    auto obj = decode_persisted(kv.value);
     if (!obj.is_ok()) return Status::invalid(where + obj.status().message());
     const core::ObjectMeta& meta = obj.value()->metadata;
     if (key_of(obj.value()->kind(), meta.namespace_, meta.name) != kv.key)

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/api/codec.h"
+#include "realnet/storage/persisted_object.h"
 
 namespace ktwin::realnet {
 
@@ -218,9 +219,7 @@ Result<core::PersistedState> SqliteJournal::load() {
     std::string kind = column_text(stmt, 0), ns = column_text(stmt, 1), name = column_text(stmt, 2);
     auto rv = static_cast<uint64_t>(sqlite3_column_int64(stmt, 3));
     std::string where = "storage: " + path_ + ": row (" + kind + ", " + ns + ", " + name + "): ";
-    auto doc = nlohmann::json::parse(column_text(stmt, 4), nullptr, /*allow_exceptions=*/false);
-    if (!doc.is_object()) return Status::invalid(where + "the object is not a JSON object");
-    auto obj = core::decode(doc);
+    auto obj = decode_persisted(column_text(stmt, 4));
     if (!obj.is_ok()) return Status::invalid(where + obj.status().message());
     const core::ObjectMeta& meta = obj.value()->metadata;
     if (core::kind_name(obj.value()->kind()) != kind || meta.namespace_ != ns || meta.name != name ||
