@@ -79,6 +79,9 @@ void AdmittingStore::reserve_stored_services() {
 }
 
 Status AdmittingStore::create_kubernetes_service() {
+  // k/k pkg/controlplane/controller/kubernetesservice/controller.go CreateOrUpdateMasterServiceIfNeeded:
+  // an existing one (a restarted server) is kept.
+  if (inner_.find(Kind::kService, "default", "kubernetes")) return Status::ok();
   auto svc = std::make_shared<Service>();
   svc->metadata.name = "kubernetes";
   svc->metadata.namespace_ = "default";

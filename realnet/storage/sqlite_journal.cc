@@ -194,6 +194,7 @@ Status SqliteJournal::write(const core::JournalEntry& entry) {
 }
 
 Status SqliteJournal::record(const core::JournalEntry& entry) {
+  if (!sqlite3_get_autocommit(db_)) exec("ROLLBACK");  // a transaction left open by a failed write
   if (Status s = exec("BEGIN IMMEDIATE"); !s.is_ok()) return s;
   Status s = write(entry);
   if (s.is_ok()) s = exec("COMMIT");  // returns once the WAL is synced (synchronous=FULL)
