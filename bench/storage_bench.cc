@@ -2,6 +2,7 @@
 // then N updates, through core::MemoryStore journaled to a SqliteJournal in a fresh directory, each
 // write one committed transaction, as `ktwin server` acknowledges them.
 // Usage: ktwin_bench_storage DIR [N] [full|normal]: DIR must not exist (it is created, then removed).
+//        ktwin_bench_storage http://HOST:PORT [N]: the same through EtcdJournal (an empty etcd).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 
 #include "core/api/pod.h"
 #include "core/store/memory_store.h"
+#include "realnet/storage/etcd_journal.h"
 #include "realnet/storage/sqlite_journal.h"
 
 using namespace ktwin;
@@ -62,16 +64,26 @@ int main(int argc, char** argv) {
   std::string dir = argv[1];
   int n = argc > 2 ? std::atoi(argv[2]) : 2000;
   bool full = argc <= 3 || std::string(argv[3]) != "normal";
-  if (std::filesystem::exists(dir)) {
+  bool etcd = dir.rfind("http://", 0) == 0;
+  if (!etcd && std::filesystem::exists(dir)) {
     std::fprintf(stderr, "%s exists; give a fresh directory\n", dir.c_str());
     return 2;
   }
-  auto opened = realnet::SqliteJournal::open(dir + "/state.db", {.fsync_each_commit = full});
-  if (!opened.is_ok()) {
-    std::fprintf(stderr, "%s\n", opened.status().message().c_str());
+  std::unique_ptr<core::StoreJournal> journal;
+  core::Status opened;
+  if (etcd) {
+    auto j = realnet::EtcdJournal::open(dir);
+    if (j.is_ok()) journal = std::move(j).value();
+    opened = j.status();
+  } else {
+    auto j = realnet::SqliteJournal::open(dir + "/state.db", {.fsync_each_commit = full});
+    if (j.is_ok()) journal = std::move(j).value();
+    opened = j.status();
+  }
+  if (!journal) {
+    std::fprintf(stderr, "%s\n", opened.message().c_str());
     return 1;
   }
-  auto journal = std::move(opened).value();
   IdleExecutor executor;
   core::MemoryStore store(executor, core::Rng(1, "store"));
   store.set_journal(journal.get());
@@ -86,9 +98,12 @@ int main(int argc, char** argv) {
     if (!store.update(copy).is_ok()) return 1;
   }
   double update_s = seconds_since(start);
-  std::printf("synchronous=%s  %d creates: %.0f/s (%.2f ms each)  %d updates: %.0f/s\n",
-              full ? "FULL" : "NORMAL", n, n / create_s, 1000 * create_s / n, n, n / update_s);
+  std::printf("%s  %d creates: %.0f/s (%.2f ms each)  %d updates: %.0f/s\n",
+              etcd   ? "etcd"
+              : full ? "sqlite synchronous=FULL"
+                     : "sqlite synchronous=NORMAL",
+              n, n / create_s, 1000 * create_s / n, n, n / update_s);
   journal.reset();
-  std::filesystem::remove_all(dir);
+  if (!etcd) std::filesystem::remove_all(dir);
   return 0;
 }
