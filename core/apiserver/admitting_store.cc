@@ -72,7 +72,8 @@ void AdmittingStore::reserve_stored_services() {
   for (const ObjectPtr& obj : inner_.list(Kind::kService)) {
     auto& svc = static_cast<const Service&>(*obj);
     // allocate() refuses a taken slot, which a second call finds: nothing to undo.
-    if (!svc.spec.clusterIP.empty() && svc.spec.clusterIP != "None") cluster_ips_.allocate(svc.spec.clusterIP);
+    if (!svc.spec.clusterIP.empty() && svc.spec.clusterIP != "None")
+      cluster_ips_.allocate(svc.spec.clusterIP);
     for (const ServicePort& p : svc.spec.ports)
       if (p.nodePort) node_ports_.allocate(static_cast<uint32_t>(p.nodePort - config_.serviceNodePortMin));
   }

@@ -183,13 +183,14 @@ Status MemoryStore::restore(const PersistedState& state) {
   uint64_t revision = state.revision;
   for (const ObjectPtr& obj : state.objects) {
     const ObjectMeta& meta = obj->metadata;
+    auto refuse = [&](const char* why) {
+      std::string what = std::string(kind_name(obj->kind())) + " \"" + namespaced_name(*obj) + "\" ";
+      return Status::invalid("restore: " + what + why);
+    };
     if (is_namespaced(obj->kind()) == meta.namespace_.empty() || meta.name.empty())
-      return Status::invalid("restore: " + std::string(kind_name(obj->kind())) + " \"" + namespaced_name(*obj) +
-                             "\" has a malformed namespace or name");
+      return refuse("has a malformed namespace or name");
     auto& table = objects_[static_cast<size_t>(obj->kind())];
-    if (!table.emplace(key_of(meta.namespace_, meta.name), obj).second)
-      return Status::invalid("restore: " + std::string(kind_name(obj->kind())) + " \"" + namespaced_name(*obj) +
-                             "\" appears twice");
+    if (!table.emplace(key_of(meta.namespace_, meta.name), obj).second) return refuse("appears twice");
     if (obj->kind() == Kind::kPod) index_pod(nullptr, obj);
     revision = std::max(revision, meta.resourceVersion);
   }
