@@ -64,9 +64,25 @@ AdmittingStore::AdmittingStore(Store& inner, const ControlPlaneConfig& config, R
       config_(config),
       cluster_ips_(config.serviceClusterIPRange, Rng(rng.next_u64(), "cluster-ips")),
       node_ports_(static_cast<uint32_t>(config.serviceNodePortMax - config.serviceNodePortMin + 1),
-                  Rng(rng.next_u64(), "node-ports")) {}
+                  Rng(rng.next_u64(), "node-ports")) {
+  reserve_stored_services();
+}
+
+void AdmittingStore::reserve_stored_services() {
+  for (const ObjectPtr& obj : inner_.list(Kind::kService)) {
+    auto& svc = static_cast<const Service&>(*obj);
+    // allocate() refuses a taken slot, which a second call finds: nothing to undo.
+    if (!svc.spec.clusterIP.empty() && svc.spec.clusterIP != "None")
+      cluster_ips_.allocate(svc.spec.clusterIP);
+    for (const ServicePort& p : svc.spec.ports)
+      if (p.nodePort) node_ports_.allocate(static_cast<uint32_t>(p.nodePort - config_.serviceNodePortMin));
+  }
+}
 
 Status AdmittingStore::create_kubernetes_service() {
+  // k/k pkg/controlplane/controller/kubernetesservice/controller.go CreateOrUpdateMasterServiceIfNeeded:
+  // an existing one (a restarted server) is kept.
+  if (inner_.find(Kind::kService, "default", "kubernetes")) return Status::ok();
   auto svc = std::make_shared<Service>();
   svc->metadata.name = "kubernetes";
   svc->metadata.namespace_ = "default";

@@ -40,8 +40,13 @@ class AdmittingStore : public Store {
   void unwatch(WatchId id) override { inner_.unwatch(id); }
   uint64_t resource_version() const override { return inner_.resource_version(); }
 
-  // Creates the `kubernetes` Service in default at the first address of the range, as the apiserver does.
+  // Creates the `kubernetes` Service in default at the first address of the range, as the apiserver
+  // does; ok without a change when it exists (a restarted server).
   Status create_kubernetes_service();
+  // Marks the ClusterIPs and NodePorts of the Services already in `inner` as taken (a restored store),
+  // as the apiserver's repair loop does (k/k pkg/registry/core/service/ipallocator/controller/repair.go).
+  // The constructor calls it; call it again after restoring `inner` later. Idempotent.
+  void reserve_stored_services();
 
  private:
   Status admit_service(Object& obj, const Object* old);

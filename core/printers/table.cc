@@ -238,8 +238,8 @@ std::vector<TableColumn> columns_of(Kind kind, const PrintOptions& options) {
     case Kind::kDeployment:
       return {{"Name"},
               {"Ready"},
-              {"Up-to-date"},
-              {"Available"},
+              {"Up-to-date", "integer"},
+              {"Available", "integer"},
               {"Age"},
               {"Containers", "string", 1},
               {"Images", "string", 1},

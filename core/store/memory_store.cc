@@ -1,6 +1,7 @@
 // MemoryStore: one ordered map per kind, a global revision, graceful pod deletion, batched watch delivery.
 #include "core/store/memory_store.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/api/pod.h"
@@ -76,10 +77,12 @@ Result<ObjectPtr> MemoryStore::create(std::shared_ptr<Object> obj) {
   if (table.count(key))
     return Status::already_exists(std::string(kind_name(obj->kind())) + " \"" + meta.name + "\" already exists");
   meta.uid = new_uid();
-  meta.resourceVersion = ++revision_;
+  meta.resourceVersion = revision_ + 1;
   meta.creationTimestamp = executor_.now();
   meta.deletionTimestamp.reset();
   if (meta.generation == 0) meta.generation = 1;
+  if (Status s = record(JournalOp::kCreate, *obj); !s.is_ok()) return s;
+  ++revision_;
   ObjectPtr stored = obj;
   table[key] = stored;
   if (obj->kind() == Kind::kPod) index_pod(nullptr, stored);
@@ -104,7 +107,9 @@ Result<ObjectPtr> MemoryStore::update(std::shared_ptr<Object> obj) {
   meta.creationTimestamp = old->metadata.creationTimestamp;
   if (old->metadata.deletionTimestamp) meta.deletionTimestamp = old->metadata.deletionTimestamp;
   if (meta.generation == 0) meta.generation = old->metadata.generation;
-  meta.resourceVersion = ++revision_;
+  meta.resourceVersion = revision_ + 1;
+  if (Status s = record(JournalOp::kUpdate, *obj); !s.is_ok()) return s;
+  ++revision_;
   ObjectPtr stored = obj;
   it->second = stored;
   if (obj->kind() == Kind::kPod) index_pod(old, stored);
@@ -135,7 +140,9 @@ Status MemoryStore::remove(Kind kind, const std::string& ns_in, const std::strin
       auto copy = mutable_copy(*pod);
       copy->metadata.deletionTimestamp = executor_.now() + std::chrono::seconds(grace);
       copy->metadata.deletionGracePeriodSeconds = grace;
-      copy->metadata.resourceVersion = ++revision_;
+      copy->metadata.resourceVersion = revision_ + 1;
+      if (Status s = record(JournalOp::kUpdate, *copy); !s.is_ok()) return s;
+      ++revision_;
       ObjectPtr stored = copy;
       it->second = stored;
       index_pod(pod, stored);
@@ -150,12 +157,44 @@ Status MemoryStore::erase(Kind kind, const Key& key) {
   auto& table = objects_[static_cast<size_t>(kind)];
   auto it = table.find(key);
   ObjectPtr old = it->second;
-  table.erase(it);
-  if (kind == Kind::kPod) index_pod(old, nullptr);
   // The DELETED event carries the last state with a fresh resourceVersion, as etcd's delete revision.
   auto last = old->clone();
-  last->metadata.resourceVersion = ++revision_;
+  last->metadata.resourceVersion = revision_ + 1;
+  if (Status s = record(JournalOp::kDelete, *last); !s.is_ok()) return s;
+  ++revision_;
+  table.erase(it);
+  if (kind == Kind::kPod) index_pod(old, nullptr);
   publish(WatchEventType::kDeleted, last, old);
+  return Status::ok();
+}
+
+Status MemoryStore::record(JournalOp op, const Object& obj) {
+  if (!journal_) return Status::ok();
+  Status s = journal_->record(JournalEntry{op, obj.kind(), obj.metadata.namespace_, obj.metadata.name, obj,
+                                           obj.metadata.resourceVersion});
+  if (s.is_ok()) return s;
+  return Status::unavailable("storage: the write was not persisted: " + s.message());
+}
+
+Status MemoryStore::restore(const PersistedState& state) {
+  for (const auto& table : objects_)
+    if (!table.empty()) return Status::invalid("restore: the store already holds objects");
+  if (revision_ != 0) return Status::invalid("restore: the store was already written");
+  uint64_t revision = state.revision;
+  for (const ObjectPtr& obj : state.objects) {
+    const ObjectMeta& meta = obj->metadata;
+    auto refuse = [&](const char* why) {
+      std::string what = std::string(kind_name(obj->kind())) + " \"" + namespaced_name(*obj) + "\" ";
+      return Status::invalid("restore: " + what + why);
+    };
+    if (is_namespaced(obj->kind()) == meta.namespace_.empty() || meta.name.empty())
+      return refuse("has a malformed namespace or name");
+    auto& table = objects_[static_cast<size_t>(obj->kind())];
+    if (!table.emplace(key_of(meta.namespace_, meta.name), obj).second) return refuse("appears twice");
+    if (obj->kind() == Kind::kPod) index_pod(nullptr, obj);
+    revision = std::max(revision, meta.resourceVersion);
+  }
+  revision_ = revision;
   return Status::ok();
 }
 

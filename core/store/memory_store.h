@@ -8,6 +8,7 @@
 #include "core/env/executor.h"
 #include "core/env/rng.h"
 #include "core/store/store.h"
+#include "core/store/store_journal.h"
 
 namespace ktwin::core {
 
@@ -35,6 +36,13 @@ class MemoryStore : public Store {
 
   uint64_t resource_version() const override { return revision_; }
 
+  // Every later write is recorded in `journal` (null: none, as in the simulator) before it applies.
+  void set_journal(StoreJournal* journal) { journal_ = journal; }
+  // Loads persisted objects with their uid, resourceVersion and timestamps, without watch events or
+  // journal writes; the revision continues from the highest seen. REQUIRES: nothing written yet.
+  // Invalid on a duplicate or malformed object, after which the store must be discarded.
+  Status restore(const PersistedState& state);
+
  private:
   using Key = std::string;  // "namespace/name"
   static Key key_of(const std::string& ns, const std::string& name) { return ns + "/" + name; }
@@ -44,10 +52,12 @@ class MemoryStore : public Store {
   void publish(WatchEventType type, ObjectPtr object, ObjectPtr old);
   void drain();
   Status erase(Kind kind, const Key& key);
+  Status record(JournalOp op, const Object& obj);
 
   Executor& executor_;
   Rng rng_;
   uint64_t revision_ = 0;
+  StoreJournal* journal_ = nullptr;
   std::map<Key, ObjectPtr> objects_[std::size(kAllKinds)];
   std::unordered_map<std::string, std::map<Key, ObjectPtr>> pods_by_node_;
   std::unordered_map<std::string, uint64_t> node_stamps_;  // node -> last change to its pods

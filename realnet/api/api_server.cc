@@ -23,7 +23,8 @@ bool is_true(const std::string& v) { return v == "true" || v == "1"; }
 
 // The apiserver verb of a resource request (requestinfo.go): GET splits into get, list and watch.
 std::string verb_of(const std::string& method, const ResourcePath& p, const RequestTarget& target) {
-  if (method == "GET") return !p.name.empty() ? "get" : is_true(target.param("watch")) ? "watch" : "list";
+  // A watch of one item (?watch on an item path) is a watch of the collection by name (requestinfo.go).
+  if (method == "GET") return is_true(target.param("watch")) ? "watch" : !p.name.empty() ? "get" : "list";
   if (method == "POST") return p.name.empty() || p.subresource == "eviction" ? "create" : "";
   if (method == "PUT") return p.name.empty() ? "" : "update";
   if (method == "PATCH") return p.name.empty() ? "" : "patch";
@@ -92,6 +93,9 @@ HandlerResult ApiServer::handle(const HttpRequest& request) {
   std::string verb = verb_of(request.method, *rpath, *target);
   if (verb.empty() || (namespaced && rpath->namespace_.empty() && verb == "create"))
     return fail(method_not_allowed_error());
+
+  if (target->has("dryRun") && verb != "get" && verb != "list" && verb != "watch")
+    return fail(bad_request_error("dryRun is not supported by this server"));  // never write what a dry run asked
 
   RequestAttributes attrs{verb, info, rpath->subresource, rpath->namespace_, rpath->name};
   if (auto denied = authorize(request.user, attrs)) return fail(*denied);

@@ -1,6 +1,8 @@
 // The walk-through's kubectl requests (kubectl-wire.md §1-§8) replayed against the API server.
 #include "realnet/api/api_server.h"
 
+#include <map>
+
 #include "realnet/api/api_test_fixture.h"
 
 using namespace ktwin::realnet;
@@ -317,4 +319,40 @@ TEST_CASE("pods/eviction: 201 and the pod goes; a kubelet evicts only its own po
   CHECK((get_code == 404 || pod["metadata"].contains("deletionTimestamp")));
   CHECK(f.call("POST", "/api/v1/namespaces/default/pods/missing/eviction", eviction.dump()).first == 404);
   CHECK(f.call("POST", "/api/v1/namespaces/default/pods/p/bogus", "{}").first == 404);
+}
+
+TEST_CASE("kubectl 1.20's discovery walk: /api, /apis, then every group version listed", "[realnet][api]") {
+  ApiFixture f;
+  const std::string accept = "application/json, */*";
+  auto [api_code, api] = f.call("GET", "/api?timeout=32s", "", "", admin(), accept);
+  REQUIRE(api_code == 200);
+  CHECK(api["versions"] == json::array({"v1"}));
+  auto [apis_code, apis] = f.call("GET", "/apis?timeout=32s", "", "", admin(), accept);
+  REQUIRE(apis_code == 200);
+  std::vector<std::string> versions = {"v1"};
+  for (const json& group : apis["groups"]) versions.push_back(group["preferredVersion"]["groupVersion"]);
+  std::map<std::string, std::string> short_names;  // short name -> resource, over all group versions
+  for (const std::string& gv : versions) {
+    auto [code, list] = f.call("GET", (gv == "v1" ? "/api/" : "/apis/") + gv + "?timeout=32s", "", "", admin(), accept);
+    REQUIRE(code == 200);
+    CHECK(list["groupVersion"] == gv);
+    for (const json& r : list["resources"])
+      for (const json& s : r.value("shortNames", json::array())) short_names[s] = r["name"];
+  }
+  // The walk-through's short names, each served at its group version.
+  CHECK(short_names["deploy"] == "deployments");
+  CHECK(short_names["rs"] == "replicasets");
+  CHECK(short_names["po"] == "pods");
+  CHECK(short_names["svc"] == "services");
+  CHECK(short_names["ing"] == "ingresses");
+  CHECK(short_names["no"] == "nodes");
+  for (const char* path : {"/api/v1/nodes", "/api/v1/pods", "/apis/apps/v1/deployments", "/apis/apps/v1/replicasets",
+                           "/api/v1/services", "/apis/networking.k8s.io/v1/ingresses", "/api/v1/endpoints",
+                           "/apis/coordination.k8s.io/v1/leases", "/apis/policy/v1/poddisruptionbudgets"}) {
+    INFO(path);
+    CHECK(f.call("GET", std::string(path) + "?limit=500", "", "", admin(), kTableAccept).first == 200);
+  }
+  CHECK(f.call("GET", "/apis/bogus.io/v1", "", "", admin(), accept).first == 404);
+  CHECK(f.call("POST", "/api/v1/pods", "{}").first == 405);            // create needs a namespace
+  CHECK(f.call("GET", "/api/v1/namespaces/default/nodes").first == 404);  // nodes are cluster-scoped
 }

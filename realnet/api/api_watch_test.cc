@@ -194,3 +194,17 @@ TEST_CASE("a watch whose selector an object leaves sees DELETED, entering sees A
   CHECK(rec.events()[0]["type"] == "ADDED");
   CHECK(rec.events()[1]["type"] == "DELETED");
 }
+
+TEST_CASE("?watch on an item path watches that object only", "[realnet][api][watch]") {
+  ApiFixture f;
+  create_pod(f, "one");
+  create_pod(f, "two");
+  HandlerResult watch = f.send("GET", "/api/v1/namespaces/default/pods/two?watch=true");
+  REQUIRE(watch.stream);
+  StreamRecorder rec;
+  rec.attach(*watch.stream);
+  REQUIRE(rec.lines.size() == 1);  // no resourceVersion: the current state first
+  CHECK(rec.events()[0]["object"]["metadata"]["name"] == "two");
+  CHECK(f.call("POST", "/api/v1/namespaces/default/pods?dryRun=All", pod_doc("dry").dump()).first == 400);
+  CHECK(f.call("GET", "/api/v1/namespaces/default/pods/dry").first == 404);
+}

@@ -102,6 +102,12 @@ TEST_CASE("a kubelet writes its own Node, Lease and pods, and is forbidden anoth
         "lease with the same name as the requesting node");
   CHECK(f.call("POST", leases, lease_doc("worker2").dump(), "application/json", w1).first == 403);
   CHECK(f.call("GET", leases + "/worker1", "", "", w1).first == 200);
+  // A Lease PUT to a missing name creates it (AllowCreateOnUpdate), still only the node's own.
+  REQUIRE(f.call("DELETE", leases + "/worker1").first == 200);
+  CHECK(f.call("PUT", leases + "/worker1", lease_doc("worker1").dump(), "application/json", w1).first == 201);
+  CHECK(f.call("PUT", "/api/v1/namespaces/default/pods/nobody/status", pod_doc("nobody", "worker1").dump(),
+               "application/json", w1)
+            .first == 404);
 
   // Pods: reads everywhere; status and deletion only of pods bound to it; no plain updates or creates.
   REQUIRE(f.call("POST", "/api/v1/namespaces/default/pods", pod_doc("mine", "worker1").dump()).first == 201);

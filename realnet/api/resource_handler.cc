@@ -142,6 +142,8 @@ HandlerResult ResourceHandler::watch(const ApiRequest& r) {
   ApiError error;
   auto filter = request_filter(r, error);
   if (!filter) return fail(error);
+  if (!r.path.subresource.empty()) return fail(method_not_allowed_error());
+  if (!r.path.name.empty()) filter->fields.push_back({"metadata.name", true, r.path.name});
   WatchOptions w;
   w.kind = r.info.kind;
   w.filter = *filter;

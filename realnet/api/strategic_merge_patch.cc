@@ -192,7 +192,7 @@ json merge_list(json original, json patch, const FieldMeta& meta) {
 void check_set_order(const json& patch_list, const json& order, std::string_view key, bool maps) {
   std::vector<json> items;
   for (const json& x : patch_list)
-    if (!(maps && x.is_object() && x.value(std::string(kDirective), "") == "delete")) items.push_back(x);
+    if (!(maps && x.is_object() && x.contains(kDirective) && x[std::string(kDirective)] == "delete")) items.push_back(x);
   size_t p = 0, s = 0;
   while (p < items.size() && s < order.size()) {
     if (items[p].is_object() && items[p].contains(kDirective)) {
@@ -319,6 +319,8 @@ core::Result<nlohmann::json> apply_strategic_merge_patch(const nlohmann::json& o
     return merge_map(original, patch, root_type(kind));
   } catch (const PatchError& e) {
     return core::Status::invalid(e.message);
+  } catch (const nlohmann::json::exception& e) {  // a value of an unexpected type deep in the patch
+    return core::Status::invalid(std::string("strategic merge patch: ") + e.what());
   }
 }
 

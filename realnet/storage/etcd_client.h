@@ -1,0 +1,50 @@
+// A small blocking client for etcd's v3 JSON gateway (POST /v3/kv/range, /put, /deleterange, /txn) over
+// plain HTTP with Boost.Beast. Keys and values travel base64-encoded, as the gateway's proto3 JSON wants.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/util/status.h"
+#include "core/util/time.h"
+
+namespace ktwin::realnet {
+
+std::string base64_encode(std::string_view bytes);
+std::optional<std::string> base64_decode(std::string_view text);  // nullopt if not base64
+
+class EtcdClient {
+ public:
+  struct KeyValue {
+    std::string key, value;
+  };
+
+  // `endpoint` is "http://HOST:PORT" (--datastore-endpoint); Invalid for anything else (https is not
+  // supported). Connects lazily: an unreachable etcd shows on the first call.
+  static core::Result<std::unique_ptr<EtcdClient>> create(const std::string& endpoint,
+                                                          core::Duration timeout);
+  ~EtcdClient();
+
+  // POSTs `body` to `path` ("/v3/kv/txn") and returns the answer. Unavailable, naming the endpoint, on
+  // a transport error or timeout, an HTTP status other than 200, or an etcd error document.
+  core::Result<nlohmann::json> call(const std::string& path, const nlohmann::json& body);
+  core::Result<std::optional<std::string>> get(const std::string& key);
+  // Every key in [prefix, prefix with its last byte incremented), by key, `page` keys per request.
+  core::Result<std::vector<KeyValue>> list_prefix(const std::string& prefix, int page = 500);
+  const std::string& endpoint() const { return endpoint_; }
+
+ private:
+  struct Connection;
+  EtcdClient(std::string endpoint, std::string host, std::string port, core::Duration timeout);
+  core::Result<std::string> post(const std::string& path, const std::string& body, bool& reused);
+
+  std::string endpoint_, host_, port_;
+  core::Duration timeout_;
+  std::unique_ptr<Connection> connection_;
+};
+
+}  // namespace ktwin::realnet
