@@ -52,9 +52,10 @@ core::Status BlockingClient::connect() {
   int fd = beast::get_lowest_layer(*stream_).native_handle();
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  if (!SSL_set_tlsext_host_name(stream_->native_handle(), host_.c_str())) {
-    return core::Status::unavailable("SNI");
-  }
+  boost::system::error_code not_ip;
+  asio::ip::make_address(host_, not_ip);
+  if (not_ip && !SSL_set_tlsext_host_name(stream_->native_handle(), host_.c_str()))  // RFC 6066: names only
+    return core::Status::unavailable("TLS: cannot set the server name " + host_);
   stream_->handshake(asio::ssl::stream_base::client, ec);
   if (ec) return core::Status::unavailable("TLS handshake: " + ec.message());
   return core::Status::ok();
