@@ -21,6 +21,13 @@ struct ApiServerOptions {
   core::Duration min_request_timeout = std::chrono::seconds(1800);
 };
 
+// Served: /version, /healthz, /readyz, /livez (to anyone); discovery (legacy and aggregated), /openapi/v2;
+// for every resource of discovery.h: GET item and list (plain JSON or a Table by Accept; labelSelector,
+// fieldSelector), watch (?watch=true; resourceVersion unset/0: current state first; older than the watch
+// cache: an ERROR event with a 410 Expired Status), POST, PUT, PATCH (strategic merge, merge, JSON patch),
+// DELETE (DeleteOptions: gracePeriodSeconds, preconditions), /status, /scale (deployments, replicasets),
+// pods/eviction. Anonymous requests get 401; system:masters may do anything; kubelets (system:nodes,
+// system:node:NAME) what the Node authorizer and NodeRestriction allow (authorization.h); others 403.
 class ApiServer : public HttpHandler {
  public:
   // `store` (often a core::AdmittingStore, for defaulting and Service IPs) and `executor` outlive this.
