@@ -459,13 +459,29 @@ core::Result<ObjectPtr> RemoteStore::write_answer(Kind kind, const core::Result<
   return obj;
 }
 
+ObjectPtr RemoteStore::refine(const core::Object& sent, ObjectPtr answer) {
+  // The wire carries whole seconds (RFC 3339), our clock nanoseconds. When the server kept exactly
+  // what we sent at wire precision, cache what we sent under the server's metadata: the kubelet
+  // compares its next status with this one, and rounding must not look like a change (k/k
+  // status_manager.go normalizeStatus truncates for the same reason).
+  nlohmann::json a = core::encode(*answer), s = core::encode(sent);
+  a.erase("metadata");
+  s.erase("metadata");
+  if (a != s) return answer;
+  auto copy = sent.clone();
+  copy->metadata = answer->metadata;
+  copy->original = answer->original;
+  return copy;
+}
+
 core::Result<ObjectPtr> RemoteStore::create(std::shared_ptr<core::Object> obj) {
   Kind kind = obj->kind();
   std::string ns = core::is_namespaced(kind) ? (obj->metadata.namespace_.empty() ? "default" : obj->metadata.namespace_) : "";
   auto answer = write_answer(kind, send("POST", collection_path(kind, ns), core::encode(*obj).dump()));
   if (!answer.is_ok()) return answer;
-  if (Informer* inf = informer_for(kind)) apply(*inf, WatchEventType::kAdded, answer.value(), true);
-  return answer;
+  ObjectPtr cached = refine(*obj, answer.value());
+  if (Informer* inf = informer_for(kind)) apply(*inf, WatchEventType::kAdded, cached, true);
+  return cached;
 }
 
 core::Result<ObjectPtr> RemoteStore::update(std::shared_ptr<core::Object> obj) {
@@ -476,8 +492,9 @@ core::Result<ObjectPtr> RemoteStore::update(std::shared_ptr<core::Object> obj) {
   auto answer = write_answer(kind, send("PUT", object_path(kind, obj->metadata.namespace_, obj->metadata.name, sub),
                                         core::encode(*obj).dump()));
   if (!answer.is_ok()) return answer;
-  if (Informer* inf = informer_for(kind)) apply(*inf, WatchEventType::kModified, answer.value(), true);
-  return answer;
+  ObjectPtr cached = refine(*obj, answer.value());
+  if (Informer* inf = informer_for(kind)) apply(*inf, WatchEventType::kModified, cached, true);
+  return cached;
 }
 
 core::Status RemoteStore::remove(Kind kind, const std::string& ns, const std::string& name,

@@ -115,6 +115,7 @@ class RemoteStore : public core::Store {
   void check_synced();
 
   core::Result<HttpResponse> send(const std::string& method, const std::string& target, std::string body);
+  core::ObjectPtr refine(const core::Object& sent, core::ObjectPtr answer);
   core::Result<core::ObjectPtr> write_answer(core::Kind kind, const core::Result<HttpResponse>& response);
 
   core::Executor& executor_;
