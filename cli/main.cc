@@ -5,6 +5,7 @@
 
 #include "cli/import_command.h"
 #include "cli/run_command.h"
+#include "cli/server_command.h"
 #include "cli/sweep_command.h"
 #include "cli/test_command.h"
 #include "cli/sweep_merge_command.h"
@@ -29,6 +30,9 @@ constexpr const char* kHelp =
     "                 join the parts of a sharded sweep into runs.csv and summary.csv, as one sweep\n"
     "  import CLUSTER.json -o SCENARIO.yaml [--anonymize] [--include-system]\n"
     "                 turn kubectl get nodes,deployments,replicasets,pods,services -A -o json into a scenario\n"
+    "  server [--data-dir DIR] [--https-listen-port 6443] [--bind-address ADDR] [--write-kubeconfig FILE]\n"
+    "         [--token SECRET] [--disable-agent] [--node-name NAME]\n"
+    "                 real mode: the control plane behind HTTPS for kubectl, until SIGINT/SIGTERM\n"
     "  version        print the version\n";
 
 }  // namespace
@@ -45,6 +49,7 @@ int main(int argc, char** argv) {
   if (command == "sweep") return ktwin::cli::sweep_command(args);
   if (command == "test") return ktwin::cli::test_command(args);
   if (command == "import") return ktwin::cli::import_command(args);
+  if (command == "server") return ktwin::cli::server_command(args);
   if (command == "sweep-merge") return ktwin::cli::sweep_merge_command(args);
   if (command == "version") {
     std::cout << "ktwin 0.1.0\n";

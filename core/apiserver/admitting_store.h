@@ -38,6 +38,7 @@ class AdmittingStore : public Store {
   void unobserve_pod_writes(WatchId id) override { inner_.unobserve_pod_writes(id); }
   WatchId watch(Kind kind, WatchHandler handler) override { return inner_.watch(kind, std::move(handler)); }
   void unwatch(WatchId id) override { inner_.unwatch(id); }
+  uint64_t resource_version() const override { return inner_.resource_version(); }
 
   // Creates the `kubernetes` Service in default at the first address of the range, as the apiserver does.
   Status create_kubernetes_service();

@@ -233,7 +233,7 @@ Cells ingress_cells(const Ingress& ing, Time now) {
           ports, age(ing, now)};
 }
 
-std::vector<TableColumn> columns_of(Kind kind) {
+std::vector<TableColumn> columns_of(Kind kind, const PrintOptions& options) {
   switch (kind) {
     case Kind::kDeployment:
       return {{"Name"},
@@ -251,7 +251,8 @@ std::vector<TableColumn> columns_of(Kind kind) {
       return {{"Name"},
               {"Ready"},
               {"Status"},
-              {"Restarts"},
+              // printPod's RESTARTS became "4 (2m ago)" in 1.22; before, the apiserver declared an integer.
+              {"Restarts", kubectl_minor(options.kubectl_version) < 22 ? "integer" : "string"},
               {"Age"},
               {"IP", "string", 1},
               {"Node", "string", 1},
@@ -356,7 +357,7 @@ Table make_table(Kind kind, const std::vector<ObjectPtr>& objects, Time now, con
   const bool with_namespace = options.with_namespace && is_namespaced(kind);
   // kubectl adds NAMESPACE itself in front of the server's columns.
   if (with_namespace) table.columns.push_back({"Namespace"});
-  for (const TableColumn& c : columns_of(kind))
+  for (const TableColumn& c : columns_of(kind, options))
     if (c.priority == 0 || options.wide) table.columns.push_back(c);
   for (const ObjectPtr& obj : objects) {
     KT_CHECK(obj && obj->kind() == kind, "make_table: object of another kind");

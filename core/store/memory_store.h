@@ -33,7 +33,7 @@ class MemoryStore : public Store {
   WatchId watch(Kind kind, WatchHandler handler) override;
   void unwatch(WatchId id) override;
 
-  uint64_t resource_version() const { return revision_; }
+  uint64_t resource_version() const override { return revision_; }
 
  private:
   using Key = std::string;  // "namespace/name"

@@ -65,6 +65,9 @@ class Store {
   // Delivers every later change of `kind` through the executor, in write order, never inside a write.
   virtual WatchId watch(Kind kind, WatchHandler handler) = 0;
   virtual void unwatch(WatchId id) = 0;
+  // The resourceVersion of the latest write (of any kind), so a list can say which state it shows and
+  // a watch from there misses nothing (an API server's list metadata). 0: the store does not track it.
+  virtual uint64_t resource_version() const { return 0; }
 };
 
 template <class T>
