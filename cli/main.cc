@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/image_command.h"
 #include "cli/import_command.h"
 #include "cli/run_command.h"
 #include "cli/sweep_command.h"
@@ -29,6 +30,8 @@ constexpr const char* kHelp =
     "                 join the parts of a sharded sweep into runs.csv and summary.csv, as one sweep\n"
     "  import CLUSTER.json -o SCENARIO.yaml [--anonymize] [--include-system]\n"
     "                 turn kubectl get nodes,deployments,replicasets,pods,services -A -o json into a scenario\n"
+    "  image import FILE.tar... [--data-dir DIR] | image ls [--data-dir DIR]\n"
+    "                 the real-mode node's local images (OCI image layout tarballs; nothing is pulled)\n"
     "  version        print the version\n";
 
 }  // namespace
@@ -44,6 +47,7 @@ int main(int argc, char** argv) {
   if (command == "run") return ktwin::cli::run_command(args);
   if (command == "sweep") return ktwin::cli::sweep_command(args);
   if (command == "test") return ktwin::cli::test_command(args);
+  if (command == "image") return ktwin::cli::image_command(args);
   if (command == "import") return ktwin::cli::import_command(args);
   if (command == "sweep-merge") return ktwin::cli::sweep_merge_command(args);
   if (command == "version") {
