@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/image_command.h"
 #include "cli/import_command.h"
 #include "cli/run_command.h"
 #include "cli/server_command.h"
@@ -33,6 +34,8 @@ constexpr const char* kHelp =
     "  server [--data-dir DIR] [--https-listen-port 6443] [--bind-address ADDR] [--write-kubeconfig FILE]\n"
     "         [--token SECRET] [--disable-agent] [--node-name NAME]\n"
     "                 real mode: the control plane behind HTTPS for kubectl, until SIGINT/SIGTERM\n"
+    "  image import FILE.tar... [--data-dir DIR] | image ls [--data-dir DIR]\n"
+    "                 the real-mode node's local images (OCI image layout tarballs; nothing is pulled)\n"
     "  version        print the version\n";
 
 }  // namespace
@@ -48,6 +51,7 @@ int main(int argc, char** argv) {
   if (command == "run") return ktwin::cli::run_command(args);
   if (command == "sweep") return ktwin::cli::sweep_command(args);
   if (command == "test") return ktwin::cli::test_command(args);
+  if (command == "image") return ktwin::cli::image_command(args);
   if (command == "import") return ktwin::cli::import_command(args);
   if (command == "server") return ktwin::cli::server_command(args);
   if (command == "sweep-merge") return ktwin::cli::sweep_merge_command(args);
