@@ -489,8 +489,19 @@ core::Result<ObjectPtr> RemoteStore::update(std::shared_ptr<core::Object> obj) {
   // The kubelet writes only status, through the subresource (k/k pkg/kubelet/status/status_manager.go,
   // kubelet_node_status.go); a Node authorizer lets a node write nothing else of a pod.
   std::string sub = kind == Kind::kPod || kind == Kind::kNode ? "status" : "";
+  // Encoding lays the typed fields over the document the object was read from, so a field the
+  // kubelet cleared (a waiting state, a condition's reason) would survive from it. The kubelet owns
+  // the whole status: send it without the old document's status.
+  nlohmann::json body = core::encode(*obj);
+  if (!sub.empty() && obj->original && obj->original->contains("status")) {
+    auto bare = obj->clone();
+    auto doc = std::make_shared<nlohmann::json>(*obj->original);
+    doc->erase("status");
+    bare->original = doc;
+    body = core::encode(*bare);
+  }
   auto answer = write_answer(kind, send("PUT", object_path(kind, obj->metadata.namespace_, obj->metadata.name, sub),
-                                        core::encode(*obj).dump()));
+                                        body.dump()));
   if (!answer.is_ok()) return answer;
   ObjectPtr cached = refine(*obj, answer.value());
   if (Informer* inf = informer_for(kind)) apply(*inf, WatchEventType::kModified, cached, true);

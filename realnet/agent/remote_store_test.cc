@@ -149,6 +149,32 @@ TEST_CASE("RemoteStore writes are read back at once and echoed by the watch only
   CHECK(f.remote->find(Kind::kLease, "kube-node-lease", "worker1") != nullptr);
 }
 
+TEST_CASE("RemoteStore status writes clear what the kubelet cleared, not keep it from the read document", "[remote_store]") {
+  Fixture f;
+  auto p = f.pod("web", "worker1");
+  p->status.reason = "Old";
+  p->status.message = "stale";
+  core::ContainerStatus cs;
+  cs.name = "app";
+  cs.state.waiting = core::ContainerStateWaiting{"ContainerCreating", ""};
+  p->status.containerStatuses.push_back(cs);
+  REQUIRE(f.server.create(p).is_ok());
+  f.start_and_sync();
+  auto read = core::find<core::Pod>(*f.remote, "default", "web");
+  REQUIRE(read->original);  // decoded from the server's JSON
+  auto copy = core::mutable_copy(*read);
+  copy->status.reason.clear();
+  copy->status.message.clear();
+  copy->status.containerStatuses[0].state.waiting.reset();
+  copy->status.containerStatuses[0].state.running = core::ContainerStateRunning{f.loop.now()};
+  REQUIRE(f.remote->update(copy).is_ok());
+  auto stored = core::find<core::Pod>(f.server, "default", "web");
+  CHECK(stored->status.reason.empty());
+  CHECK(stored->status.message.empty());
+  CHECK(!stored->status.containerStatuses[0].state.waiting);
+  CHECK(stored->status.containerStatuses[0].state.running);
+}
+
 TEST_CASE("RemoteStore turns Kubernetes Status errors into store codes", "[remote_store]") {
   Fixture f;
   auto web = f.server_pod("web", "worker1");
