@@ -6,6 +6,7 @@
 #include "core/kubelet/kubelet.h"
 #include "core/store/memory_store.h"
 #include "realnet/agent/fake_rest_handler.h"
+#include "realnet/api/api_server.h"
 #include "realnet/agent/handler_transport.h"
 #include "realnet/agent/remote_store.h"
 #include "sim/event_loop.h"
@@ -17,11 +18,23 @@ namespace {
 using core::Kind;
 const core::Time kStart = core::Time(std::chrono::hours(24 * 365 * 51));
 
-TEST_CASE("The core kubelet drives a pod to Running through a RemoteStore and deletes it", "[kubelet_remote]") {
-  sim::EventLoop loop{kStart};
-  core::MemoryStore server{loop, core::Rng(1, "server")};
-  testing::FakeRestHandler handler{server};
-  HandlerTransport transport{handler, loop, UserInfo{"system:node:worker1", {"system:nodes"}}};
+// Records each request's method and target, then passes it on.
+class Recording : public HttpHandler {
+ public:
+  explicit Recording(HttpHandler& next) : next_(next) {}
+  std::vector<std::string> targets;
+  HandlerResult handle(const HttpRequest& request) override {
+    targets.push_back(request.method + " " + request.target);
+    return next_.handle(request);
+  }
+
+ private:
+  HttpHandler& next_;
+};
+
+void run_pod_lifecycle(sim::EventLoop& loop, core::MemoryStore& server, HttpHandler& api) {
+  Recording handler{api};
+  HandlerTransport transport{handler, loop, UserInfo{"system:node:worker1", {"system:nodes", "system:authenticated"}}};
   RemoteStore remote{loop, transport, RemoteStoreOptions::for_kubelet("worker1")};
   ktwin::testing::RecordingEvents events;
   core::Env env{loop, remote, events, 7};
@@ -87,6 +100,19 @@ TEST_CASE("The core kubelet drives a pod to Running through a RemoteStore and de
   CHECK(status_writes >= 2);
   CHECK(status_writes <= 8);
   kubelet.stop();
+}
+
+TEST_CASE("The core kubelet drives a pod to Running through a RemoteStore and deletes it", "[kubelet_remote]") {
+  sim::EventLoop loop{kStart};
+  core::MemoryStore server{loop, core::Rng(1, "server")};
+  SECTION("against the fake REST handler") {
+    testing::FakeRestHandler fake{server};
+    run_pod_lifecycle(loop, server, fake);
+  }
+  SECTION("against the real ApiServer, as system:node:worker1 under the Node authorizer") {
+    ApiServer api{server, loop};
+    run_pod_lifecycle(loop, server, api);
+  }
 }
 
 }  // namespace

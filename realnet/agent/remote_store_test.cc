@@ -7,6 +7,7 @@
 #include "core/store/memory_store.h"
 #include "realnet/agent/fake_rest_handler.h"
 #include "realnet/agent/handler_transport.h"
+#include "realnet/api/api_server.h"
 #include "sim/event_loop.h"
 
 namespace ktwin::realnet {
@@ -18,16 +19,26 @@ const core::Time kStart = core::Time(std::chrono::hours(24 * 365 * 51));
 
 // A server (MemoryStore behind the fake REST handler) and a RemoteStore for node worker1 talking to
 // it without sockets, all on virtual time.
+// Sends requests to the real ApiServer when it is set, else to the fake.
+struct Switch : HttpHandler {
+  HttpHandler* fake = nullptr;
+  std::unique_ptr<ApiServer> api;
+  HandlerResult handle(const HttpRequest& r) override { return api ? api->handle(r) : fake->handle(r); }
+};
+
 struct Fixture {
   sim::EventLoop loop{kStart};
   core::MemoryStore server{loop, core::Rng(1, "server")};
   testing::FakeRestHandler handler{server};
-  HandlerTransport transport{handler, loop, UserInfo{"system:node:worker1", {"system:nodes"}}};
+  Switch route;
+  HandlerTransport transport{route, loop, UserInfo{"system:node:worker1", {"system:nodes", "system:authenticated"}}};
   std::vector<std::string> logs;
   std::unique_ptr<RemoteStore> remote;
   std::vector<std::string> events;  // "ADDED default/a rv" as the watch handlers saw them
 
-  Fixture() {
+  explicit Fixture(bool real_api = false) {
+    route.fake = &handler;
+    if (real_api) route.api = std::make_unique<ApiServer>(server, loop);
     auto options = RemoteStoreOptions::for_kubelet("worker1");
     options.log = [this](const std::string& m) { logs.push_back(m); };
     remote = std::make_unique<RemoteStore>(loop, transport, options);
@@ -150,7 +161,9 @@ TEST_CASE("RemoteStore writes are read back at once and echoed by the watch only
 }
 
 TEST_CASE("RemoteStore status writes clear what the kubelet cleared, not keep it from the read document", "[remote_store]") {
-  Fixture f;
+  bool real_api = GENERATE(false, true);
+  INFO((real_api ? "the real ApiServer" : "the fake handler"));
+  Fixture f(real_api);
   auto p = f.pod("web", "worker1");
   p->status.reason = "Old";
   p->status.message = "stale";
