@@ -446,7 +446,14 @@ core::Result<HttpResponse> RemoteStore::send(const std::string& method, const st
   request.headers["accept"] = "application/json";
   if (!body.empty()) request.headers["content-type"] = "application/json";
   request.body = std::move(body);
-  return transport_.request(std::move(request), options_.request_timeout);
+  if (executor_.now() < fail_fast_until_)
+    return core::Status::unavailable("server unreachable (failing fast): " + last_failure_.message());
+  auto response = transport_.request(std::move(request), options_.request_timeout);
+  if (!response.is_ok()) {
+    last_failure_ = response.status();
+    fail_fast_until_ = executor_.now() + options_.fail_fast;
+  }
+  return response;
 }
 
 core::Result<ObjectPtr> RemoteStore::write_answer(Kind kind, const core::Result<HttpResponse>& response) {

@@ -31,6 +31,9 @@ struct RemoteStoreOptions {
   // (client-go reflector's backoff manager: 800 ms to 30 s).
   core::Duration relist_initial = std::chrono::milliseconds(800);
   core::Duration relist_max = std::chrono::seconds(30);
+  // After a request got no answer (connect refused, deadline), requests fail at once for this long,
+  // so the kubelet's back-to-back retries do not each wait out a timeout on a dead link.
+  core::Duration fail_fast = std::chrono::seconds(1);
   // Where list and watch trouble is told (a broken watch, a failed list); unset: nowhere.
   std::function<void(const std::string&)> log;
 
@@ -128,6 +131,8 @@ class RemoteStore : public core::Store {
   bool drain_posted_ = false;
   std::vector<std::function<void()>> synced_callbacks_;
   uint64_t watch_events_ = 0;
+  core::Time fail_fast_until_{};
+  core::Status last_failure_;
   bool started_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -275,6 +275,27 @@ TEST_CASE("RemoteStore survives a server outage: relists with backoff until it a
   CHECK(f.remote->find(Kind::kPod, "default", "after") != nullptr);
 }
 
+TEST_CASE("RemoteStore fails fast for a moment after a request got no answer", "[remote_store]") {
+  Fixture f;
+  f.server_pod("web", "worker1");
+  f.start_and_sync();
+  f.transport.set_down(true);
+  auto copy = core::mutable_copy(*core::find<core::Pod>(*f.remote, "default", "web"));
+  size_t before = f.transport.requests();
+  CHECK(f.remote->update(copy).status().code() == core::Status::Code::kUnavailable);
+  CHECK(f.transport.requests() == before + 1);
+  // The kubelet's immediate retries do not reach the (dead) transport.
+  for (int i = 0; i < 4; ++i) {
+    auto s = f.remote->update(copy).status();
+    CHECK(s.code() == core::Status::Code::kUnavailable);
+    CHECK(s.message().find("failing fast") != std::string::npos);
+  }
+  CHECK(f.transport.requests() == before + 1);
+  f.transport.set_down(false);
+  f.loop.run_until(f.loop.now() + std::chrono::milliseconds(1001));
+  CHECK(f.remote->update(copy).is_ok());
+}
+
 TEST_CASE("RemoteStore resumes a watch the server ended cleanly, without relisting", "[remote_store]") {
   Fixture f;
   f.start_and_sync();
