@@ -293,3 +293,21 @@ TEST_CASE("ContainerdRuntime: a missing image or executable fails with the reaso
   CHECK(f.states()[bad] == RuntimeContainerState::kExited);
   REQUIRE(f.loop.await_status([&](auto done) { f.runtime->remove_pod_sandbox(sb, done); }, Ms(30000)).is_ok());
 }
+
+// Not a ctest (hidden): prints the measurement for docs and reports. Run it by its tag.
+TEST_CASE("ContainerdRuntime start latency, median of 20", "[.latency]") {
+  PrivateContainerd* cd = PrivateContainerd::get();
+  if (!cd) {
+    WARN("skipped: " << PrivateContainerd::skip_reason());
+    return;
+  }
+  Fixture f(cd, "ktwin-test-d");
+  core::ContainerConfig config;
+  config.image = "busybox";
+  config.command = {"sleep", "30"};
+  std::string sb = f.sandbox();
+  double ms = realnet::testing::median_start_ms(f.loop, *f.runtime, sb, f.events, config);
+  REQUIRE(ms > 0);
+  std::printf("containerd runtime: create+start to kStarted, median of 20: %.2f ms\n", ms);
+  REQUIRE(f.loop.await_status([&](auto done) { f.runtime->remove_pod_sandbox(sb, done); }, Ms(30000)).is_ok());
+}
