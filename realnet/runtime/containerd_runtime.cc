@@ -207,6 +207,9 @@ void ContainerdRuntime::adopt(const std::vector<ContainerRecord>& records, const
   for (const auto& r : records) {
     std::string sandbox = label(r.labels, kSandboxId);
     if (sandbox.empty() || containers_.count(r.id)) continue;
+    if (!sandboxes_.count(sandbox) && options_.network &&
+        fs::exists("/var/run/netns/" + PodNetwork::netns_name(sandbox)))
+      netns_[sandbox] = "/var/run/netns/" + PodNetwork::netns_name(sandbox);
     if (!sandboxes_.count(sandbox))
       sandboxes_[sandbox] = core::PodSandboxInfo{sandbox, label(r.labels, kPodUid), label(r.labels, kPodName),
                                                  label(r.labels, kPodNamespace), label(r.labels, kPodIp),
@@ -269,9 +272,20 @@ void ContainerdRuntime::on_exit(const TaskExit& e) {
 
 void ContainerdRuntime::run_pod_sandbox(const core::PodSandboxConfig& config, Then<std::string> done) {
   std::string id = "sb-" + random_id().substr(0, 16);
-  sandboxes_[id] = core::PodSandboxInfo{id, config.podUid, config.podName, config.podNamespace, config.podIP,
-                                        core::SandboxState::kReady};
-  later([done, id] { done(id); });
+  core::PodSandboxInfo info{id, config.podUid, config.podName, config.podNamespace, config.podIP,
+                            core::SandboxState::kReady};
+  if (!options_.network || config.podIP.empty()) {
+    sandboxes_[id] = info;
+    return later([done, id] { done(id); });
+  }
+  offload<Result<std::string>>(
+      [network = options_.network, id, ip = config.podIP](ContainerdClient&) { return network->setup(id, ip); },
+      [this, id, info, done](Result<std::string> path) {
+        if (!path.is_ok()) return done(path.status());
+        sandboxes_[id] = info;
+        netns_[id] = path.value();
+        done(id);
+      });
 }
 
 void ContainerdRuntime::stop_pod_sandbox(const std::string& sandbox_id, Done done) {
@@ -279,8 +293,14 @@ void ContainerdRuntime::stop_pod_sandbox(const std::string& sandbox_id, Done don
   if (sb == sandboxes_.end()) return later([done] { done(Status::ok()); });
   sb->second.state = core::SandboxState::kNotReady;
   auto pending = std::make_shared<int>(1);
-  auto finish = [this, pending, done] {
-    if (--*pending == 0) later([done] { done(Status::ok()); });
+  // Once its containers are gone, so is the network namespace (CRI StopPodSandbox tears it down).
+  auto finish = [this, pending, done, sandbox_id] {
+    if (--*pending > 0) return;
+    auto ns = netns_.find(sandbox_id);
+    if (ns == netns_.end() || !options_.network) return later([done] { done(Status::ok()); });
+    netns_.erase(ns);
+    offload<Status>([network = options_.network, sandbox_id](ContainerdClient&) { return network->teardown(sandbox_id); },
+                    [done](Status s) { done(s); });
   };
   std::vector<std::string> running;
   for (auto& [id, c] : containers_) {
@@ -343,6 +363,7 @@ void ContainerdRuntime::create_container(const std::string& sandbox_id, const co
   spec.env.push_back("HOSTNAME=" + pod.podName);
   spec.cwd = image->imageConfig.workingDir;
   spec.hostname = pod.podName;
+  if (auto ns = netns_.find(sandbox_id); ns != netns_.end()) spec.netnsPath = ns->second;
 
   Container c;
   c.info.id = id;

@@ -23,6 +23,7 @@
 #include "realnet/net/asio_executor.h"
 #include "realnet/runtime/containerd_client.h"
 #include "realnet/runtime/image_store.h"
+#include "realnet/runtime/pod_network.h"
 
 namespace ktwin::realnet {
 
@@ -35,6 +36,9 @@ class ContainerdRuntime : public core::NodeRuntime {
     std::filesystem::path imageDir;  // the local ImageStore
     std::string snapshotter = "overlayfs";
     core::Duration relistPeriod = std::chrono::seconds(5);
+    // Not owned; must outlive this. Set: each sandbox with a pod IP gets a network namespace of its
+    // own, which its containers join. Null: containers share the host's network.
+    PodNetwork* network = nullptr;
   };
 
   ContainerdRuntime(AsioExecutor& executor, Options options);
@@ -99,6 +103,7 @@ class ContainerdRuntime : public core::NodeRuntime {
   bool subscribed_ = false;  // a probe came back through the exit watch
   EventHandler handler_;
   std::map<std::string, core::PodSandboxInfo> sandboxes_;
+  std::map<std::string, std::string> netns_;  // sandbox id -> its network namespace's path
   std::map<std::string, Container> containers_;
   std::set<std::string> imported_;  // images known to be in containerd
 };

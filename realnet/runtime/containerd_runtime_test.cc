@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "realnet/runtime/oci_import.h"
+#include "realnet/runtime/pod_network.h"
 #include "realnet/runtime/runtime_test_harness.h"
 #include "realnet/runtime/subprocess.h"
 
@@ -100,7 +101,7 @@ class PrivateContainerd {
   void stop() {
     if (pid_ <= 0) return;
     // Tasks first: their shims outlive containerd otherwise.
-    for (const char* ns : {"ktwin-test-a", "ktwin-test-b", "ktwin-test-c", "ktwin-test-d"}) {
+    for (const char* ns : {"ktwin-test-a", "ktwin-test-b", "ktwin-test-c", "ktwin-test-d", "ktwin-test-e"}) {
       ContainerdClient client(socket, ns);
       auto tasks = client.list_tasks();
       if (tasks.is_ok())
@@ -128,18 +129,19 @@ struct Fixture {
   std::vector<ContainerEvent> events;
   std::string version;
 
-  Fixture(PrivateContainerd* c, const std::string& ns) : cd(c) { open(ns); }
-  void open(const std::string& ns) {
-    runtime = std::make_unique<ContainerdRuntime>(
-        loop.executor, ContainerdRuntime::Options{cd->socket, ns, cd->dir.path / ("logs-" + ns), cd->images});
+  Fixture(PrivateContainerd* c, const std::string& ns, realnet::PodNetwork* network = nullptr) : cd(c) { open(ns, network); }
+  void open(const std::string& ns, realnet::PodNetwork* network = nullptr) {
+    ContainerdRuntime::Options options{cd->socket, ns, cd->dir.path / ("logs-" + ns), cd->images};
+    options.network = network;
+    runtime = std::make_unique<ContainerdRuntime>(loop.executor, options);
     runtime->set_event_handler([this](const ContainerEvent& e) { events.push_back(e); });
     auto v = loop.await<std::string>([&](auto done) { runtime->connect(done); });
     INFO(v.status().message());
     REQUIRE(v.is_ok());
     version = v.value();
   }
-  std::string sandbox(const std::string& pod = "web") {
-    auto r = loop.await<std::string>([&](auto done) { runtime->run_pod_sandbox({"uid-" + pod, pod, "default", 0, ""}, done); });
+  std::string sandbox(const std::string& pod = "web", const std::string& ip = "") {
+    auto r = loop.await<std::string>([&](auto done) { runtime->run_pod_sandbox({"uid-" + pod, pod, "default", 0, ip}, done); });
     REQUIRE(r.is_ok());
     return r.value();
   }
@@ -292,6 +294,28 @@ TEST_CASE("ContainerdRuntime: a missing image or executable fails with the reaso
   CHECK(s.message().find("no-such-binary-ktwin") != std::string::npos);
   CHECK(f.states()[bad] == RuntimeContainerState::kExited);
   REQUIRE(f.loop.await_status([&](auto done) { f.runtime->remove_pod_sandbox(sb, done); }, Ms(30000)).is_ok());
+}
+
+TEST_CASE("ContainerdRuntime puts a pod's containers in its own network namespace", "[containerd][pod_network]") {
+  PrivateContainerd* cd = PrivateContainerd::get();
+  if (!cd) {
+    WARN("skipped: " << PrivateContainerd::skip_reason());
+    return;
+  }
+  std::string tag = std::to_string(getpid() % 100000);
+  realnet::PodNetwork network({"ktwc" + tag, "10.199.201.0/24"});
+  Fixture f(cd, "ktwin-test-e", &network);
+  std::string sb = f.sandbox("netpod", "10.199.201.9");
+  std::string ns_path = "/var/run/netns/" + realnet::PodNetwork::netns_name(sb);
+  CHECK(fs::exists(ns_path));
+  std::string id = f.create(sb, "probe", {"sh", "-c", "ip -4 addr show eth0 | grep -o '10.199.201.9/24'"});
+  REQUIRE(f.start(id).is_ok());
+  REQUIRE(f.loop.run_until([&] { return f.died(id) != nullptr; }));
+  CHECK(f.died(id)->container.exitCode == 0);
+  CHECK(first_line(f.runtime->log_path(id)) == "10.199.201.9/24");
+  REQUIRE(f.loop.await_status([&](auto done) { f.runtime->remove_pod_sandbox(sb, done); }, Ms(30000)).is_ok());
+  CHECK_FALSE(fs::exists(ns_path));
+  CHECK(network.remove_bridge().is_ok());
 }
 
 // Not a ctest (hidden): prints the measurement for docs and reports. Run it by its tag.
