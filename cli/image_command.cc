@@ -6,12 +6,16 @@
 
 #include "realnet/runtime/image_store.h"
 #include "realnet/runtime/oci_import.h"
+#ifdef KTWIN_HAVE_CONTAINERD
+#include "realnet/runtime/containerd_client.h"
+#endif
 
 namespace ktwin::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: ktwin image import FILE.tar... [--data-dir DIR]   an OCI image layout tarball per file\n"
+    "usage: ktwin image import FILE.tar... [--data-dir DIR] [--containerd-address SOCK]\n"
+    "         an OCI image layout tarball per file; with SOCK also into containerd (namespace ktwin)\n"
     "       ktwin image ls [--data-dir DIR]\n"
     "  --data-dir: the agent's data directory (default /var/lib/ktwin); images go to DIR/agent/images\n";
 
@@ -24,14 +28,16 @@ int image_command(const std::vector<std::string>& args) {
   }
   std::string verb = args[0];
   std::string data_dir = "/var/lib/ktwin";
+  std::string containerd;
   std::vector<std::string> files;
   for (size_t i = 1; i < args.size(); ++i) {
-    if (args[i] == "--data-dir") {
+    if (args[i] == "--data-dir" || args[i] == "--containerd-address") {
       if (i + 1 >= args.size()) {
-        std::cerr << "ktwin image: --data-dir needs a directory\n" << kUsage;
+        std::cerr << "ktwin image: " << args[i] << " needs a value\n" << kUsage;
         return 2;
       }
-      data_dir = args[++i];
+      (args[i] == "--data-dir" ? data_dir : containerd) = args[i + 1];
+      ++i;
     } else if (args[i].rfind("--", 0) == 0) {
       std::cerr << "ktwin image: unknown flag " << args[i] << "\n" << kUsage;
       return 2;
@@ -59,6 +65,12 @@ int image_command(const std::vector<std::string>& args) {
     std::cerr << "ktwin image import: no FILE.tar\n" << kUsage;
     return 2;
   }
+#ifndef KTWIN_HAVE_CONTAINERD
+  if (!containerd.empty()) {
+    std::cerr << "ktwin image import: built without containerd's API (libgrpc++-dev and the containerd protos)\n";
+    return 2;
+  }
+#endif
   int rc = 0;
   for (const auto& file : files) {
     auto imported = realnet::import_oci_archive(file, store);
@@ -67,7 +79,20 @@ int image_command(const std::vector<std::string>& args) {
       rc = 1;
       continue;
     }
-    for (const auto& image : imported.value()) std::cout << "imported " << image.name << " " << image.manifest.digest << "\n";
+    for (const auto& image : imported.value()) {
+      std::cout << "imported " << image.name << " " << image.manifest.digest << "\n";
+#ifdef KTWIN_HAVE_CONTAINERD
+      if (containerd.empty()) continue;
+      realnet::ContainerdClient client(containerd, "ktwin");
+      core::Status s = client.import_image(store, image);
+      if (!s.is_ok()) {
+        std::cerr << "ktwin image import: " << image.name << " into containerd: " << s.message() << "\n";
+        rc = 1;
+        continue;
+      }
+      std::cout << "  and into containerd at " << containerd << " (namespace ktwin)\n";
+#endif
+    }
   }
   return rc;
 }

@@ -86,6 +86,20 @@ int64_t StoredImage::size() const {
   return total;
 }
 
+std::vector<std::string> container_argv(const std::vector<std::string>& command, const std::vector<std::string>& args,
+                                        const ImageConfig* image) {
+  std::vector<std::string> argv;
+  if (!command.empty()) {
+    argv = command;
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+  if (image) argv = image->entrypoint;
+  const std::vector<std::string>& rest = !args.empty() || !image ? args : image->cmd;
+  argv.insert(argv.end(), rest.begin(), rest.end());
+  return argv;
+}
+
 std::string normalize_image_ref(const std::string& image) {
   std::string ref = image;
   size_t slash = ref.find('/');

@@ -32,6 +32,11 @@ struct StoredImage {
   int64_t size() const;  // config plus compressed layers, as `crictl images` counts
 };
 
+// The process a container runs (k/k pkg/kubelet/kuberuntime via the runtime, as docker does): command
+// replaces the image's Entrypoint and drops its Cmd; args alone replace Cmd. `image` may be null.
+std::vector<std::string> container_argv(const std::vector<std::string>& command, const std::vector<std::string>& args,
+                                        const ImageConfig* image);
+
 // "busybox" -> "docker.io/library/busybox:latest", as docker's reference rules normalize names
 // (distribution/reference normalize.go): a first component with '.' or ':' or "localhost" is a registry.
 std::string normalize_image_ref(const std::string& ref);

@@ -23,21 +23,6 @@ namespace {
 
 constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-// k/k pkg/kubelet/kuberuntime/kuberuntime_container.go (via the runtime): command replaces the image's
-// Entrypoint and drops its Cmd; args alone replace Cmd.
-std::vector<std::string> effective_argv(const core::ContainerConfig& config, const ImageConfig* image) {
-  std::vector<std::string> argv;
-  if (!config.command.empty()) {
-    argv = config.command;
-    argv.insert(argv.end(), config.args.begin(), config.args.end());
-    return argv;
-  }
-  if (image) argv = image->entrypoint;
-  const std::vector<std::string>& rest = !config.args.empty() || !image ? config.args : image->cmd;
-  argv.insert(argv.end(), rest.begin(), rest.end());
-  return argv;
-}
-
 std::string env_value(const std::vector<std::string>& env, const std::string& key) {
   for (const auto& kv : env)
     if (kv.rfind(key + "=", 0) == 0) return kv.substr(key.size() + 1);
@@ -225,7 +210,7 @@ void ProcessRuntime::create_container(const std::string& sandbox_id, const core:
   } else if (!options_.allowMissingImages) {
     return fail(image.status());
   }
-  c.argv = effective_argv(config, image.is_ok() ? &image->imageConfig : nullptr);
+  c.argv = container_argv(config.command, config.args, image.is_ok() ? &image->imageConfig : nullptr);
   if (c.argv.empty()) return fail(Status::invalid("no command specified"));  // containerd's wording
   if (env_value(c.env, "PATH").empty()) {
     const char* host_path = c.rootfs.empty() ? getenv("PATH") : nullptr;

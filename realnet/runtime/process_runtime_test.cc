@@ -231,3 +231,14 @@ TEST_CASE("ProcessRuntime rejects containers of an unknown sandbox and images it
   CHECK(r.status().is_not_found());
   CHECK(r.status().message().find("nginx:1.19") != std::string::npos);
 }
+
+// Not a ctest (hidden): prints the measurement for docs and reports. Run it by its tag.
+TEST_CASE("ProcessRuntime start latency, median of 20", "[.latency]") {
+  Fixture f;
+  core::ContainerConfig config;
+  config.image = "none";
+  config.command = {"sleep", "30"};
+  double ms = realnet::testing::median_start_ms(f.loop, f.runtime, f.sandbox(), f.events, config);
+  REQUIRE(ms > 0);
+  std::printf("process runtime: create+start to kStarted, median of 20: %.2f ms\n", ms);
+}

@@ -66,3 +66,41 @@ struct Loop {
 };
 
 }  // namespace ktwin::realnet::testing
+
+#include <algorithm>
+#include <cstdio>
+
+namespace ktwin::realnet::testing {
+
+// create_container + start_container until the kStarted event, `n` times after one warm-up; each
+// container is killed and removed after. Returns the median in milliseconds. `events` is the vector
+// the runtime's event handler appends to.
+template <class Runtime>
+double median_start_ms(Loop& loop, Runtime& runtime, const std::string& sandbox, const std::vector<core::ContainerEvent>& events,
+                       core::ContainerConfig config, int n = 20) {
+  std::vector<double> ms;
+  for (int i = 0; i <= n; ++i) {
+    config.name = "lat" + std::to_string(i);
+    size_t before = events.size();
+    auto t0 = std::chrono::steady_clock::now();
+    std::string id;
+    runtime.create_container(sandbox, config, [&](core::Result<std::string> r) {
+      if (!r.is_ok()) return;
+      id = r.value();
+      runtime.start_container(id, [](core::Status) {});
+    });
+    auto started = [&] {
+      for (size_t k = before; k < events.size(); ++k)
+        if (events[k].type == core::ContainerEvent::Type::kStarted && events[k].container.id == id) return true;
+      return false;
+    };
+    if (!loop.run_until(started, std::chrono::seconds(30))) return -1;
+    auto t1 = std::chrono::steady_clock::now();
+    if (i > 0) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+    loop.await_status([&](auto done) { runtime.remove_container(id, done); }, std::chrono::seconds(30));
+  }
+  std::sort(ms.begin(), ms.end());
+  return n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
+}
+
+}  // namespace ktwin::realnet::testing
