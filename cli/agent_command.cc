@@ -70,6 +70,10 @@ int agent_command(const std::vector<std::string>& args) {
     io.stop();
   });
   io.run();
+  if (!agent.fatal().is_ok()) {
+    std::cerr << "ktwin agent: " << agent.fatal().message() << "\n";
+    return 1;
+  }
   return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <random>
 #include <thread>
 
+#include "realnet/runtime/containerd_runtime.h"
 #include "realnet/runtime/process_runtime.h"
 
 namespace ktwin::realnet {
@@ -31,18 +32,49 @@ Agent::Agent(boost::asio::io_context& io, AgentOptions options, std::function<vo
 Agent::~Agent() { stop(); }
 
 core::Status Agent::make_runtime() {
+  std::filesystem::path agent_dir = std::filesystem::path(options_.data_dir) / "agent";
   if (options_.runtime == "process") {
     ProcessRuntime::Options o;
-    o.stateDir = std::filesystem::path(options_.data_dir) / "agent" / "process";
-    o.imageDir = std::filesystem::path(options_.data_dir) / "agent" / "images";
+    o.stateDir = agent_dir / "process";
+    o.imageDir = agent_dir / "images";
     runtime_ = std::make_unique<ProcessRuntime>(executor_, o);
     runtime_version_ = "process://ktwin-0.1.0";
+    runtime_ready_ = true;
     return core::Status::ok();
   }
-  if (options_.runtime == "containerd")
-    return core::Status::unavailable(
-        "the containerd runtime is not in this build of ktwin; run the agent with --runtime process");
+  if (options_.runtime == "containerd") {
+    ContainerdRuntime::Options o;
+    o.stateDir = agent_dir / "containerd";
+    o.imageDir = agent_dir / "images";
+    // Pods share the host's network until the agent sets up a node bridge for PodNetwork.
+    auto runtime = std::make_unique<ContainerdRuntime>(executor_, o);
+    runtime->connect([this, address = o.address](core::Result<std::string> version) {
+      if (!version.is_ok()) {
+        fatal_ = core::Status::unavailable("containerd at " + address + ": " + version.status().message());
+        stop();
+        io_.stop();
+        return;
+      }
+      // What the kubelet reports as CONTAINER-RUNTIME (k/k kubelet: "<runtime name>://<version>").
+      runtime_version_ = "containerd://" + version.value();
+      runtime_ready_ = true;
+      maybe_start_kubelet();
+    });
+    runtime_ = std::move(runtime);
+    return core::Status::ok();
+  }
   return core::Status::invalid("--runtime: \"" + options_.runtime + "\" is not containerd or process");
+}
+
+void Agent::maybe_start_kubelet() {
+  if (kubelet_ || !runtime_ready_ || !store_ || !store_->synced()) return;
+  core::KubeletConfig kubelet_config;
+  kubelet_config.containerRuntimeVersion = runtime_version_;
+  env_ = std::make_unique<core::Env>(core::Env{executor_, *store_, *events_, std::random_device{}()});
+  kubelet_ = std::make_unique<core::Kubelet>(*env_, *runtime_, kubelet_config, registration_, disk_);
+  log_("kubelet: node " + options_.node_name + " (" + registration_.internalIP + ", " + registration_.osImage + ", " +
+       registration_.kernelVersion + ", " + runtime_version_ + ") starting");
+  kubelet_->start();
 }
 
 core::Status Agent::start() {
@@ -76,16 +108,8 @@ core::Status Agent::start() {
   MachineInfo machine = read_machine_info(client_->host(), options_.data_dir);
   registration_ = registration_from(machine, options_.node_name);
   if (registration_.internalIP.empty()) log_("node info: no route towards " + client_->host() + ": no InternalIP");
-  core::KubeletConfig kubelet_config;
-  kubelet_config.containerRuntimeVersion = runtime_version_;
-  env_ = std::make_unique<core::Env>(core::Env{executor_, *store_, *events_, std::random_device{}()});
-  kubelet_ = std::make_unique<core::Kubelet>(*env_, *runtime_, kubelet_config, registration_, disk_);
   store_->start();
-  store_->on_synced([this] {
-    log_("kubelet: node " + options_.node_name + " (" + registration_.internalIP + ", " + registration_.osImage + ", " +
-         registration_.kernelVersion + ") starting");
-    kubelet_->start();
-  });
+  store_->on_synced([this] { maybe_start_kubelet(); });
   return core::Status::ok();
 }
 

@@ -41,6 +41,8 @@ class Agent {
   core::Status start();
   void stop();
 
+  // Set when the agent cannot go on (containerd unreachable at start): the io_context was stopped.
+  const core::Status& fatal() const { return fatal_; }
   const core::NodeRegistration& registration() const { return registration_; }
   RemoteStore* store() { return store_.get(); }
   bool kubelet_running() const { return kubelet_ && kubelet_->running(); }
@@ -48,6 +50,8 @@ class Agent {
  private:
   class LogEvents;
   core::Status make_runtime();
+  // The kubelet starts once the runtime answered and the first lists are in.
+  void maybe_start_kubelet();
 
   boost::asio::io_context& io_;
   AgentOptions options_;
@@ -62,6 +66,8 @@ class Agent {
   core::KubeletDisk disk_;
   std::unique_ptr<core::Env> env_;
   std::unique_ptr<core::Kubelet> kubelet_;
+  bool runtime_ready_ = false;
+  core::Status fatal_;
 };
 
 }  // namespace ktwin::realnet
