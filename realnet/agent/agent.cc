@@ -1,6 +1,10 @@
 #include "realnet/agent/agent.h"
 
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "realnet/runtime/containerd_runtime.h"
@@ -66,6 +70,42 @@ core::Status Agent::make_runtime() {
   return core::Status::invalid("--runtime: \"" + options_.runtime + "\" is not containerd or process");
 }
 
+void Agent::load_disk() {
+  std::ifstream in(std::filesystem::path(options_.data_dir) / "agent" / "ipam.json");
+  if (!in) return;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto doc = nlohmann::json::parse(ss.str(), nullptr, false);
+  if (!doc.is_object()) {
+    log_("ipam: " + options_.data_dir + "/agent/ipam.json is not JSON; starting with no addresses held");
+    return;
+  }
+  try {
+    disk_.lastReservedIP = doc.value("lastReservedIP", std::map<std::string, std::string>{});
+    disk_.allocatedIPs = doc.value("allocatedIPs", std::map<std::string, std::string>{});
+  } catch (const nlohmann::json::exception&) {
+    disk_ = {};
+  }
+  saved_disk_ = ss.str();
+}
+
+void Agent::save_disk_if_changed() {
+  std::string text = nlohmann::json{{"lastReservedIP", disk_.lastReservedIP}, {"allocatedIPs", disk_.allocatedIPs}}.dump();
+  if (text != saved_disk_) {
+    std::filesystem::path path = std::filesystem::path(options_.data_dir) / "agent" / "ipam.json";
+    std::filesystem::path tmp = path;
+    tmp += ".tmp";
+    std::ofstream out(tmp, std::ios::trunc);
+    if (out << text && out.flush()) {
+      out.close();
+      std::error_code ec;
+      std::filesystem::rename(tmp, path, ec);
+      if (!ec) saved_disk_ = text;
+    }
+  }
+  disk_timer_ = executor_.post_after(std::chrono::seconds(1), [this] { save_disk_if_changed(); });
+}
+
 void Agent::maybe_start_kubelet() {
   if (kubelet_ || !runtime_ready_ || !store_ || !store_->synced()) return;
   core::KubeletConfig kubelet_config;
@@ -108,6 +148,8 @@ core::Status Agent::start() {
   MachineInfo machine = read_machine_info(client_->host(), options_.data_dir);
   registration_ = registration_from(machine, options_.node_name);
   if (registration_.internalIP.empty()) log_("node info: no route towards " + client_->host() + ": no InternalIP");
+  load_disk();
+  save_disk_if_changed();
   store_->start();
   store_->on_synced([this] { maybe_start_kubelet(); });
   return core::Status::ok();
@@ -115,6 +157,11 @@ core::Status Agent::start() {
 
 void Agent::stop() {
   if (kubelet_) kubelet_->stop();
+  if (disk_timer_) {
+    executor_.cancel(std::exchange(disk_timer_, 0));
+    save_disk_if_changed();  // re-arms: cancel once more
+    executor_.cancel(std::exchange(disk_timer_, 0));
+  }
 }
 
 }  // namespace ktwin::realnet

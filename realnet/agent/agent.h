@@ -52,6 +52,10 @@ class Agent {
   core::Status make_runtime();
   // The kubelet starts once the runtime answered and the first lists are in.
   void maybe_start_kubelet();
+  // The CNI host-local IPAM state (KubeletDisk) lives in DATA_DIR/agent/ipam.json, so pods that
+  // outlive an agent restart (containerd keeps them) keep their addresses and are not handed out again.
+  void load_disk();
+  void save_disk_if_changed();
 
   boost::asio::io_context& io_;
   AgentOptions options_;
@@ -66,6 +70,8 @@ class Agent {
   core::KubeletDisk disk_;
   std::unique_ptr<core::Env> env_;
   std::unique_ptr<core::Kubelet> kubelet_;
+  std::string saved_disk_;
+  core::TimerId disk_timer_ = 0;
   bool runtime_ready_ = false;
   core::Status fatal_;
 };

@@ -76,6 +76,10 @@ YAML
 k apply -f "$dir/pod.yaml" >/dev/null || fail "kubectl apply"
 wait_for 15 "get pods -o wide" "^sleeper +1/1 +Running +0 .* 10\.42\.[0-9]+\.[0-9]+ +worker1 "
 pgrep -f "sleep 31$port" >/dev/null || fail "no sleep process runs for the pod"
+# The IPAM state is on disk, so an agent restart does not hand the address out again.
+ip=$(k get pod sleeper -o jsonpath='{.status.podIP}')
+for _ in $(seq 15); do grep -q "\"$ip\"" "$dir/a1/agent/ipam.json" 2>/dev/null && break; sleep 0.2; done
+grep -q "\"$ip\"" "$dir/a1/agent/ipam.json" || fail "ipam.json does not hold the pod's address $ip"
 k delete pod sleeper >/dev/null || fail "kubectl delete"
 wait_for 40 "get pods" "No resources found"
 for _ in $(seq 25); do pgrep -f "sleep 31$port" >/dev/null || break; sleep 0.2; done
