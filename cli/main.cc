@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/agent_command.h"
+#include "cli/image_command.h"
 #include "cli/import_command.h"
 #include "cli/run_command.h"
 #include "cli/server_command.h"
@@ -30,9 +32,14 @@ constexpr const char* kHelp =
     "                 join the parts of a sharded sweep into runs.csv and summary.csv, as one sweep\n"
     "  import CLUSTER.json -o SCENARIO.yaml [--anonymize] [--include-system]\n"
     "                 turn kubectl get nodes,deployments,replicasets,pods,services -A -o json into a scenario\n"
+    "  agent --server https://HOST:6443 --token TOKEN [--node-name NAME] [--runtime containerd|process]\n"
+    "        [--data-dir DIR]\n"
+    "                 real mode: a node that joins the server and runs its pods, until SIGINT/SIGTERM\n"
     "  server [--data-dir DIR] [--https-listen-port 6443] [--bind-address ADDR] [--write-kubeconfig FILE]\n"
     "         [--token SECRET] [--disable-agent] [--node-name NAME] [--tls-san NAME]...\n"
     "                 real mode: the control plane behind HTTPS for kubectl, until SIGINT/SIGTERM\n"
+    "  image import FILE.tar... [--data-dir DIR] | image ls [--data-dir DIR]\n"
+    "                 the real-mode node's local images (OCI image layout tarballs; nothing is pulled)\n"
     "  version        print the version\n";
 
 }  // namespace
@@ -48,8 +55,10 @@ int main(int argc, char** argv) {
   if (command == "run") return ktwin::cli::run_command(args);
   if (command == "sweep") return ktwin::cli::sweep_command(args);
   if (command == "test") return ktwin::cli::test_command(args);
+  if (command == "image") return ktwin::cli::image_command(args);
   if (command == "import") return ktwin::cli::import_command(args);
   if (command == "server") return ktwin::cli::server_command(args);
+  if (command == "agent") return ktwin::cli::agent_command(args);
   if (command == "sweep-merge") return ktwin::cli::sweep_merge_command(args);
   if (command == "version") {
     std::cout << "ktwin 0.1.0\n";

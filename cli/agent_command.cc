@@ -1,0 +1,80 @@
+// ktwin agent: flags, join, then one io_context thread until a signal (realnet/README.md, Processes).
+#include "cli/agent_command.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <iostream>
+
+#include "realnet/net/api_client.h"
+#include "realnet/server/server.h"
+
+namespace ktwin::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: ktwin agent --server https://HOST:6443 --token TOKEN [--node-name NAME (hostname)]\n"
+    "                   [--runtime containerd|process] [--data-dir DIR (/var/lib/ktwin)]\n"
+    "  TOKEN: the server's DATA_DIR/server/node-token (K10<CA hash>::server:<secret>)\n";
+
+}  // namespace
+
+core::Result<realnet::AgentOptions> parse_agent_flags(const std::vector<std::string>& args) {
+  realnet::AgentOptions o;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i];
+    std::optional<std::string> inline_value;
+    if (size_t eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
+      inline_value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+    }
+    std::string* target = nullptr;
+    if (flag == "--server") target = &o.server;
+    else if (flag == "--token") target = &o.token;
+    else if (flag == "--node-name") target = &o.node_name;
+    else if (flag == "--runtime") target = &o.runtime;
+    else if (flag == "--data-dir") target = &o.data_dir;
+    if (!target) return core::Status::invalid("unknown flag " + args[i]);
+    std::optional<std::string> v = inline_value;
+    if (!v && i + 1 < args.size()) v = args[++i];
+    if (!v || v->empty()) return core::Status::invalid(flag + " needs a value");
+    *target = *v;
+  }
+  if (o.server.empty()) return core::Status::invalid("--server is required");
+  if (o.token.empty()) return core::Status::invalid("--token is required");
+  std::string host, port;
+  if (auto s = realnet::parse_https_url(o.server, host, port); !s.is_ok()) return core::Status::invalid("--server: " + s.message());
+  if (o.runtime != "containerd" && o.runtime != "process")
+    return core::Status::invalid("--runtime: \"" + o.runtime + "\" is not containerd or process");
+  if (o.node_name.empty()) o.node_name = realnet::default_node_name();
+  return o;
+}
+
+int agent_command(const std::vector<std::string>& args) {
+  auto options = parse_agent_flags(args);
+  if (!options.is_ok()) {
+    std::cerr << "ktwin agent: " << options.status().message() << "\n" << kUsage;
+    return 2;
+  }
+  boost::asio::io_context io;
+  realnet::Agent agent(io, options.value(), [](const std::string& line) { std::cerr << "ktwin agent: " << line << "\n"; });
+  if (auto s = agent.start(); !s.is_ok()) {
+    std::cerr << "ktwin agent: " << s.message() << "\n";
+    return 1;
+  }
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    std::cerr << "ktwin agent: " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping\n";
+    agent.stop();
+    io.stop();
+  });
+  io.run();
+  if (!agent.fatal().is_ok()) {
+    std::cerr << "ktwin agent: " << agent.fatal().message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace ktwin::cli
