@@ -307,8 +307,17 @@ TEST_CASE("ContainerdRuntime puts a pod's containers in its own network namespac
   }
   std::string tag = std::to_string(getpid() % 100000);
   realnet::PodNetwork network({"ktwc" + tag, "10.199.201.0/24"});
+  std::string sb;
+  struct Cleanup {  // a failed REQUIRE must not leave the namespace and bridge behind
+    realnet::PodNetwork& network;
+    std::string& sb;
+    ~Cleanup() {
+      if (!sb.empty()) network.teardown(sb);
+      network.remove_bridge();
+    }
+  } cleanup{network, sb};
   Fixture f(cd, "ktwin-test-e", &network);
-  std::string sb = f.sandbox("netpod", "10.199.201.9");
+  sb = f.sandbox("netpod", "10.199.201.9");
   std::string ns_path = "/var/run/netns/" + realnet::PodNetwork::netns_name(sb);
   CHECK(fs::exists(ns_path));
   std::string id = f.create(sb, "probe", {"sh", "-c", "ip -4 addr show eth0 | grep -o '10.199.201.9/24'"});
