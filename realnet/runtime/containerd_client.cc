@@ -232,28 +232,38 @@ Status ContainerdClient::unpack(const StoredImage& image, const std::string& lea
   return Status::ok();
 }
 
+Result<std::string> ContainerdClient::create_lease(const std::string& prefix) {
+  auto leases = cd::services::leases::v1::Leases::NewStub(channel_);
+  std::string lease = prefix + random_hex(16);
+  auto ctx = context(30);
+  cd::services::leases::v1::CreateRequest req;
+  req.set_id(lease);
+  auto expire = std::chrono::system_clock::now() + std::chrono::hours(1);
+  (*req.mutable_labels())["containerd.io/gc.expire"] =
+      core::format_rfc3339(std::chrono::time_point_cast<core::Duration>(expire));
+  cd::services::leases::v1::CreateResponse resp;
+  grpc::Status s = leases->Create(ctx.get(), req, &resp);
+  if (!s.ok()) return to_status(s, "lease create");
+  return lease;
+}
+
+void ContainerdClient::delete_lease(const std::string& lease) {
+  auto leases = cd::services::leases::v1::Leases::NewStub(channel_);
+  auto ctx = context(30);
+  cd::services::leases::v1::DeleteRequest req;
+  req.set_id(lease);
+  google::protobuf::Empty resp;
+  leases->Delete(ctx.get(), req, &resp);
+}
+
 Status ContainerdClient::import_image(const ImageStore& store, const StoredImage& image) {
   if (image.diffIds.size() != image.layers.size()) return Status::invalid(image.name + ": diff_ids do not match layers");
-  auto leases = cd::services::leases::v1::Leases::NewStub(channel_);
   // A lease protects what is written until the labels reference it (containerd's garbage collector).
-  std::string lease = "ktwin-import-" + random_hex(16);
-  {
-    auto ctx = context(30);
-    cd::services::leases::v1::CreateRequest req;
-    req.set_id(lease);
-    auto expire = std::chrono::system_clock::now() + std::chrono::hours(1);
-    (*req.mutable_labels())["containerd.io/gc.expire"] = core::format_rfc3339(
-        std::chrono::time_point_cast<core::Duration>(expire));
-    cd::services::leases::v1::CreateResponse resp;
-    grpc::Status s = leases->Create(ctx.get(), req, &resp);
-    if (!s.ok()) return to_status(s, "lease create");
-  }
+  Result<std::string> leased = create_lease("ktwin-import-");
+  if (!leased.is_ok()) return leased.status();
+  std::string lease = leased.value();
   auto finish = [&](Status st) {
-    auto ctx = context(30);
-    cd::services::leases::v1::DeleteRequest req;
-    req.set_id(lease);
-    google::protobuf::Empty resp;
-    leases->Delete(ctx.get(), req, &resp);
+    delete_lease(lease);
     return st;
   };
   // containerd metadata/gc.go: content references children through gc.ref labels.
@@ -288,9 +298,22 @@ Status ContainerdClient::import_image(const ImageStore& store, const StoredImage
 
 Status ContainerdClient::create_container(const std::string& id, const StoredImage& image, const std::string& spec_json,
                                           const std::map<std::string, std::string>& labels) {
+  // Under a lease, as containerd's own client: a garbage collection between Prepare and Create would
+  // otherwise take the snapshot no container references yet.
+  Result<std::string> leased = create_lease("ktwin-create-");
+  if (!leased.is_ok()) return leased.status();
+  Status s = create_container_leased(id, image, spec_json, labels, leased.value());
+  delete_lease(leased.value());
+  return s;
+}
+
+Status ContainerdClient::create_container_leased(const std::string& id, const StoredImage& image,
+                                                 const std::string& spec_json,
+                                                 const std::map<std::string, std::string>& labels,
+                                                 const std::string& lease) {
   auto snapshots = cd::services::snapshots::v1::Snapshots::NewStub(channel_);
   {
-    auto ctx = context(60);
+    auto ctx = context(60, lease);
     cd::services::snapshots::v1::PrepareSnapshotRequest req;
     req.set_snapshotter(snapshotter_);
     req.set_key(id);
@@ -300,7 +323,7 @@ Status ContainerdClient::create_container(const std::string& id, const StoredIma
     if (!s.ok()) return to_status(s, "snapshot prepare " + id);
   }
   auto containers = cd::services::containers::v1::Containers::NewStub(channel_);
-  auto ctx = context(30);
+  auto ctx = context(30, lease);
   cd::services::containers::v1::CreateContainerRequest req;
   auto* c = req.mutable_container();
   c->set_id(id);

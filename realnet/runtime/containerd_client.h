@@ -83,6 +83,10 @@ class ContainerdClient {
   core::Status write_blob(const ImageStore& store, const OciDescriptor& blob,
                           const std::map<std::string, std::string>& labels, const std::string& lease);
   core::Status unpack(const StoredImage& image, const std::string& lease);
+  core::Result<std::string> create_lease(const std::string& prefix);
+  void delete_lease(const std::string& lease);
+  core::Status create_container_leased(const std::string& id, const StoredImage& image, const std::string& spec_json,
+                                       const std::map<std::string, std::string>& labels, const std::string& lease);
 
   std::string ns_, snapshotter_;
   std::shared_ptr<grpc::Channel> channel_;

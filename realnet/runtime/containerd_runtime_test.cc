@@ -155,7 +155,9 @@ struct Fixture {
     return r.value();
   }
   core::Status start(const std::string& id) {
-    return loop.await_status([&](auto done) { runtime->start_container(id, done); }, Ms(30000));
+    core::Status s = loop.await_status([&](auto done) { runtime->start_container(id, done); }, Ms(30000));
+    if (!s.is_ok()) UNSCOPED_INFO("start_container: " << s.message());
+    return s;
   }
   const ContainerEvent* find(const std::string& id, ContainerEvent::Type type) const {
     for (const auto& e : events)
@@ -291,6 +293,7 @@ TEST_CASE("ContainerdRuntime: a missing image or executable fails with the reaso
   std::string bad = f.create(sb, "bad", {"no-such-binary-ktwin"});
   core::Status s = f.start(bad);
   CHECK_FALSE(s.is_ok());
+  INFO(s.message());
   CHECK(s.message().find("no-such-binary-ktwin") != std::string::npos);
   CHECK(f.states()[bad] == RuntimeContainerState::kExited);
   REQUIRE(f.loop.await_status([&](auto done) { f.runtime->remove_pod_sandbox(sb, done); }, Ms(30000)).is_ok());
@@ -304,8 +307,17 @@ TEST_CASE("ContainerdRuntime puts a pod's containers in its own network namespac
   }
   std::string tag = std::to_string(getpid() % 100000);
   realnet::PodNetwork network({"ktwc" + tag, "10.199.201.0/24"});
+  std::string sb;
+  struct Cleanup {  // a failed REQUIRE must not leave the namespace and bridge behind
+    realnet::PodNetwork& network;
+    std::string& sb;
+    ~Cleanup() {
+      if (!sb.empty()) network.teardown(sb);
+      network.remove_bridge();
+    }
+  } cleanup{network, sb};
   Fixture f(cd, "ktwin-test-e", &network);
-  std::string sb = f.sandbox("netpod", "10.199.201.9");
+  sb = f.sandbox("netpod", "10.199.201.9");
   std::string ns_path = "/var/run/netns/" + realnet::PodNetwork::netns_name(sb);
   CHECK(fs::exists(ns_path));
   std::string id = f.create(sb, "probe", {"sh", "-c", "ip -4 addr show eth0 | grep -o '10.199.201.9/24'"});

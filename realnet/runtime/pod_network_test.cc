@@ -20,6 +20,14 @@ TEST_CASE("PodNetwork creates a pod's namespace on the node bridge and removes i
   PodNetwork net({"ktwt" + tag, "10.199.200.0/24"});
   CHECK(net.gateway() == "10.199.200.1");
   std::string sandbox = "test-" + tag;
+  struct Cleanup {  // a failed REQUIRE must not leave the namespace and bridge behind
+    PodNetwork& net;
+    std::string sandbox;
+    ~Cleanup() {
+      net.teardown(sandbox);
+      net.remove_bridge();
+    }
+  } cleanup{net, sandbox};
   auto path = net.setup(sandbox, "10.199.200.7");
   REQUIRE(path.is_ok());
   CHECK(path.value() == "/var/run/netns/ktwin-" + sandbox);

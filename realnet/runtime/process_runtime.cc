@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <linux/close_range.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -267,6 +269,9 @@ Status ProcessRuntime::spawn(Container& c) {
     int step_errno = 0;
     if (!root.empty() && (chroot(root.c_str()) != 0 || chdir(cwd.c_str()) != 0)) step_errno = errno;
     if (step_errno == 0 && (dup2(null_fd, 0) < 0 || dup2(log_fd, 1) < 0 || dup2(log_fd, 2) < 0)) step_errno = errno;
+    // The agent's own descriptors (sockets, the store) must not leak into the container: all close
+    // at exec, the error pipe included (it is needed until then).
+    if (step_errno == 0) syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
     if (step_errno == 0) {
       execve(exe.c_str(), argv.data(), envp.data());
       step_errno = errno;

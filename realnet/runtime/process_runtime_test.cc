@@ -1,6 +1,8 @@
 #include "realnet/runtime/process_runtime.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -110,6 +112,17 @@ TEST_CASE("ProcessRuntime: a clean exit is Completed and output goes to the cont
   std::stringstream text;
   text << in.rdbuf();
   CHECK(text.str() == "out\nerr\n");
+}
+
+TEST_CASE("ProcessRuntime: the agent's descriptors do not leak into containers", "[process_runtime]") {
+  Fixture f;
+  int fd = open("/dev/null", O_RDONLY);  // not O_CLOEXEC, as a careless library's would be
+  REQUIRE(fd > 2);
+  std::string id = f.create(f.sandbox(), "fds", {"sh", "-c", "test -e /proc/self/fd/" + std::to_string(fd) + " && exit 9; exit 0"});
+  REQUIRE(f.start(id).is_ok());
+  REQUIRE(f.loop.run_until([&] { return f.died(id) != nullptr; }));
+  CHECK(f.died(id)->container.exitCode == 0);
+  close(fd);
 }
 
 TEST_CASE("ProcessRuntime stop_container: SIGTERM is honoured, kDied comes before done", "[process_runtime]") {
