@@ -15,6 +15,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: ktwin agent --server https://HOST:6443 --token TOKEN [--node-name NAME (hostname)]\n"
     "                   [--runtime containerd|process] [--data-dir DIR (/var/lib/ktwin)]\n"
+    "                   [--pod-network bridge|host (bridge as root)]\n"
     "  TOKEN: the server's DATA_DIR/server/node-token (K10<CA hash>::server:<secret>)\n";
 
 }  // namespace
@@ -33,6 +34,7 @@ core::Result<realnet::AgentOptions> parse_agent_flags(const std::vector<std::str
     else if (flag == "--token") target = &o.token;
     else if (flag == "--node-name") target = &o.node_name;
     else if (flag == "--runtime") target = &o.runtime;
+    else if (flag == "--pod-network") target = &o.pod_network;
     else if (flag == "--data-dir") target = &o.data_dir;
     if (!target) return core::Status::invalid("unknown flag " + args[i]);
     std::optional<std::string> v = inline_value;
@@ -44,6 +46,8 @@ core::Result<realnet::AgentOptions> parse_agent_flags(const std::vector<std::str
   if (o.token.empty()) return core::Status::invalid("--token is required");
   std::string host, port;
   if (auto s = realnet::parse_https_url(o.server, host, port); !s.is_ok()) return core::Status::invalid("--server: " + s.message());
+  if (o.pod_network != "bridge" && o.pod_network != "host")
+    return core::Status::invalid("--pod-network: \"" + o.pod_network + "\" is not bridge or host");
   if (o.runtime != "containerd" && o.runtime != "process")
     return core::Status::invalid("--runtime: \"" + o.runtime + "\" is not containerd or process");
   if (o.node_name.empty()) o.node_name = realnet::default_node_name();

@@ -2,10 +2,16 @@
 # Builds an OCI image layout tarball from Debian's busybox-static: one gzip layer with /bin/busybox
 # and a symlink per applet, Cmd ["sh"]. Reproducible: fixed mtimes, owners and order, gzip -n, so the
 # same busybox gives the same digests. Images cannot be pulled here (realnet/README.md).
-#   usage: tools/make-test-image.sh OUT.tar [NAME:TAG]   (default NAME:TAG: busybox:latest)
+#   usage: tools/make-test-image.sh OUT.tar [NAME:TAG [SHELL_COMMAND]]   (default busybox:latest, Cmd ["sh"])
+# With SHELL_COMMAND the image's Cmd is ["sh","-c",SHELL_COMMAND], so a test image can stand in for
+# an application image (an httpd for lets-chat, say).
 set -euo pipefail
 out=${1:?usage: make-test-image.sh OUT.tar [NAME:TAG]}
 ref=${2:-busybox:latest}
+cmd_json='["sh"]'
+if [[ -n ${3:-} ]]; then
+  cmd_json=$(python3 -c 'import json,sys; print(json.dumps(["sh", "-c", sys.argv[1]]))' "$3")
+fi
 busybox=${BUSYBOX:-/bin/busybox}
 [[ -x $busybox ]] || { echo "make-test-image: $busybox missing (apt-get install busybox-static)" >&2; exit 1; }
 file -L "$busybox" 2>/dev/null | grep -q 'statically linked' || [[ -n ${BUSYBOX:-} ]] ||
@@ -41,8 +47,8 @@ diff_id=sha256:$(sha256sum "$work/layer.tar" | cut -d' ' -f1)
 gzip -n -9 <"$work/layer.tar" >"$work/layer.tar.gz"
 read -r layer_digest layer_size < <(blob "$work/layer.tar.gz")
 
-printf '{"architecture":"amd64","os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["sh"],"WorkingDir":"/"},"rootfs":{"type":"layers","diff_ids":["%s"]},"history":[{"created_by":"tools/make-test-image.sh from busybox-static"}]}' \
-  "$diff_id" >"$work/config.json"
+printf '{"architecture":"amd64","os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":%s,"WorkingDir":"/"},"rootfs":{"type":"layers","diff_ids":["%s"]},"history":[{"created_by":"tools/make-test-image.sh from busybox-static"}]}' \
+  "$cmd_json" "$diff_id" >"$work/config.json"
 read -r config_digest config_size < <(blob "$work/config.json")
 
 printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"%s","size":%s}]}' \

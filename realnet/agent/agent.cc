@@ -1,5 +1,7 @@
 #include "realnet/agent/agent.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -37,10 +39,15 @@ Agent::~Agent() { stop(); }
 
 core::Status Agent::make_runtime() {
   std::filesystem::path agent_dir = std::filesystem::path(options_.data_dir) / "agent";
+  if (options_.pod_network == "bridge") {
+    if (geteuid() != 0) return core::Status::invalid("--pod-network bridge needs root (or use --pod-network host)");
+    network_ = std::make_unique<PodNetwork>(PodNetwork::Options{});
+  }
   if (options_.runtime == "process") {
     ProcessRuntime::Options o;
     o.stateDir = agent_dir / "process";
     o.imageDir = agent_dir / "images";
+    o.network = network_.get();
     runtime_ = std::make_unique<ProcessRuntime>(executor_, o);
     runtime_version_ = "process://ktwin-0.1.0";
     runtime_ready_ = true;
@@ -50,7 +57,7 @@ core::Status Agent::make_runtime() {
     ContainerdRuntime::Options o;
     o.stateDir = agent_dir / "containerd";
     o.imageDir = agent_dir / "images";
-    // Pods share the host's network until the agent sets up a node bridge for PodNetwork.
+    o.network = network_.get();
     auto runtime = std::make_unique<ContainerdRuntime>(executor_, o);
     runtime->connect([this, address = o.address](core::Result<std::string> version) {
       if (!version.is_ok()) {
@@ -115,12 +122,15 @@ void Agent::maybe_start_kubelet() {
   log_("kubelet: node " + options_.node_name + " (" + registration_.internalIP + ", " + registration_.osImage + ", " +
        registration_.kernelVersion + ", " + runtime_version_ + ") starting");
   kubelet_->start();
+  proxy_ = std::make_unique<ServiceProxy>(io_, executor_, *store_, [this](const std::string& m) { log_("proxy: " + m); });
+  proxy_->start();
 }
 
 core::Status Agent::start() {
   if (auto s = make_runtime(); !s.is_ok()) return s;
   core::Result<AgentCredentials> creds = core::Status::unavailable("not joined");
   for (;;) {
+    if (options_.cancelled && *options_.cancelled) return core::Status::unavailable("join: cancelled");
     creds = join_cluster(options_.server, options_.token, options_.node_name, options_.data_dir, log_);
     if (creds.is_ok() || creds.status().code() != core::Status::Code::kUnavailable) break;
     log_("join: " + creds.status().message() + "; retrying in " + core::format_go_duration(options_.join_retry));
@@ -142,6 +152,9 @@ core::Status Agent::start() {
   client_ = std::move(client).value();
 
   RemoteStoreOptions store_options = RemoteStoreOptions::for_kubelet(options_.node_name);
+  // kube-proxy's informers: every Service and Endpoints, for the node's userspace proxy.
+  store_options.informers.push_back({core::Kind::kService, "", ""});
+  store_options.informers.push_back({core::Kind::kEndpoints, "", ""});
   store_options.log = [this](const std::string& m) { log_("remote-store: " + m); };
   store_ = std::make_unique<RemoteStore>(executor_, *client_, store_options);
 
@@ -156,6 +169,7 @@ core::Status Agent::start() {
 }
 
 void Agent::stop() {
+  proxy_.reset();
   if (kubelet_) kubelet_->stop();
   if (disk_timer_) {
     executor_.cancel(std::exchange(disk_timer_, 0));

@@ -3,7 +3,10 @@
 // failed writes are retried by the kubelet's own loops.
 #pragma once
 
+#include <unistd.h>
+
 #include <boost/asio/io_context.hpp>
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -15,6 +18,8 @@
 #include "realnet/agent/remote_store.h"
 #include "realnet/net/api_client.h"
 #include "realnet/net/asio_executor.h"
+#include "realnet/proxy/service_proxy.h"
+#include "realnet/runtime/pod_network.h"
 
 namespace ktwin::realnet {
 
@@ -24,7 +29,12 @@ struct AgentOptions {
   std::string node_name;
   std::string runtime = "containerd";  // containerd | process
   std::string data_dir = "/var/lib/ktwin";
+  // bridge: a network namespace per pod on the node bridge ktwin0 (root); host: pods share the
+  // node's network (pod IPs are then only labels, and two pods cannot listen on one port).
+  std::string pod_network = geteuid() == 0 ? "bridge" : "host";
   core::Duration join_retry = std::chrono::seconds(5);  // while the server cannot be reached
+  // Set by another thread to make start() give up joining (an embedded agent shutting down).
+  std::shared_ptr<std::atomic<bool>> cancelled;
 };
 
 class Agent {
@@ -64,12 +74,14 @@ class Agent {
   std::unique_ptr<core::EventRecorder> events_;
   std::unique_ptr<ApiClient> client_;
   std::unique_ptr<RemoteStore> store_;
+  std::unique_ptr<PodNetwork> network_;  // before runtime_: outlives it
   std::unique_ptr<core::NodeRuntime> runtime_;
   std::string runtime_version_;
   core::NodeRegistration registration_;
   core::KubeletDisk disk_;
   std::unique_ptr<core::Env> env_;
   std::unique_ptr<core::Kubelet> kubelet_;
+  std::unique_ptr<ServiceProxy> proxy_;  // ClusterIPs and nodePorts, started with the kubelet
   std::string saved_disk_;
   core::TimerId disk_timer_ = 0;
   bool runtime_ready_ = false;

@@ -1,6 +1,8 @@
 // kubeconfig text and the private-file writer (a temporary file renamed over the target).
 #include "realnet/net/kubeconfig.h"
 
+#include "core/util/base64.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,7 +19,7 @@ std::string kubeconfig_yaml(const std::string& server_url, const std::string& ca
          "kind: Config\n"
          "clusters:\n"
          "- cluster:\n"
-         "    certificate-authority-data: " + base64_encode(ca_cert_pem) + "\n"
+         "    certificate-authority-data: " + core::base64_encode(ca_cert_pem) + "\n"
          "    server: " + server_url + "\n"
          "  name: default\n"
          "contexts:\n"
@@ -30,8 +32,8 @@ std::string kubeconfig_yaml(const std::string& server_url, const std::string& ca
          "users:\n"
          "- name: default\n"
          "  user:\n"
-         "    client-certificate-data: " + base64_encode(user.cert_pem) + "\n"
-         "    client-key-data: " + base64_encode(user.key_pem) + "\n";
+         "    client-certificate-data: " + core::base64_encode(user.cert_pem) + "\n"
+         "    client-key-data: " + core::base64_encode(user.key_pem) + "\n";
 }
 
 core::Status write_private_file(const std::string& path, const std::string& contents) {

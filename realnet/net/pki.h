@@ -53,6 +53,5 @@ bool certificate_signed_by(const std::string& cert_pem, const std::string& ca_ce
 std::string sha256_hex(std::string_view data);
 // `bytes` random bytes from OpenSSL's CSPRNG, as 2*bytes lower-case hex digits.
 std::string random_hex(size_t bytes);
-std::string base64_encode(std::string_view data);
 
 }  // namespace ktwin::realnet

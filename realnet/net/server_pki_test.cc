@@ -4,6 +4,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <catch2/catch.hpp>
+
+#include "core/util/base64.h"
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -31,21 +33,7 @@ std::string slurp(const fs::path& p) {
   return out.str();
 }
 
-std::string base64_decode(const std::string& in) {
-  static const std::string kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int val = 0, bits = -8;
-  for (char c : in) {
-    if (c == '=') break;
-    val = (val << 6) + static_cast<int>(kAlphabet.find(c));
-    bits += 6;
-    if (bits >= 0) {
-      out.push_back(static_cast<char>((val >> bits) & 0xff));
-      bits -= 8;
-    }
-  }
-  return out;
-}
+std::string base64_decode(const std::string& in) { return ktwin::core::base64_decode(in).value_or(""); }
 
 }  // namespace
 

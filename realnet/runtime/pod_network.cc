@@ -50,6 +50,16 @@ Status PodNetwork::ensure_bridge() {
 }
 
 Result<std::string> PodNetwork::setup(const std::string& sandbox_id, const std::string& pod_ip) {
+  // Without a configured CIDR the node's is the pod IP's /prefix (the agent learns its podCIDR only
+  // after registering): the gateway is that range's first address.
+  if (options_.podCidr.empty() && gateway_.empty()) {
+    in_addr addr{};
+    if (inet_pton(AF_INET, pod_ip.c_str(), &addr) != 1) return Status::invalid("pod IP \"" + pod_ip + "\" is not IPv4");
+    uint32_t mask = prefix_ >= 32 ? 0xffffffffu : ~((1u << (32 - prefix_)) - 1);
+    addr.s_addr = htonl((ntohl(addr.s_addr) & mask) + 1);
+    char buf[INET_ADDRSTRLEN];
+    gateway_ = inet_ntop(AF_INET, &addr, buf, sizeof buf);
+  }
   std::string ns = netns_name(sandbox_id);
   std::string path = "/var/run/netns/" + ns;
   if (std::filesystem::exists(path)) return path;

@@ -15,7 +15,8 @@ class PodNetwork {
  public:
   struct Options {
     std::string bridge = "ktwin0";
-    std::string podCidr;  // the node's, "10.42.1.0/24": the bridge takes its first address
+    std::string podCidr;  // the node's, "10.42.1.0/24": the bridge takes its first address; empty: the
+                          // first pod IP's /24
   };
 
   explicit PodNetwork(Options options);

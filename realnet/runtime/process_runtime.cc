@@ -1,5 +1,7 @@
 #include "realnet/runtime/process_runtime.h"
 
+#include <sched.h>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <linux/close_range.h>
@@ -151,6 +153,15 @@ void ProcessRuntime::set_event_handler(EventHandler handler) { handler_ = std::m
 
 void ProcessRuntime::run_pod_sandbox(const core::PodSandboxConfig& config, Then<std::string> done) {
   std::string id = new_id("sb-");
+  if (options_.network && !config.podIP.empty()) {
+    // A few `ip` calls, milliseconds: done inline, as the CNI plugin call of RunPodSandbox.
+    auto netns = options_.network->setup(id, config.podIP);
+    if (!netns.is_ok()) {
+      later([done, s = netns.status()] { done(Status::unavailable("pod network: " + s.message())); });
+      return;
+    }
+    netns_[id] = netns.value();
+  }
   sandboxes_[id] = core::PodSandboxInfo{id, config.podUid, config.podName, config.podNamespace, config.podIP,
                                         core::SandboxState::kReady};
   later([done, id] { done(id); });
@@ -184,6 +195,7 @@ void ProcessRuntime::remove_pod_sandbox(const std::string& sandbox_id, Done done
     for (auto it = containers_.begin(); it != containers_.end();)
       it = it->second.info.sandboxId == sandbox_id && it->second.pid <= 0 ? containers_.erase(it) : std::next(it);
     sandboxes_.erase(sandbox_id);
+    if (netns_.erase(sandbox_id) && options_.network) options_.network->teardown(sandbox_id);
     done(Status::ok());
   });
 }
@@ -219,6 +231,7 @@ void ProcessRuntime::create_container(const std::string& sandbox_id, const core:
     c.env.push_back(std::string("PATH=") + (host_path ? host_path : kDefaultPath));
   }
   c.env.push_back("HOSTNAME=" + sb->second.podName);
+  if (auto ns = netns_.find(sandbox_id); ns != netns_.end()) c.netns = ns->second;
 
   std::string id = new_id("");
   c.info.id = id;
@@ -258,6 +271,14 @@ Status ProcessRuntime::spawn(Container& c) {
   envp.push_back(nullptr);
   std::string root = c.rootfs.string();
   std::string cwd = c.rootfs.empty() ? "" : (c.workingDir.empty() ? "/" : c.workingDir);
+  int netns_fd = c.netns.empty() ? -1 : open(c.netns.c_str(), O_RDONLY | O_CLOEXEC);
+  if (!c.netns.empty() && netns_fd < 0) {
+    close(log_fd);
+    close(null_fd);
+    close(err_pipe[0]);
+    close(err_pipe[1]);
+    return Status::unavailable("cannot open the pod's network namespace " + c.netns + ": " + strerror(errno));
+  }
 
   pid_t pid = fork();
   if (pid == 0) {
@@ -267,7 +288,8 @@ Status ProcessRuntime::spawn(Container& c) {
     sigprocmask(SIG_SETMASK, &none, nullptr);
     for (int sig : {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD}) signal(sig, SIG_DFL);  // ignored ones are inherited
     int step_errno = 0;
-    if (!root.empty() && (chroot(root.c_str()) != 0 || chdir(cwd.c_str()) != 0)) step_errno = errno;
+    if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0) step_errno = errno;
+    if (step_errno == 0 && !root.empty() && (chroot(root.c_str()) != 0 || chdir(cwd.c_str()) != 0)) step_errno = errno;
     if (step_errno == 0 && (dup2(null_fd, 0) < 0 || dup2(log_fd, 1) < 0 || dup2(log_fd, 2) < 0)) step_errno = errno;
     // The agent's own descriptors (sockets, the store) must not leak into the container: all close
     // at exec, the error pipe included (it is needed until then).
@@ -282,6 +304,7 @@ Status ProcessRuntime::spawn(Container& c) {
   int fork_errno = errno;
   close(log_fd);
   close(null_fd);
+  if (netns_fd >= 0) close(netns_fd);
   close(err_pipe[1]);
   if (pid < 0) {
     close(err_pipe[0]);

@@ -19,6 +19,7 @@
 #include "core/kubelet/node_runtime.h"
 #include "realnet/net/asio_executor.h"
 #include "realnet/runtime/image_store.h"
+#include "realnet/runtime/pod_network.h"
 
 namespace ktwin::realnet {
 
@@ -32,6 +33,9 @@ class ProcessRuntime : public core::NodeRuntime {
     // Images absent from the store still run their command on the host (a bare `sleep` needs no
     // image). Off: create_container fails with NotFound, as a real runtime would.
     bool allowMissingImages = true;
+    // Set: each sandbox gets its own network namespace with the pod IP (containers join it), so
+    // pods are reachable at their IPs and may listen on the same port. Unset: the host's network.
+    PodNetwork* network = nullptr;
   };
 
   // Callbacks run on `executor`'s io_context thread; every method must be called there.
@@ -65,6 +69,7 @@ class ProcessRuntime : public core::NodeRuntime {
     std::vector<std::string> argv, env;
     std::string workingDir;
     std::filesystem::path rootfs;  // empty: run on the host
+    std::string netns;             // the sandbox's network namespace; empty: the host's
     std::filesystem::path log;
     pid_t pid = 0;
     std::optional<core::TimerId> killTimer;
@@ -85,6 +90,7 @@ class ProcessRuntime : public core::NodeRuntime {
   boost::asio::signal_set sigchld_;
   EventHandler handler_;
   std::map<std::string, core::PodSandboxInfo> sandboxes_;
+  std::map<std::string, std::string> netns_;  // sandbox id -> its network namespace path
   std::map<std::string, Container> containers_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   uint64_t next_id_ = 0;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iostream>
 #include <random>
 
 #include "core/apiserver/admitting_store.h"
@@ -12,6 +13,10 @@
 #include "core/store/memory_store.h"
 #include "realnet/api/api_server.h"
 #include "realnet/net/kubeconfig.h"
+#include "realnet/storage/datastore.h"
+#include "realnet/proxy/ingress_proxy.h"
+#include "realnet/server/embedded_agent.h"
+#include "realnet/server/server_node_roles.h"
 
 namespace ktwin::realnet {
 namespace {
@@ -27,12 +32,22 @@ Server::Server(boost::asio::io_context& io, ServerOptions options, ApiHandlerFac
     : io_(io), options_(std::move(options)), make_api_(std::move(make_api)), executor_(io) {}
 
 Server::~Server() {
+  if (agent_) agent_->request_stop();
   if (http_) http_->stop();
+  agent_.reset();
+  // The journal goes after the store's last write; detach it so nothing records into it afterwards.
+  if (auto* memory = dynamic_cast<core::MemoryStore*>(storage_.get())) memory->set_journal(nullptr);
 }
 
-// The one place the store is built: a MemoryStore until the durable store (realnet/storage) is wired.
-std::unique_ptr<core::Store> Server::make_store() {
-  return std::make_unique<core::MemoryStore>(executor_, core::Rng(random_seed(), "store"));
+// The one place the store is built: a MemoryStore restored from the datastore (SQLite in the data
+// dir, or etcd with --datastore-endpoint), journaling every write before it is acknowledged. The seed
+// differs on every start: uids come from it and must not repeat those of restored objects.
+core::Result<std::unique_ptr<core::Store>> Server::make_store() {
+  auto store = std::make_unique<core::MemoryStore>(executor_, core::Rng(random_seed(), "store"));
+  auto journal = attach_datastore({options_.data_dir, options_.datastore_endpoint}, *store);
+  if (!journal.is_ok()) return journal.status();
+  journal_ = std::move(journal).value();
+  return std::unique_ptr<core::Store>(std::move(store));
 }
 
 core::Status Server::start() {
@@ -45,7 +60,9 @@ core::Status Server::start() {
   if (!pki.is_ok()) return core::Status::unavailable("PKI in " + options_.data_dir + ": " + pki.status().message());
   pki_ = std::move(pki).value();
 
-  storage_ = make_store();
+  auto storage = make_store();
+  if (!storage.is_ok()) return core::Status::unavailable("datastore: " + storage.status().message());
+  storage_ = std::move(storage).value();
   uint64_t seed = random_seed();
   admitted_ = std::make_unique<core::AdmittingStore>(*storage_, options_.control_plane, core::Rng(seed, "apiserver"));
   env_.emplace(core::Env{executor_, *admitted_, events_, seed});
@@ -80,10 +97,37 @@ core::Status Server::start() {
   for (const std::string& path : {pki_.kubeconfig_path, options_.write_kubeconfig})
     if (!path.empty())
       if (auto s = write_private_file(path, kubeconfig); !s.is_ok()) return s;
+
+  if (options_.ingress_port != 0) {
+    // Without its port the API still serves; the ingress is reported and left off.
+    auto ingress = IngressProxy::open(io_, *admitted_, options_.bind_address, static_cast<uint16_t>(options_.ingress_port));
+    if (ingress.is_ok()) {
+      ingress_ = std::move(ingress).value();
+    } else {
+      events_.log("ingress", "disabled: " + ingress.status().message());
+    }
+  }
+  if (!options_.disable_agent) {
+    node_roles_ = std::make_unique<ServerNodeRoles>(*admitted_, options_.node_name);
+    node_roles_->start();
+    AgentOptions agent;
+    agent.server = "https://127.0.0.1:" + std::to_string(http_->port());
+    agent.token = pki_.node_token;
+    agent.node_name = options_.node_name;
+    agent.runtime = options_.runtime;
+    agent.data_dir = options_.data_dir;
+    if (!options_.pod_network.empty()) agent.pod_network = options_.pod_network;
+    agent_ = std::make_unique<EmbeddedAgent>(agent, [](const std::string& line) { std::cerr << "agent: " << line << "\n"; });
+    agent_->start();
+  }
   return core::Status::ok();
 }
 
 void Server::stop() {
+  // Not joined here: the agent's requests in flight need this thread, which is the caller's. With the
+  // listener closed they fail at once, and ~Server waits for the agent's thread.
+  if (agent_) agent_->request_stop();
+  ingress_.reset();
   if (http_) http_->stop();
 }
 

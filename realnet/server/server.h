@@ -13,6 +13,7 @@
 #include "core/controller/config.h"
 #include "core/env/env.h"
 #include "core/store/store.h"
+#include "core/store/store_journal.h"
 #include "realnet/net/asio_executor.h"
 #include "realnet/net/http_server.h"
 #include "realnet/net/server_pki.h"
@@ -25,6 +26,9 @@ class ControlPlane;
 }  // namespace ktwin::core
 
 namespace ktwin::realnet {
+class IngressProxy;
+class ServerNodeRoles;
+class EmbeddedAgent;
 
 struct ServerOptions {
   std::string data_dir = "/var/lib/ktwin";
@@ -32,8 +36,12 @@ struct ServerOptions {
   std::string bind_address = "0.0.0.0";
   std::vector<std::string> tls_sans;  // --tls-san: more names or addresses for the serving certificate
   std::string write_kubeconfig;  // also write the admin kubeconfig here (k3s --write-kubeconfig)
+  std::string datastore_endpoint;  // etcd (http://HOST:2379); empty: SQLite in DATA_DIR/server/db
   std::string token;             // the node token's secret; empty: kept from the last start, or random
   bool disable_agent = false;    // no kubelet on the server itself
+  std::string runtime = "containerd";  // the server's own kubelet's runtime: containerd | process
+  std::string pod_network;             // its pods' network (ktwin agent --pod-network); empty: the agent's default
+  int64_t ingress_port = 80;     // the ingress proxy's HTTP port on the bind address; 0: none
   std::string node_name;         // the server's own node; empty: the hostname
   std::string kubernetes_version = "1.20";  // the scheduler's default profile and messages
   core::ControlPlaneConfig control_plane;
@@ -62,7 +70,7 @@ class Server {
   AsioExecutor& executor() { return executor_; }
 
  private:
-  std::unique_ptr<core::Store> make_store();
+  core::Result<std::unique_ptr<core::Store>> make_store();
 
   boost::asio::io_context& io_;
   ServerOptions options_;
@@ -70,6 +78,7 @@ class Server {
   AsioExecutor executor_;
   LogEvents events_;
   ServerPki pki_;
+  std::unique_ptr<core::StoreJournal> journal_;  // declared first: destroyed after the store
   std::unique_ptr<core::Store> storage_;
   std::unique_ptr<core::AdmittingStore> admitted_;
   std::optional<core::Env> env_;
@@ -78,6 +87,9 @@ class Server {
   std::unique_ptr<JoinHandler> join_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<IngressProxy> ingress_;
+  std::unique_ptr<ServerNodeRoles> node_roles_;
+  std::unique_ptr<EmbeddedAgent> agent_;  // last: stopped first, while the API still answers
 };
 
 // The machine's hostname, lower-cased (the default node name, as the kubelet's --hostname-override).

@@ -29,6 +29,8 @@ struct ServerFixture {
     dir = owns_dir ? std::string(mkdtemp(tmpl)) : data_dir;
     o.data_dir = dir;
     o.bind_address = "127.0.0.1";
+    o.disable_agent = true;  // the server's own node is covered end to end (tests/realnet/)
+    o.ingress_port = 0;
     if (o.https_listen_port == 6443) o.https_listen_port = 0;
     server = std::make_unique<Server>(io, o, [](core::Store&, AsioExecutor&) { return std::make_unique<WhoAmI>(); });
     status = server->start();

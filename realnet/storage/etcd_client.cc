@@ -2,6 +2,8 @@
 // io_context so that Beast's timeouts (which only apply to asynchronous operations) bound it.
 #include "realnet/storage/etcd_client.h"
 
+#include "core/util/base64.h"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,50 +20,9 @@ using tcp = boost::asio::ip::tcp;
 
 namespace {
 
-constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 }  // namespace
 
-std::string base64_encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  for (size_t i = 0; i < bytes.size(); i += 3) {
-    uint32_t n = static_cast<uint8_t>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) n |= static_cast<uint8_t>(bytes[i + 1]) << 8;
-    if (i + 2 < bytes.size()) n |= static_cast<uint8_t>(bytes[i + 2]);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? kAlphabet[n & 63] : '=';
-  }
-  return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (size_t i = 0; i < text.size(); i += 4) {
-    uint32_t n = 0;
-    int pad = 0;
-    for (size_t j = 0; j < 4; ++j) {
-      char c = text[i + j];
-      size_t v = kAlphabet.find(c);
-      // '=' only at the end: one or two of them in the last group.
-      if (c == '=' && i + 4 == text.size() && j >= 2 && (j == 3 || text[i + 3] == '=')) {
-        ++pad;
-        v = 0;
-      } else if (v == std::string_view::npos || pad) {
-        return std::nullopt;
-      }
-      n = (n << 6) | static_cast<uint32_t>(v);
-    }
-    out += static_cast<char>((n >> 16) & 255);
-    if (pad < 2) out += static_cast<char>((n >> 8) & 255);
-    if (pad < 1) out += static_cast<char>(n & 255);
-  }
-  return out;
-}
 
 struct EtcdClient::Connection {
   boost::asio::io_context ioc;
@@ -166,11 +127,11 @@ Result<nlohmann::json> EtcdClient::call(const std::string& path, const nlohmann:
 }
 
 Result<std::optional<std::string>> EtcdClient::get(const std::string& key) {
-  auto answer = call("/v3/kv/range", {{"key", base64_encode(key)}});
+  auto answer = call("/v3/kv/range", {{"key", core::base64_encode(key)}});
   if (!answer.is_ok()) return answer.status();
   const nlohmann::json& kvs = answer.value().value("kvs", nlohmann::json::array());
   if (kvs.empty()) return std::optional<std::string>();
-  auto value = base64_decode(kvs[0].value("value", ""));
+  auto value = core::base64_decode(kvs[0].value("value", ""));
   if (!value) return Status::unavailable("etcd " + endpoint_ + ": " + key + ": the value is not base64");
   return std::optional<std::string>(std::move(*value));
 }
@@ -183,10 +144,10 @@ Result<std::vector<EtcdClient::KeyValue>> EtcdClient::list_prefix(const std::str
   for (;;) {
     auto answer = call(
         "/v3/kv/range",
-        {{"key", base64_encode(from)}, {"range_end", base64_encode(end)}, {"limit", std::to_string(page)}});
+        {{"key", core::base64_encode(from)}, {"range_end", core::base64_encode(end)}, {"limit", std::to_string(page)}});
     if (!answer.is_ok()) return answer.status();
     for (const nlohmann::json& kv : answer.value().value("kvs", nlohmann::json::array())) {
-      auto key = base64_decode(kv.value("key", "")), value = base64_decode(kv.value("value", ""));
+      auto key = core::base64_decode(kv.value("key", "")), value = core::base64_decode(kv.value("value", ""));
       if (!key || !value) return Status::unavailable("etcd " + endpoint_ + ": a key or value is not base64");
       out.push_back({std::move(*key), std::move(*value)});
     }

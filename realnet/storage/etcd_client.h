@@ -14,8 +14,6 @@
 
 namespace ktwin::realnet {
 
-std::string base64_encode(std::string_view bytes);
-std::optional<std::string> base64_decode(std::string_view text);  // nullopt if not base64
 
 class EtcdClient {
  public:

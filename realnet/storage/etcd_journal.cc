@@ -2,6 +2,7 @@
 #include "realnet/storage/etcd_journal.h"
 
 #include "core/api/codec.h"
+#include "core/util/base64.h"
 #include "realnet/storage/persisted_object.h"
 
 namespace ktwin::realnet {
@@ -76,18 +77,18 @@ Result<std::unique_ptr<EtcdJournal>> EtcdJournal::open(const std::string& endpoi
   end.back() = '0';
   auto count =
       etcd.call("/v3/kv/range",
-                {{"key", base64_encode(kPrefix)}, {"range_end", base64_encode(end)}, {"count_only", true}});
+                {{"key", core::base64_encode(kPrefix)}, {"range_end", core::base64_encode(end)}, {"count_only", true}});
   if (!count.is_ok()) return count.status();
   if (count.value().value("count", "0") != "0")
     return Status::invalid("etcd " + endpoint + ": it holds " + kPrefix + " keys but no " + kRevisionKey +
                            ": not a ktwin datastore (a Kubernetes cluster's etcd?); left untouched");
   json create = {
       {"compare",
-       {{{"key", base64_encode(kRevisionKey)},
+       {{{"key", core::base64_encode(kRevisionKey)},
          {"target", "VERSION"},
          {"result", "EQUAL"},
          {"version", "0"}}}},
-      {"success", {{{"requestPut", {{"key", base64_encode(kRevisionKey)}, {"value", base64_encode("0")}}}}}}};
+      {"success", {{{"requestPut", {{"key", core::base64_encode(kRevisionKey)}, {"value", core::base64_encode("0")}}}}}}};
   auto created = etcd.call("/v3/kv/txn", create);
   if (!created.is_ok()) return created.status();
   if (!created.value().value("succeeded", false))  // another server initialised it just now
@@ -111,21 +112,21 @@ Status EtcdJournal::resync() {
 Status EtcdJournal::record(const core::JournalEntry& entry) {
   if (uncertain_)
     if (Status s = resync(); !s.is_ok()) return s;
-  std::string key = base64_encode(key_of(entry.kind, entry.namespace_, entry.name));
+  std::string key = core::base64_encode(key_of(entry.kind, entry.namespace_, entry.name));
   json op =
       entry.op == core::JournalOp::kDelete
           ? json{{"requestDeleteRange", {{"key", key}}}}
-          : json{{"requestPut", {{"key", key}, {"value", base64_encode(core::encode(entry.object).dump())}}}};
+          : json{{"requestPut", {{"key", key}, {"value", core::base64_encode(core::encode(entry.object).dump())}}}};
   json txn = {{"compare",
-               {{{"key", base64_encode(kRevisionKey)},
+               {{{"key", core::base64_encode(kRevisionKey)},
                  {"target", "VALUE"},
                  {"result", "EQUAL"},
-                 {"value", base64_encode(std::to_string(revision_))}}}},
+                 {"value", core::base64_encode(std::to_string(revision_))}}}},
               {"success",
                {op,
                 {{"requestPut",
-                  {{"key", base64_encode(kRevisionKey)},
-                   {"value", base64_encode(std::to_string(entry.revision))}}}}}}};
+                  {{"key", core::base64_encode(kRevisionKey)},
+                   {"value", core::base64_encode(std::to_string(entry.revision))}}}}}}};
   auto answer = client_->call("/v3/kv/txn", txn);
   if (!answer.is_ok()) {
     uncertain_ = true;

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+
+#include "core/util/base64.h"
 #include <filesystem>
 #include <thread>
 
@@ -131,12 +133,12 @@ TEST_CASE("etcd keys follow Kubernetes' layout", "[storage][etcd]") {
   CHECK(EtcdJournal::key_of(Kind::kNode, "", "worker1") == "/registry/minions/worker1");
   CHECK(EtcdJournal::key_of(Kind::kService, "chat", "mongo") == "/registry/services/specs/chat/mongo");
   CHECK(EtcdJournal::key_of(Kind::kEndpoints, "chat", "mongo") == "/registry/services/endpoints/chat/mongo");
-  CHECK(realnet::base64_encode("/registry/x") == "L3JlZ2lzdHJ5L3g=");
+  CHECK(core::base64_encode("/registry/x") == "L3JlZ2lzdHJ5L3g=");
   for (const std::string& s :
        std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff", 2)})
-    CHECK(realnet::base64_decode(realnet::base64_encode(s)) == s);
-  CHECK_FALSE(realnet::base64_decode("L3J=ZQ=="));
-  CHECK_FALSE(realnet::base64_decode("abc"));
+    CHECK(core::base64_decode(core::base64_encode(s)) == s);
+  CHECK_FALSE(core::base64_decode("L3J=ZQ=="));
+  CHECK_FALSE(core::base64_decode("abc"));
   auto bad = realnet::EtcdClient::create("https://127.0.0.1:2379", std::chrono::seconds(1));
   CHECK(bad.status().message().find("https is not supported") != std::string::npos);
   CHECK_FALSE(realnet::EtcdClient::create("127.0.0.1:2379", std::chrono::seconds(1)).is_ok());
@@ -214,8 +216,8 @@ TEST_CASE("an etcd with Kubernetes keys but no ktwin revision is refused and lef
   EtcdServer etcd;
   auto client = realnet::EtcdClient::create(etcd.endpoint(), std::chrono::seconds(2)).value();
   REQUIRE(client
-              ->call("/v3/kv/put", {{"key", realnet::base64_encode("/registry/pods/default/x")},
-                                    {"value", realnet::base64_encode("k8s\x00protobuf")}})
+              ->call("/v3/kv/put", {{"key", core::base64_encode("/registry/pods/default/x")},
+                                    {"value", core::base64_encode("k8s\x00protobuf")}})
               .is_ok());
   auto opened = EtcdJournal::open(etcd.endpoint());
   REQUIRE_FALSE(opened.is_ok());

@@ -54,7 +54,7 @@ out=$("$ktwin" agent --server "$server" --token "$bad" --node-name worker1 --run
 echo "$out" | grep -q "does not match the token's CA hash" || fail "a foreign token: $out"
 out=$("$ktwin" agent --server "$server" 2>&1); [ $? -eq 2 ] || fail "a missing --token did not exit 2: $out"
 
-"$ktwin" agent --server "$server" --token "$token" --node-name worker1 --runtime process --data-dir "$dir/a1" \
+"$ktwin" agent --server "$server" --token "$token" --node-name worker1 --runtime process --pod-network host --data-dir "$dir/a1" \
   >"$dir/agent.log" 2>&1 &
 apid=$!
 wait_for 10 "get nodes -o wide" "^worker1 +Ready +<none> .* 127\.0\.0\.1 +<none> .*process://"
