@@ -23,10 +23,15 @@ class AdmittingStore : public Store {
     return inner_.find(kind, ns, name);
   }
   std::vector<ObjectPtr> list(Kind kind, const std::string& ns = "") const override { return inner_.list(kind, ns); }
+  void visit(Kind kind, const std::function<void(const ObjectPtr&)>& fn) const override { inner_.visit(kind, fn); }
   std::vector<ObjectPtr> list_pods_on_node(const std::string& node) const override {
     return inner_.list_pods_on_node(node);
   }
   uint64_t pods_on_node_stamp(const std::string& node) const override { return inner_.pods_on_node_stamp(node); }
+  uint64_t node_changes_seq() const override { return inner_.node_changes_seq(); }
+  void visit_node_changes(uint64_t since, const std::function<void(const std::string&)>& fn) const override {
+    inner_.visit_node_changes(since, fn);
+  }
   std::vector<ObjectPtr> list_pods_controlled_by(const std::string& ns, const std::string& uid) const override {
     return inner_.list_pods_controlled_by(ns, uid);
   }
@@ -37,6 +42,9 @@ class AdmittingStore : public Store {
   WatchId observe_pod_writes(PodWriteObserver fn) override { return inner_.observe_pod_writes(std::move(fn)); }
   void unobserve_pod_writes(WatchId id) override { inner_.unobserve_pod_writes(id); }
   WatchId watch(Kind kind, WatchHandler handler) override { return inner_.watch(kind, std::move(handler)); }
+  WatchId watch_node(Kind kind, const std::string& node, WatchHandler handler) override {
+    return inner_.watch_node(kind, node, std::move(handler));
+  }
   void unwatch(WatchId id) override { inner_.unwatch(id); }
   uint64_t resource_version() const override { return inner_.resource_version(); }
 

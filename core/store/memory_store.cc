@@ -42,6 +42,17 @@ std::vector<ObjectPtr> Store::list_pods_controlled_by(const std::string& ns,
   return out;
 }
 
+const std::string& watch_node_key(const Object& obj) {
+  if (obj.kind() == Kind::kPod) return static_cast<const Pod&>(obj).spec.nodeName;
+  return obj.metadata.name;
+}
+
+WatchId Store::watch_node(Kind kind, const std::string& node, WatchHandler handler) {
+  return watch(kind, [node, handler = std::move(handler)](const WatchEvent& e) {
+    if (watch_node_key(*e.object) == node) handler(e);
+  });
+}
+
 MemoryStore::MemoryStore(Executor& executor, Rng rng) : executor_(executor), rng_(std::move(rng)) {}
 
 std::string MemoryStore::random_suffix() {
@@ -86,6 +97,7 @@ Result<ObjectPtr> MemoryStore::create(std::shared_ptr<Object> obj) {
   ObjectPtr stored = obj;
   table[key] = stored;
   if (obj->kind() == Kind::kPod) index_pod(nullptr, stored);
+  if (obj->kind() == Kind::kNode) node_changed(meta.name);
   publish(WatchEventType::kAdded, stored, nullptr);
   return stored;
 }
@@ -113,6 +125,7 @@ Result<ObjectPtr> MemoryStore::update(std::shared_ptr<Object> obj) {
   ObjectPtr stored = obj;
   it->second = stored;
   if (obj->kind() == Kind::kPod) index_pod(old, stored);
+  if (obj->kind() == Kind::kNode) node_changed(meta.name);
   publish(WatchEventType::kModified, stored, old);
   return stored;
 }
@@ -164,6 +177,7 @@ Status MemoryStore::erase(Kind kind, const Key& key) {
   ++revision_;
   table.erase(it);
   if (kind == Kind::kPod) index_pod(old, nullptr);
+  if (kind == Kind::kNode) node_changed(old->metadata.name);
   publish(WatchEventType::kDeleted, last, old);
   return Status::ok();
 }
@@ -217,6 +231,10 @@ std::vector<ObjectPtr> MemoryStore::list(Kind kind, const std::string& ns) const
   return out;
 }
 
+void MemoryStore::visit(Kind kind, const std::function<void(const ObjectPtr&)>& fn) const {
+  for (const auto& [key, obj] : objects_[static_cast<size_t>(kind)]) fn(obj);
+}
+
 std::vector<ObjectPtr> MemoryStore::list_pods_on_node(const std::string& node_name) const {
   std::vector<ObjectPtr> out;
   auto it = pods_by_node_.find(node_name);
@@ -248,6 +266,17 @@ void MemoryStore::visit_pods_controlled_by(const std::string& ns, const std::str
     if (ns.empty() || pod->metadata.namespace_ == ns) fn(pod);
 }
 
+void MemoryStore::node_changed(const std::string& node) {
+  uint64_t& last = last_change_[node];
+  if (last != 0) change_log_.erase(last);
+  last = ++change_seq_;
+  change_log_.emplace(last, node);
+}
+
+void MemoryStore::visit_node_changes(uint64_t since, const std::function<void(const std::string&)>& fn) const {
+  for (auto it = change_log_.upper_bound(since); it != change_log_.end(); ++it) fn(it->second);
+}
+
 WatchId MemoryStore::observe_pod_writes(PodWriteObserver fn) {
   WatchId id = next_watch_id_++;
   pod_observers_.emplace(id, std::move(fn));
@@ -265,7 +294,10 @@ void MemoryStore::index_pod(const ObjectPtr& old_obj, const ObjectPtr& new_obj) 
       }
     }
     auto old_pod = as<Pod>(old_obj);
-    if (!old_pod->spec.nodeName.empty()) node_stamps_[old_pod->spec.nodeName] = ++next_node_stamp_;
+    if (!old_pod->spec.nodeName.empty()) {
+      node_stamps_[old_pod->spec.nodeName] = ++next_node_stamp_;
+      node_changed(old_pod->spec.nodeName);
+    }
     auto it = pods_by_node_.find(old_pod->spec.nodeName);
     if (it != pods_by_node_.end()) it->second.erase(key_of(old_pod->metadata.namespace_, old_pod->metadata.name));
   }
@@ -273,7 +305,10 @@ void MemoryStore::index_pod(const ObjectPtr& old_obj, const ObjectPtr& new_obj) 
     if (const OwnerReference* ref = new_obj->metadata.controller_ref())
       pods_by_controller_[ref->uid][key_of(new_obj->metadata.namespace_, new_obj->metadata.name)] = new_obj;
     auto pod = as<Pod>(new_obj);
-    if (!pod->spec.nodeName.empty()) node_stamps_[pod->spec.nodeName] = ++next_node_stamp_;
+    if (!pod->spec.nodeName.empty()) {
+      node_stamps_[pod->spec.nodeName] = ++next_node_stamp_;
+      node_changed(pod->spec.nodeName);
+    }
     if (!pod->spec.nodeName.empty())
       pods_by_node_[pod->spec.nodeName][key_of(pod->metadata.namespace_, pod->metadata.name)] = new_obj;
   }
@@ -281,11 +316,30 @@ void MemoryStore::index_pod(const ObjectPtr& old_obj, const ObjectPtr& new_obj) 
 
 WatchId MemoryStore::watch(Kind kind, WatchHandler handler) {
   WatchId id = next_watch_id_++;
-  watchers_.emplace(id, Watcher{kind, std::move(handler)});
+  by_kind_[static_cast<size_t>(kind)].emplace(id, std::move(handler));
+  watch_places_.emplace(id, WatchPlace{kind, false, {}});
   return id;
 }
 
-void MemoryStore::unwatch(WatchId id) { watchers_.erase(id); }
+WatchId MemoryStore::watch_node(Kind kind, const std::string& node, WatchHandler handler) {
+  WatchId id = next_watch_id_++;
+  by_node_[static_cast<size_t>(kind)][node].emplace(id, std::move(handler));
+  watch_places_.emplace(id, WatchPlace{kind, true, node});
+  return id;
+}
+
+void MemoryStore::unwatch(WatchId id) {
+  auto it = watch_places_.find(id);
+  if (it == watch_places_.end()) return;
+  const WatchPlace& place = it->second;
+  size_t k = static_cast<size_t>(place.kind);
+  if (!place.keyed) {
+    by_kind_[k].erase(id);
+  } else if (auto n = by_node_[k].find(place.node); n != by_node_[k].end()) {
+    n->second.erase(id);  // the (maybe empty) map stays: drain() may be walking it
+  }
+  watch_places_.erase(it);
+}
 
 void MemoryStore::publish(WatchEventType type, ObjectPtr object, ObjectPtr old) {
   pending_.push_back(WatchEvent{type, std::move(object), std::move(old)});
@@ -300,11 +354,21 @@ void MemoryStore::drain() {
   while (!pending_.empty()) {
     WatchEvent event = std::move(pending_.front());
     pending_.pop_front();
-    Kind kind = event.object->kind();
-    for (auto it = watchers_.begin(); it != watchers_.end();) {
-      auto next = std::next(it);  // a handler may unwatch itself
-      if (it->second.kind == kind) it->second.handler(event);
-      it = next;
+    size_t k = static_cast<size_t>(event.object->kind());
+    const Handlers& all = by_kind_[k];
+    const Handlers* mine = nullptr;
+    if (!by_node_[k].empty())
+      if (auto n = by_node_[k].find(watch_node_key(*event.object)); n != by_node_[k].end()) mine = &n->second;
+    // Both sets merged in id order, each step looked up afresh: a handler may add or remove watches
+    // (a watch added meanwhile gets this event too, having a larger id).
+    for (WatchId last = 0;;) {
+      auto a = all.upper_bound(last);
+      auto b = mine ? mine->upper_bound(last) : Handlers::const_iterator{};
+      bool has_a = a != all.end(), has_b = mine && b != mine->end();
+      if (!has_a && !has_b) break;
+      auto it = !has_b || (has_a && a->first < b->first) ? a : b;
+      last = it->first;
+      it->second(event);
     }
   }
   drain_posted_ = false;

@@ -23,8 +23,11 @@ class MemoryStore : public Store {
                 const DeleteOptions& options = {}) override;
   ObjectPtr find(Kind kind, const std::string& ns, const std::string& name) const override;
   std::vector<ObjectPtr> list(Kind kind, const std::string& ns = "") const override;
+  void visit(Kind kind, const std::function<void(const ObjectPtr&)>& fn) const override;
   std::vector<ObjectPtr> list_pods_on_node(const std::string& node_name) const override;
   uint64_t pods_on_node_stamp(const std::string& node_name) const override;
+  uint64_t node_changes_seq() const override { return change_seq_; }
+  void visit_node_changes(uint64_t since, const std::function<void(const std::string&)>& fn) const override;
   std::vector<ObjectPtr> list_pods_controlled_by(const std::string& ns,
                                                  const std::string& controller_uid) const override;
   void visit_pods_controlled_by(const std::string& ns, const std::string& controller_uid,
@@ -32,6 +35,8 @@ class MemoryStore : public Store {
   WatchId observe_pod_writes(PodWriteObserver fn) override;
   void unobserve_pod_writes(WatchId id) override { pod_observers_.erase(id); }
   WatchId watch(Kind kind, WatchHandler handler) override;
+  // Indexed by node: a kubelet's watch costs nothing for other nodes' writes.
+  WatchId watch_node(Kind kind, const std::string& node, WatchHandler handler) override;
   void unwatch(WatchId id) override;
 
   uint64_t resource_version() const override { return revision_; }
@@ -63,12 +68,20 @@ class MemoryStore : public Store {
   std::unordered_map<std::string, uint64_t> node_stamps_;  // node -> last change to its pods
   std::unordered_map<std::string, std::map<Key, ObjectPtr>> pods_by_controller_;  // by controller uid
   uint64_t next_node_stamp_ = 1;
+  void node_changed(const std::string& node);
+  uint64_t change_seq_ = 1;
+  std::map<uint64_t, std::string> change_log_;             // seq -> node, the latest change of each node
+  std::unordered_map<std::string, uint64_t> last_change_;  // node -> its entry in change_log_
   std::map<WatchId, PodWriteObserver> pod_observers_;  // stamps start at 2; 1 means "never touched"
-  struct Watcher {
+  using Handlers = std::map<WatchId, WatchHandler>;
+  Handlers by_kind_[std::size(kAllKinds)];                               // watch(): by kind
+  std::unordered_map<std::string, Handlers> by_node_[std::size(kAllKinds)];  // watch_node(): by kind, node
+  struct WatchPlace {
     Kind kind;
-    WatchHandler handler;
+    bool keyed;
+    std::string node;
   };
-  std::map<WatchId, Watcher> watchers_;
+  std::unordered_map<WatchId, WatchPlace> watch_places_;
   WatchId next_watch_id_ = 1;
   std::deque<WatchEvent> pending_;
   bool drain_posted_ = false;

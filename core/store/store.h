@@ -22,6 +22,9 @@ struct WatchEvent {
 using WatchHandler = std::function<void(const WatchEvent&)>;
 using WatchId = uint64_t;
 
+// The node an object is about for watch_node: a Pod's spec.nodeName, else the object's name.
+const std::string& watch_node_key(const Object& obj);
+
 struct DeleteOptions {
   std::optional<int64_t> gracePeriodSeconds;  // unset: the pod's terminationGracePeriodSeconds (30)
   std::optional<std::string> preconditionUid;
@@ -42,11 +45,22 @@ class Store {
   virtual ObjectPtr find(Kind kind, const std::string& ns, const std::string& name) const = 0;
   // Objects of `kind` in namespace `ns` ("" for all), ordered by namespace then name, as etcd lists.
   virtual std::vector<ObjectPtr> list(Kind kind, const std::string& ns = "") const = 0;
+  // Calls `fn` with each object list(kind) would return, in that order, without building the list.
+  // `fn` must not write to the store.
+  virtual void visit(Kind kind, const std::function<void(const ObjectPtr&)>& fn) const {
+    for (const ObjectPtr& obj : list(kind)) fn(obj);
+  }
   // Pods bound to `node_name`, by namespace and name. A store may index this.
   virtual std::vector<ObjectPtr> list_pods_on_node(const std::string& node_name) const;
   // A stamp that changes whenever a pod bound to `node_name` is added, changed or removed, so a
   // cache (the scheduler's) can skip re-listing unchanged nodes. 0: not tracked, list every time.
   virtual uint64_t pods_on_node_stamp(const std::string& node_name) const { return 0; }
+  // A journal of the nodes whose Node object or bound pods changed, for caches that must not walk
+  // every node each time: node_changes_seq() grows with every such change (0: no journal kept), and
+  // visit_node_changes(since, fn) calls fn once with each node changed after position `since`
+  // (deleted nodes included), in no particular order.
+  virtual uint64_t node_changes_seq() const { return 0; }
+  virtual void visit_node_changes(uint64_t since, const std::function<void(const std::string&)>& fn) const {}
   // Pods in `ns` whose controller reference has `controller_uid`, by name (the informers'
   // controllerUID index, k/k pkg/controller/controller_utils.go AddPodControllerUIDIndexer).
   virtual std::vector<ObjectPtr> list_pods_controlled_by(const std::string& ns,
@@ -64,6 +78,11 @@ class Store {
   virtual void unobserve_pod_writes(WatchId id) {}
   // Delivers every later change of `kind` through the executor, in write order, never inside a write.
   virtual WatchId watch(Kind kind, WatchHandler handler) = 0;
+  // As watch, but only the events about `node`: Pods whose spec.nodeName is `node` (the kubelet's
+  // fieldSelector, k/k pkg/kubelet/config/apiserver.go NewSourceApiserver), objects of other kinds
+  // named `node`. Handlers of both kinds of watch run in the order they were added. A store may
+  // index this so that a write costs the same however many nodes watch; this one filters.
+  virtual WatchId watch_node(Kind kind, const std::string& node, WatchHandler handler);
   virtual void unwatch(WatchId id) = 0;
   // The resourceVersion of the latest write (of any kind), so a list can say which state it shows and
   // a watch from there misses nothing (an API server's list metadata). 0: the store does not track it.
