@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 
 #include "realnet/runtime/subprocess.h"
@@ -44,8 +45,12 @@ Status PodNetwork::ensure_bridge() {
   if (gateway_.empty()) return Status::invalid("pod CIDR \"" + options_.podCidr + "\" is not an IPv4 CIDR");
   auto added = run_process({"ip", "link", "add", options_.bridge, "type", "bridge"});
   if (!added.is_ok() && !exists_error(added.status())) return added.status();
-  auto addr = run_process({"ip", "addr", "add", gateway_ + "/" + std::to_string(prefix_), "dev", options_.bridge});
+  // `replace` is idempotent: the second pod finds the address there.
+  auto addr = run_process({"ip", "addr", "replace", gateway_ + "/" + std::to_string(prefix_), "dev", options_.bridge});
   if (!addr.is_ok() && !exists_error(addr.status())) return addr.status();
+  // Pods on other nodes are reached through this host (routed host-gw): forward between interfaces.
+  // /proc/sys/net is the calling thread's network namespace's.
+  std::ofstream("/proc/sys/net/ipv4/ip_forward") << "1\n";
   return run_process({"ip", "link", "set", options_.bridge, "up"}).status();
 }
 

@@ -111,7 +111,9 @@ core::Status Server::start() {
     node_roles_ = std::make_unique<ServerNodeRoles>(*admitted_, options_.node_name);
     node_roles_->start();
     AgentOptions agent;
-    agent.server = "https://127.0.0.1:" + std::to_string(http_->port());
+    // The listener's own address, unless it listens on every address.
+    std::string local = options_.bind_address == "0.0.0.0" || options_.bind_address == "::" ? "127.0.0.1" : options_.bind_address;
+    agent.server = "https://" + local + ":" + std::to_string(http_->port());
     agent.token = pki_.node_token;
     agent.node_name = options_.node_name;
     agent.runtime = options_.runtime;

@@ -6,7 +6,7 @@ set -u
 ktwin=$1
 kubectl=$2
 if [ ! -x "$kubectl" ]; then
-  echo "SKIP: $kubectl is not installed (kubectl 1.20: apt-get download kubernetes-client && dpkg -x kubernetes-client_*.deb /tmp/k120)"
+  echo "SKIP: $kubectl is not installed (kubectl 1.20: tools/fetch-kubectl-1.20.sh build/kubectl-1.20)"
   exit 77
 fi
 dir=$(mktemp -d /tmp/ktwin-e2e-XXXXXX)

@@ -30,6 +30,11 @@ cleanup() {
 trap cleanup EXIT
 fail() {
   echo "FAILED: $*" >&2
+  if [ -s "${kubeconfig:-/nonexistent}" ]; then
+    k132 get nodes -o wide >&2 || true
+    k132 get pods -A -o wide >&2 || true
+    k132 get nodes -o jsonpath='{range .items[*]}{.metadata.name}{": "}{range .status.conditions[*]}{.type}={.status}({.reason}) {end}{"\n"}{end}' >&2 || true
+  fi
   for log in "$work"/*.log; do echo "--- $log (last 30 lines)"; tail -30 "$log"; done >&2
   exit 1
 }
@@ -71,8 +76,9 @@ for i in 1 2; do
   pids+=($!)
 done
 
-ready_nodes() { k132 get nodes --no-headers | awk '$2 == "Ready"' | wc -l; }
-wait_for 60 "3 Ready nodes" test "$(ready_nodes)" = 3
+# Conditions are functions: wait_for re-evaluates them on every try.
+three_nodes_ready() { [ "$(k132 get nodes --no-headers | awk '$2 == "Ready"' | wc -l)" = 3 ]; }
+wait_for 60 "3 Ready nodes" three_nodes_ready
 echo "== kubectl 1.20 get nodes"
 k120 get nodes | tee "$work/nodes.txt"
 head -1 "$work/nodes.txt" | grep -Eq '^NAME +STATUS +ROLES +AGE +VERSION$' || fail "get nodes header"
@@ -96,7 +102,8 @@ done | tee "$work/apply.txt"
 grep -q '^deployment.apps/mongo created$' "$work/apply.txt" || fail "apply mongo"
 grep -q '^ingress.networking.k8s.io/ingress-letschat created$' "$work/apply.txt" || fail "apply ingress"
 running() { k132 get pods -l "name=$1" --no-headers 2>/dev/null | awk '$3 == "Running" && $2 == "1/1"' | wc -l; }
-wait_for 60 "mongo and letschat Running" test "$(running mongo)$(running letschat)" = 11
+one_of_each_running() { [ "$(running mongo)" = 1 ] && [ "$(running letschat)" = 1 ]; }
+wait_for 60 "mongo and letschat Running" one_of_each_running
 echo "== kubectl 1.20 get pods -o wide"
 k120 get pods -o wide | tee "$work/pods.txt"
 head -1 "$work/pods.txt" | grep -Eq '^NAME +READY +STATUS +RESTARTS +AGE +IP +NODE +NOMINATED NODE +READINESS GATES$' || fail "get pods -o wide header"
@@ -111,7 +118,8 @@ wait_for 20 "the NodePort on worker1" ip netns exec "$prefix-a1" curl -sf "http:
 echo "== kubectl 1.32: apply again (unchanged), scale to 10"
 k132 apply -f "$src/scenarios/letschat/letschat-deployment.yaml" | grep -q 'unchanged' || fail "second apply not unchanged"
 k132 scale deploy letschat --replicas=10 | grep -q 'scaled' || fail "scale"
-wait_for 90 "10 letschat pods Running" test "$(running letschat)" = 10
+ten_running() { [ "$(running letschat)" = 10 ]; }
+wait_for 90 "10 letschat pods Running" ten_running
 k132 get pods -o wide -l name=letschat | tee "$work/scaled.txt"
 for node in server worker1 worker2; do
   count=$(awk -v n="$node" '$7 == n' "$work/scaled.txt" | wc -l)
@@ -121,10 +129,12 @@ done
 echo "== worker2's link down: eviction after 40 s grace + 20 s toleration, then rescheduling"
 ip link set "$prefix-v2" down
 cut=$SECONDS
-wait_for 90 "worker2 NotReady" sh -c "$kubectl132 --kubeconfig $kubeconfig --server https://$server_ip:6443 get node worker2 --no-headers | grep -q NotReady"
-on_worker2() { k132 get pods -l name=letschat -o wide --no-headers | awk '$7 == "worker2" && $3 != "Terminating"' | wc -l; }
-wait_for 120 "worker2's letschat pods evicted" test "$(on_worker2)" = 0
-wait_for 90 "10 letschat pods Running on server and worker1" sh -c "test \$($kubectl132 --kubeconfig $kubeconfig --server https://$server_ip:6443 get pods -l name=letschat -o wide --no-headers | awk '\$3 == \"Running\" && \$7 != \"worker2\"' | wc -l) = 10"
+worker2_not_ready() { k132 get node worker2 --no-headers | grep -q NotReady; }
+wait_for 90 "worker2 NotReady" worker2_not_ready
+none_left_on_worker2() { [ "$(k132 get pods -l name=letschat -o wide --no-headers | awk '$7 == "worker2" && $3 != "Terminating"' | wc -l)" = 0 ]; }
+wait_for 120 "worker2's letschat pods evicted" none_left_on_worker2
+ten_elsewhere() { [ "$(k132 get pods -l name=letschat -o wide --no-headers | awk '$3 == "Running" && $7 != "worker2"' | wc -l)" = 10 ]; }
+wait_for 90 "10 letschat pods Running on server and worker1" ten_elsewhere
 echo "recovered $((SECONDS - cut)) s after the cut"
 k120 get pods -o wide
 echo "PASSED"
