@@ -155,10 +155,8 @@ std::vector<core::ObjectPtr> DelayedStore::list_pods_on_node(const std::string& 
   return Store::list_pods_on_node(node_name);  // filters list(), with the overlay
 }
 
-core::WatchId DelayedStore::watch(core::Kind kind, core::WatchHandler handler) {
-  // `active` drops events still in flight when the watcher goes away.
-  auto active = std::make_shared<bool>(true);
-  core::WatchId id = inner_.watch(kind, [this, alive = alive_, active, handler = std::move(handler)](const core::WatchEvent& e) {
+core::WatchHandler DelayedStore::delayed(core::WatchHandler handler, std::shared_ptr<bool> active) {
+  return [this, alive = alive_, active, handler = std::move(handler)](const core::WatchEvent& e) {
     if (!*alive || !*active) return;
     core::Duration latency = network_.api_latency(node_);
     if (latency == core::Duration{} && events_.in_flight == 0) {
@@ -174,7 +172,20 @@ core::WatchId DelayedStore::watch(core::Kind kind, core::WatchHandler handler) {
       --events_.in_flight;
       if (*active) handler(e);
     });
-  });
+  };
+}
+
+core::WatchId DelayedStore::watch(core::Kind kind, core::WatchHandler handler) {
+  // `active` drops events still in flight when the watcher goes away.
+  auto active = std::make_shared<bool>(true);
+  core::WatchId id = inner_.watch(kind, delayed(std::move(handler), active));
+  watches_[id] = active;
+  return id;
+}
+
+core::WatchId DelayedStore::watch_node(core::Kind kind, const std::string& node, core::WatchHandler handler) {
+  auto active = std::make_shared<bool>(true);
+  core::WatchId id = inner_.watch_node(kind, node, delayed(std::move(handler), active));
   watches_[id] = active;
   return id;
 }

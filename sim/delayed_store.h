@@ -48,6 +48,8 @@ class DelayedStore : public core::Store {
   std::vector<core::ObjectPtr> list(core::Kind kind, const std::string& ns = "") const override;
   std::vector<core::ObjectPtr> list_pods_on_node(const std::string& node_name) const override;
   core::WatchId watch(core::Kind kind, core::WatchHandler handler) override;
+  // Only this node's events cross the link (the kubelet's field selector), so only they queue.
+  core::WatchId watch_node(core::Kind kind, const std::string& node, core::WatchHandler handler) override;
   void unwatch(core::WatchId id) override;
 
   size_t writes_in_flight() const { return heartbeats_.in_flight + writes_.in_flight; }
@@ -65,6 +67,8 @@ class DelayedStore : public core::Store {
                                      const std::string& name, const core::DeleteOptions& options);
   void apply(Op op, const std::shared_ptr<core::Object>& obj, core::Kind kind, const std::string& ns,
              const std::string& name, const core::DeleteOptions& options);
+  // `handler` behind the link's latency, in order; nothing once `active` is false.
+  core::WatchHandler delayed(core::WatchHandler handler, std::shared_ptr<bool> active);
   core::ObjectPtr overlay(const core::ObjectPtr& server, const Key& key) const;
 
   core::Store& inner_;

@@ -67,6 +67,12 @@ core::WatchId PartitionedStore::watch(core::Kind kind, core::WatchHandler handle
   });
 }
 
+core::WatchId PartitionedStore::watch_node(core::Kind kind, const std::string& node, core::WatchHandler handler) {
+  return inner_.watch_node(kind, node, [this, alive = alive_, handler = std::move(handler)](const core::WatchEvent& e) {
+    if (*alive && !partitioned_) handler(e);
+  });
+}
+
 void PartitionedStore::unwatch(core::WatchId id) { inner_.unwatch(id); }
 
 }  // namespace ktwin::sim

@@ -33,6 +33,7 @@ class PartitionedStore : public core::Store {
   std::vector<core::ObjectPtr> list(core::Kind kind, const std::string& ns = "") const override;
   std::vector<core::ObjectPtr> list_pods_on_node(const std::string& node_name) const override;
   core::WatchId watch(core::Kind kind, core::WatchHandler handler) override;
+  core::WatchId watch_node(core::Kind kind, const std::string& node, core::WatchHandler handler) override;
   void unwatch(core::WatchId id) override;
 
  private:

@@ -23,6 +23,7 @@ class AdmittingStore : public Store {
     return inner_.find(kind, ns, name);
   }
   std::vector<ObjectPtr> list(Kind kind, const std::string& ns = "") const override { return inner_.list(kind, ns); }
+  void visit(Kind kind, const std::function<void(const ObjectPtr&)>& fn) const override { inner_.visit(kind, fn); }
   std::vector<ObjectPtr> list_pods_on_node(const std::string& node) const override {
     return inner_.list_pods_on_node(node);
   }
@@ -37,6 +38,9 @@ class AdmittingStore : public Store {
   WatchId observe_pod_writes(PodWriteObserver fn) override { return inner_.observe_pod_writes(std::move(fn)); }
   void unobserve_pod_writes(WatchId id) override { inner_.unobserve_pod_writes(id); }
   WatchId watch(Kind kind, WatchHandler handler) override { return inner_.watch(kind, std::move(handler)); }
+  WatchId watch_node(Kind kind, const std::string& node, WatchHandler handler) override {
+    return inner_.watch_node(kind, node, std::move(handler));
+  }
   void unwatch(WatchId id) override { inner_.unwatch(id); }
 
   // Creates the `kubernetes` Service in default at the first address of the range, as the apiserver does.

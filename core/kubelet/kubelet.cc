@@ -63,8 +63,10 @@ void Kubelet::stop() {
 }
 
 void Kubelet::on_registered() {
-  pod_watch_ = env_.store.watch(Kind::kPod, guarded([this](const WatchEvent& e) { on_pod_event(e); }));
-  node_watch_ = env_.store.watch(Kind::kNode, guarded([this](const WatchEvent& e) { on_node_event(e); }));
+  // The kubelet's informers select spec.nodeName / metadata.name (k/k pkg/kubelet/config/apiserver.go).
+  const std::string& me = registration_.name;
+  pod_watch_ = env_.store.watch_node(Kind::kPod, me, guarded([this](const WatchEvent& e) { on_pod_event(e); }));
+  node_watch_ = env_.store.watch_node(Kind::kNode, me, guarded([this](const WatchEvent& e) { on_node_event(e); }));
   runtime_.list_pod_sandboxes(guarded([this](Result<std::vector<PodSandboxInfo>> sandboxes) {
     std::vector<PodSandboxInfo> sb = sandboxes.is_ok() ? sandboxes.value() : std::vector<PodSandboxInfo>{};
     runtime_.list_containers(guarded([this, sb](Result<std::vector<ContainerInfo>> containers) {
@@ -81,10 +83,8 @@ void Kubelet::initial_sync(const std::vector<PodSandboxInfo>& sandboxes, const s
   // Sandboxes lost with the power took their network; host-local's files would be GC'd the same way.
   ip_allocator_.release_unless([&](const std::string& uid) { return live_sandbox.count(uid) > 0; });
 
-  auto pods = list<Pod>(env_.store);
-  pods.erase(std::remove_if(pods.begin(), pods.end(),
-                            [&](const auto& p) { return p->spec.nodeName != registration_.name; }),
-             pods.end());
+  std::vector<std::shared_ptr<const Pod>> pods;  // in list order, as a filtered list() gives them
+  for (const ObjectPtr& obj : env_.store.list_pods_on_node(registration_.name)) pods.push_back(as<Pod>(obj));
   // k/k kubelet.go HandlePodAdditions: admit in creation order.
   std::stable_sort(pods.begin(), pods.end(), [](const auto& a, const auto& b) {
     return a->metadata.creationTimestamp < b->metadata.creationTimestamp;

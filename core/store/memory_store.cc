@@ -41,6 +41,17 @@ std::vector<ObjectPtr> Store::list_pods_controlled_by(const std::string& ns,
   return out;
 }
 
+const std::string& watch_node_key(const Object& obj) {
+  if (obj.kind() == Kind::kPod) return static_cast<const Pod&>(obj).spec.nodeName;
+  return obj.metadata.name;
+}
+
+WatchId Store::watch_node(Kind kind, const std::string& node, WatchHandler handler) {
+  return watch(kind, [node, handler = std::move(handler)](const WatchEvent& e) {
+    if (watch_node_key(*e.object) == node) handler(e);
+  });
+}
+
 MemoryStore::MemoryStore(Executor& executor, Rng rng) : executor_(executor), rng_(std::move(rng)) {}
 
 std::string MemoryStore::random_suffix() {
@@ -178,6 +189,10 @@ std::vector<ObjectPtr> MemoryStore::list(Kind kind, const std::string& ns) const
   return out;
 }
 
+void MemoryStore::visit(Kind kind, const std::function<void(const ObjectPtr&)>& fn) const {
+  for (const auto& [key, obj] : objects_[static_cast<size_t>(kind)]) fn(obj);
+}
+
 std::vector<ObjectPtr> MemoryStore::list_pods_on_node(const std::string& node_name) const {
   std::vector<ObjectPtr> out;
   auto it = pods_by_node_.find(node_name);
@@ -242,11 +257,30 @@ void MemoryStore::index_pod(const ObjectPtr& old_obj, const ObjectPtr& new_obj) 
 
 WatchId MemoryStore::watch(Kind kind, WatchHandler handler) {
   WatchId id = next_watch_id_++;
-  watchers_.emplace(id, Watcher{kind, std::move(handler)});
+  by_kind_[static_cast<size_t>(kind)].emplace(id, std::move(handler));
+  watch_places_.emplace(id, WatchPlace{kind, false, {}});
   return id;
 }
 
-void MemoryStore::unwatch(WatchId id) { watchers_.erase(id); }
+WatchId MemoryStore::watch_node(Kind kind, const std::string& node, WatchHandler handler) {
+  WatchId id = next_watch_id_++;
+  by_node_[static_cast<size_t>(kind)][node].emplace(id, std::move(handler));
+  watch_places_.emplace(id, WatchPlace{kind, true, node});
+  return id;
+}
+
+void MemoryStore::unwatch(WatchId id) {
+  auto it = watch_places_.find(id);
+  if (it == watch_places_.end()) return;
+  const WatchPlace& place = it->second;
+  size_t k = static_cast<size_t>(place.kind);
+  if (!place.keyed) {
+    by_kind_[k].erase(id);
+  } else if (auto n = by_node_[k].find(place.node); n != by_node_[k].end()) {
+    n->second.erase(id);  // the (maybe empty) map stays: drain() may be walking it
+  }
+  watch_places_.erase(it);
+}
 
 void MemoryStore::publish(WatchEventType type, ObjectPtr object, ObjectPtr old) {
   pending_.push_back(WatchEvent{type, std::move(object), std::move(old)});
@@ -261,11 +295,21 @@ void MemoryStore::drain() {
   while (!pending_.empty()) {
     WatchEvent event = std::move(pending_.front());
     pending_.pop_front();
-    Kind kind = event.object->kind();
-    for (auto it = watchers_.begin(); it != watchers_.end();) {
-      auto next = std::next(it);  // a handler may unwatch itself
-      if (it->second.kind == kind) it->second.handler(event);
-      it = next;
+    size_t k = static_cast<size_t>(event.object->kind());
+    const Handlers& all = by_kind_[k];
+    const Handlers* mine = nullptr;
+    if (!by_node_[k].empty())
+      if (auto n = by_node_[k].find(watch_node_key(*event.object)); n != by_node_[k].end()) mine = &n->second;
+    // Both sets merged in id order, each step looked up afresh: a handler may add or remove watches
+    // (a watch added meanwhile gets this event too, having a larger id).
+    for (WatchId last = 0;;) {
+      auto a = all.upper_bound(last);
+      auto b = mine ? mine->upper_bound(last) : Handlers::const_iterator{};
+      bool has_a = a != all.end(), has_b = mine && b != mine->end();
+      if (!has_a && !has_b) break;
+      auto it = !has_b || (has_a && a->first < b->first) ? a : b;
+      last = it->first;
+      it->second(event);
     }
   }
   drain_posted_ = false;

@@ -22,6 +22,7 @@ class MemoryStore : public Store {
                 const DeleteOptions& options = {}) override;
   ObjectPtr find(Kind kind, const std::string& ns, const std::string& name) const override;
   std::vector<ObjectPtr> list(Kind kind, const std::string& ns = "") const override;
+  void visit(Kind kind, const std::function<void(const ObjectPtr&)>& fn) const override;
   std::vector<ObjectPtr> list_pods_on_node(const std::string& node_name) const override;
   uint64_t pods_on_node_stamp(const std::string& node_name) const override;
   std::vector<ObjectPtr> list_pods_controlled_by(const std::string& ns,
@@ -31,6 +32,8 @@ class MemoryStore : public Store {
   WatchId observe_pod_writes(PodWriteObserver fn) override;
   void unobserve_pod_writes(WatchId id) override { pod_observers_.erase(id); }
   WatchId watch(Kind kind, WatchHandler handler) override;
+  // Indexed by node: a kubelet's watch costs nothing for other nodes' writes.
+  WatchId watch_node(Kind kind, const std::string& node, WatchHandler handler) override;
   void unwatch(WatchId id) override;
 
   uint64_t resource_version() const { return revision_; }
@@ -54,11 +57,15 @@ class MemoryStore : public Store {
   std::unordered_map<std::string, std::map<Key, ObjectPtr>> pods_by_controller_;  // by controller uid
   uint64_t next_node_stamp_ = 1;
   std::map<WatchId, PodWriteObserver> pod_observers_;  // stamps start at 2; 1 means "never touched"
-  struct Watcher {
+  using Handlers = std::map<WatchId, WatchHandler>;
+  Handlers by_kind_[std::size(kAllKinds)];                               // watch(): by kind
+  std::unordered_map<std::string, Handlers> by_node_[std::size(kAllKinds)];  // watch_node(): by kind, node
+  struct WatchPlace {
     Kind kind;
-    WatchHandler handler;
+    bool keyed;
+    std::string node;
   };
-  std::map<WatchId, Watcher> watchers_;
+  std::unordered_map<WatchId, WatchPlace> watch_places_;
   WatchId next_watch_id_ = 1;
   std::deque<WatchEvent> pending_;
   bool drain_posted_ = false;

@@ -22,6 +22,9 @@ struct WatchEvent {
 using WatchHandler = std::function<void(const WatchEvent&)>;
 using WatchId = uint64_t;
 
+// The node an object is about for watch_node: a Pod's spec.nodeName, else the object's name.
+const std::string& watch_node_key(const Object& obj);
+
 struct DeleteOptions {
   std::optional<int64_t> gracePeriodSeconds;  // unset: the pod's terminationGracePeriodSeconds (30)
   std::optional<std::string> preconditionUid;
@@ -42,6 +45,11 @@ class Store {
   virtual ObjectPtr find(Kind kind, const std::string& ns, const std::string& name) const = 0;
   // Objects of `kind` in namespace `ns` ("" for all), ordered by namespace then name, as etcd lists.
   virtual std::vector<ObjectPtr> list(Kind kind, const std::string& ns = "") const = 0;
+  // Calls `fn` with each object list(kind) would return, in that order, without building the list.
+  // `fn` must not write to the store.
+  virtual void visit(Kind kind, const std::function<void(const ObjectPtr&)>& fn) const {
+    for (const ObjectPtr& obj : list(kind)) fn(obj);
+  }
   // Pods bound to `node_name`, by namespace and name. A store may index this.
   virtual std::vector<ObjectPtr> list_pods_on_node(const std::string& node_name) const;
   // A stamp that changes whenever a pod bound to `node_name` is added, changed or removed, so a
@@ -64,6 +72,11 @@ class Store {
   virtual void unobserve_pod_writes(WatchId id) {}
   // Delivers every later change of `kind` through the executor, in write order, never inside a write.
   virtual WatchId watch(Kind kind, WatchHandler handler) = 0;
+  // As watch, but only the events about `node`: Pods whose spec.nodeName is `node` (the kubelet's
+  // fieldSelector, k/k pkg/kubelet/config/apiserver.go NewSourceApiserver), objects of other kinds
+  // named `node`. Handlers of both kinds of watch run in the order they were added. A store may
+  // index this so that a write costs the same however many nodes watch; this one filters.
+  virtual WatchId watch_node(Kind kind, const std::string& node, WatchHandler handler);
   virtual void unwatch(WatchId id) = 0;
 };
 
