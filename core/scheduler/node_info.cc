@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "core/scheduler/plugins/pod_affinity_terms.h"
+
 namespace ktwin::core {
 namespace {
 
@@ -86,6 +88,7 @@ void NodeInfo::add_pod(std::shared_ptr<const Pod> pod) {
   for (const Container& c : pod->spec.containers)
     for (const ContainerPort& p : c.ports)
       if (p.hostPort > 0) used_ports.insert({p.protocol.empty() ? "TCP" : p.protocol, p.hostPort});
+  if (has_pod_affinity(*pod)) pods_with_affinity.push_back(pod);
   pods.push_back(std::move(pod));
 }
 

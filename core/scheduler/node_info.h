@@ -54,6 +54,7 @@ struct NodeInfo {
 
   std::shared_ptr<const Node> node;
   std::vector<std::shared_ptr<const Pod>> pods;
+  std::vector<std::shared_ptr<const Pod>> pods_with_affinity;  // pod (anti-)affinity (types.go PodsWithAffinity)
   Resource requested;                                   // sum of real requests
   int64_t non_zero_milli_cpu = 0, non_zero_memory = 0;  // NonZeroRequested
   Resource allocatable;

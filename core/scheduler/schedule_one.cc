@@ -59,13 +59,13 @@ size_t num_feasible_nodes_to_find(size_t num_all_nodes, int32_t percentage) {
 }
 
 ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::vector<NodeInfo>& nodes,
-                            Rng& rng, size_t start_index) {
+                            Rng& rng, size_t start_index, const SnapshotIndex* index) {
   ScheduleResult result;
   if (nodes.empty()) {
     result.message = "no nodes available to schedule pods";  // ErrNoNodesAvailable
     return result;
   }
-  CycleState state(nodes);
+  CycleState state(nodes, index);
   std::map<std::string, PluginStatus> statuses;
   auto record_failure = [&](const NodeInfo& ni, const PluginStatus& st, std::string_view plugin) {
     statuses[ni.name()] = st;

@@ -10,6 +10,7 @@
 #include "core/env/rng.h"
 #include "core/scheduler/node_info.h"
 #include "core/scheduler/profile.h"
+#include "core/scheduler/snapshot_index.h"
 
 namespace ktwin::core {
 
@@ -31,9 +32,9 @@ struct ScheduleResult {
 
 // Schedules `pod` onto one of `nodes` (the snapshot, in cache order). Filtering starts at
 // `start_index` and stops once numFeasibleNodesToFind feasible nodes are found; ties among the
-// top totals are broken by reservoir sampling with `rng`.
+// top totals are broken by reservoir sampling with `rng`. `index`, if given, indexes `nodes`.
 ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::vector<NodeInfo>& nodes,
-                            Rng& rng, size_t start_index = 0);
+                            Rng& rng, size_t start_index = 0, const SnapshotIndex* index = nullptr);
 
 // numFeasibleNodesToFind: every node below 100 nodes; otherwise an adaptive percentage, at least 100.
 size_t num_feasible_nodes_to_find(size_t num_all_nodes, int32_t percentage_of_nodes_to_score);

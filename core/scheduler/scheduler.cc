@@ -161,7 +161,7 @@ void Scheduler::attempt() {
     return;
   }
   const std::vector<NodeInfo>& nodes = snapshot();
-  ScheduleResult result = schedule_one(*find_profile(*pod), *pod, nodes, rng_, next_start_index_);
+  ScheduleResult result = schedule_one(*find_profile(*pod), *pod, nodes, rng_, next_start_index_, &cache_.index());
   next_start_index_ = result.next_start_index;
   last_results_[key] = result;
   if (observer_) observer_(*pod, result);

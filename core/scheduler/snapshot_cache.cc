@@ -35,6 +35,7 @@ void SnapshotCache::rebuild_structure(const std::vector<ObjectPtr>& listed) {
   nodes_ = std::move(nodes);
   entries_ = std::move(entries);
   index_ = std::move(index);
+  snapshot_index_ = SnapshotIndex(nodes_);  // positions moved
 }
 
 void SnapshotCache::relist_pods(size_t i, uint64_t stamp) {
@@ -44,6 +45,7 @@ void SnapshotCache::relist_pods(size_t i, uint64_t stamp) {
     if (!pod->is_terminal()) fresh.add_pod(std::move(pod));
   }
   fresh.image_states = std::move(nodes_[i].image_states);
+  snapshot_index_.replace_pods(static_cast<uint32_t>(i), nodes_[i].pods, fresh);
   nodes_[i] = std::move(fresh);
   entries_[i] = Entry{stamp, stamp == 0};
 }
@@ -76,7 +78,9 @@ const std::vector<NodeInfo>& SnapshotCache::update(
     if (pod->is_terminal()) continue;
     auto it = index_.find(pod->spec.nodeName);
     if (it == index_.end()) continue;
-    nodes_[it->second].add_pod(pod);
+    NodeInfo& ni = nodes_[it->second];
+    ni.add_pod(pod);
+    snapshot_index_.add_pod(static_cast<uint32_t>(it->second), *pod, !ni.pods_with_affinity.empty());
     entries_[it->second].dirty = true;
   }
   if (images_dirty) fill_image_states(nodes_);

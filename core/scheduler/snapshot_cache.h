@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/scheduler/node_info.h"
+#include "core/scheduler/snapshot_index.h"
 #include "core/store/store.h"
 
 namespace ktwin::core {
@@ -22,6 +23,8 @@ class SnapshotCache {
   // `assumed` pods (key -> pod with spec.nodeName set) that the store does not show bound yet.
   // Equal to make_snapshot over a fresh listing; only nodes whose object or pods changed are rebuilt.
   const std::vector<NodeInfo>& update(const std::map<std::string, std::shared_ptr<const Pod>>& assumed);
+  // Indexes the NodeInfos update() returned.
+  const SnapshotIndex& index() const { return snapshot_index_; }
 
  private:
   struct Entry {
@@ -35,6 +38,7 @@ class SnapshotCache {
   std::vector<NodeInfo> nodes_;
   std::vector<Entry> entries_;
   std::unordered_map<std::string, size_t> index_;  // node name -> position in nodes_
+  SnapshotIndex snapshot_index_;
 };
 
 }  // namespace ktwin::core

@@ -103,15 +103,21 @@ PluginStatus InterPodAffinity::pre_filter(CycleState& state, const Pod& pod) con
   auto s = std::make_shared<PreFilterState>();
   s->terms = pod_affinity_terms(pod);
   const bool incoming = !s->terms.required_affinity.empty() || !s->terms.required_anti_affinity.empty();
-  for (const NodeInfo& ni : state.all_nodes()) {
-    for (const auto& existing : ni.pods) {
-      // getTPMapMatchingExistingAntiAffinity: existing pods' required anti-affinity against `pod`.
-      if (has_pod_affinity(*existing)) {
-        const PodAffinityTerms& theirs = terms_of(existing);
-        add_anti_affinity(s->existing_anti_affinity, pod, *ni.node, theirs.required_anti_affinity);
-      }
-      // getTPMapMatchingIncomingAffinityAntiAffinity: existing pods matching `pod`'s required terms.
-      if (incoming) {
+  const std::vector<NodeInfo>& nodes = state.all_nodes();
+  if (!incoming) {
+    // Only existing pods with affinity can contribute: walk just the nodes holding them.
+    for (uint32_t i : state.index().nodes_with_affinity())
+      for (const auto& existing : nodes[i].pods_with_affinity)
+        add_anti_affinity(s->existing_anti_affinity, pod, *nodes[i].node, terms_of(existing).required_anti_affinity);
+  } else {
+    for (const NodeInfo& ni : nodes) {
+      for (const auto& existing : ni.pods) {
+        // getTPMapMatchingExistingAntiAffinity: existing pods' required anti-affinity against `pod`.
+        if (has_pod_affinity(*existing)) {
+          const PodAffinityTerms& theirs = terms_of(existing);
+          add_anti_affinity(s->existing_anti_affinity, pod, *ni.node, theirs.required_anti_affinity);
+        }
+        // getTPMapMatchingIncomingAffinityAntiAffinity: existing pods matching `pod`'s required terms.
         add_affinity(s->affinity, *existing, *ni.node, s->terms.required_affinity);
         add_anti_affinity(s->anti_affinity, *existing, *ni.node, s->terms.required_anti_affinity);
       }
@@ -148,20 +154,23 @@ PluginStatus InterPodAffinity::pre_score(CycleState& state, const Pod& pod,
   const bool has_constraints = has_pod_affinity(pod);
   // scoring.go PreScore: every node of the snapshot, feasible or not; without constraints of its
   // own only the pods with affinity can contribute.
-  for (const NodeInfo& ni : state.all_nodes()) {
-    for (const auto& existing : ni.pods) {
-      const bool with_affinity = has_pod_affinity(*existing);
-      if (!has_constraints && !with_affinity) continue;
-      const Node& fixed = *ni.node;
-      // processExistingPod, in its order.
-      process_terms(*s, mine.preferred_affinity, *existing, fixed, 1);
-      process_terms(*s, mine.preferred_anti_affinity, *existing, fixed, -1);
-      if (!with_affinity) continue;
-      const PodAffinityTerms& theirs = terms_of(existing);
-      if (hard_weight_ > 0) process_terms(*s, theirs.required_affinity, pod, fixed, 1, hard_weight_);
-      process_terms(*s, theirs.preferred_affinity, pod, fixed, 1);
-      process_terms(*s, theirs.preferred_anti_affinity, pod, fixed, -1);
-    }
+  auto process = [&](const Node& fixed, const std::shared_ptr<const Pod>& existing, bool with_affinity) {
+    // processExistingPod, in its order.
+    process_terms(*s, mine.preferred_affinity, *existing, fixed, 1);
+    process_terms(*s, mine.preferred_anti_affinity, *existing, fixed, -1);
+    if (!with_affinity) return;
+    const PodAffinityTerms& theirs = terms_of(existing);
+    if (hard_weight_ > 0) process_terms(*s, theirs.required_affinity, pod, fixed, 1, hard_weight_);
+    process_terms(*s, theirs.preferred_affinity, pod, fixed, 1);
+    process_terms(*s, theirs.preferred_anti_affinity, pod, fixed, -1);
+  };
+  const std::vector<NodeInfo>& nodes = state.all_nodes();
+  if (!has_constraints) {
+    for (uint32_t i : state.index().nodes_with_affinity())
+      for (const auto& existing : nodes[i].pods_with_affinity) process(*nodes[i].node, existing, true);
+  } else {
+    for (const NodeInfo& ni : nodes)
+      for (const auto& existing : ni.pods) process(*ni.node, existing, has_pod_affinity(*existing));
   }
   state.write(kPreScoreKey, s);
   return PluginStatus::success();

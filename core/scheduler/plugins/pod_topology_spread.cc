@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <unordered_map>
 
 #include "core/api/service.h"
 #include "core/api/workload.h"
@@ -27,6 +28,8 @@ struct ScoreState : StateData {
   std::vector<PodTopologySpread::Constraint> constraints;
   std::set<std::string> ignored;
   std::vector<std::map<std::string, int64_t>> value_count;  // per constraint: value -> matching pods
+  // Per hostname constraint: node position -> matching pods there (absent: none).
+  std::vector<std::unordered_map<uint32_t, int64_t>> host_count;
   std::vector<double> weight;
 };
 
@@ -40,12 +43,23 @@ bool selects(const PodTopologySpread::Constraint& c, const Labels& labels) {
   return !c.match_nothing && c.selector.matches(labels);
 }
 
-// countPodsMatchSelector: terminating pods and other namespaces do not count (k/k #87621).
-int64_t count_matching(const NodeInfo& node, const PodTopologySpread::Constraint& c, const std::string& ns) {
-  int64_t n = 0;
-  for (const auto& p : node.pods)
-    if (!p->metadata.deletionTimestamp && p->metadata.namespace_ == ns && selects(c, p->metadata.labels)) ++n;
-  return n;
+// Calls fn(node position) once for every pod of the snapshot that `c` counts (countPodsMatchSelector:
+// terminating pods and other namespaces do not count, k/k #87621), found through the label index
+// when the selector narrows, else by walking every node.
+template <class F>
+void for_each_matching(const CycleState& state, const PodTopologySpread::Constraint& c, const std::string& ns, F fn) {
+  if (c.match_nothing) return;
+  auto counts = [&](const Pod& p) {
+    return !p.metadata.deletionTimestamp && p.metadata.namespace_ == ns && c.selector.matches(p.metadata.labels);
+  };
+  if (state.index().visit_candidates(c.selector, [&](const Pod& p, uint32_t node) {
+        if (counts(p)) fn(node);
+      }))
+    return;
+  const std::vector<NodeInfo>& nodes = state.all_nodes();
+  for (uint32_t i = 0; i < nodes.size(); ++i)
+    for (const auto& p : nodes[i].pods)
+      if (counts(*p)) fn(i);
 }
 
 const std::string* label_of(const Node& node, const std::string& key) {
@@ -112,15 +126,19 @@ PluginStatus PodTopologySpread::pre_filter(CycleState& state, const Pod& pod) co
   auto s = std::make_shared<FilterState>();
   s->constraints = constraints_for(pod, "DoNotSchedule");
   if (!s->constraints.empty()) {
-    for (const NodeInfo& ni : state.all_nodes()) {
-      const Node& node = *ni.node;
-      if (!pod_matches_node_selector_and_affinity(pod, node) ||
-          !has_all_keys(node.metadata.labels, s->constraints))
+    const std::vector<NodeInfo>& nodes = state.all_nodes();
+    std::vector<bool> eligible(nodes.size());
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const Node& node = *nodes[i].node;
+      if (!pod_matches_node_selector_and_affinity(pod, node) || !has_all_keys(node.metadata.labels, s->constraints))
         continue;
-      for (const Constraint& c : s->constraints)
-        s->pair_count[{c.topology_key, *label_of(node, c.topology_key)}] +=
-            count_matching(ni, c, pod.metadata.namespace_);
+      eligible[i] = true;
+      for (const Constraint& c : s->constraints) s->pair_count.try_emplace({c.topology_key, *label_of(node, c.topology_key)}, 0);
     }
+    for (const Constraint& c : s->constraints)
+      for_each_matching(state, c, pod.metadata.namespace_, [&](uint32_t i) {
+        if (eligible[i]) ++s->pair_count[{c.topology_key, *label_of(*nodes[i].node, c.topology_key)}];
+      });
     for (const auto& [pair, count] : s->pair_count) {
       auto it = s->min_count.find(pair.first);
       if (it == s->min_count.end() || count < it->second) s->min_count[pair.first] = count;
@@ -171,15 +189,33 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
                                                                    : s->value_count[i].size();
       s->weight.push_back(std::log(static_cast<double>(domains + 2)));  // topologyNormalizingWeight
     }
-    for (const NodeInfo& ni : state.all_nodes()) {
-      if (!pod_matches_node_selector_and_affinity(pod, *ni.node)) continue;
-      if (require_all && !has_all_keys(ni.node->metadata.labels, s->constraints)) continue;
-      for (size_t i = 0; i < s->constraints.size(); ++i) {
-        const std::string* v = label_of(*ni.node, s->constraints[i].topology_key);
-        auto it = s->value_count[i].find(v ? *v : "");
-        if (it != s->value_count[i].end())
-          it->second += count_matching(ni, s->constraints[i], pod.metadata.namespace_);
+    // Matching pods on every node of the snapshot that passes the pod's node selector and affinity
+    // (and has every key when required); for the hostname key, per node.
+    const std::vector<NodeInfo>& nodes = state.all_nodes();
+    std::vector<int8_t> eligible(nodes.size(), -1);  // -1: not decided yet
+    auto is_eligible = [&](uint32_t i) {
+      if (eligible[i] < 0) {
+        const Node& node = *nodes[i].node;
+        eligible[i] = pod_matches_node_selector_and_affinity(pod, node) &&
+                      (!require_all || has_all_keys(node.metadata.labels, s->constraints));
       }
+      return eligible[i] == 1;
+    };
+    s->host_count.resize(s->constraints.size());
+    for (size_t i = 0; i < s->constraints.size(); ++i) {
+      const Constraint& c = s->constraints[i];
+      if (c.topology_key == kHostname) {
+        // score() counts a feasible, not ignored node's own pods, eligible or not.
+        for_each_matching(state, c, pod.metadata.namespace_, [&](uint32_t n) { ++s->host_count[i][n]; });
+        continue;
+      }
+      if (s->value_count[i].empty()) continue;
+      for_each_matching(state, c, pod.metadata.namespace_, [&](uint32_t n) {
+        if (!is_eligible(n)) return;
+        const std::string* v = label_of(*nodes[n].node, c.topology_key);
+        auto it = s->value_count[i].find(v ? *v : "");
+        if (it != s->value_count[i].end()) ++it->second;
+      });
     }
   }
   state.write(kPreScoreKey, s);
@@ -194,8 +230,14 @@ int64_t PodTopologySpread::score(const CycleState& state, const Pod& pod, const 
     const Constraint& c = s->constraints[i];
     const std::string* v = label_of(*node.node, c.topology_key);
     if (v == nullptr) continue;
-    int64_t count = c.topology_key == kHostname ? count_matching(node, c, pod.metadata.namespace_)
-                                                : s->value_count[i].at(*v);
+    int64_t count = 0;
+    if (c.topology_key == kHostname) {
+      if (i >= s->host_count.size()) continue;  // PreScore saw no feasible node
+      auto it = s->host_count[i].find(state.position(node));
+      if (it != s->host_count[i].end()) count = it->second;
+    } else {
+      count = s->value_count[i].at(*v);
+    }
     score +=
         static_cast<double>(count) * s->weight[i] + static_cast<double>(c.max_skew - 1);  // scoreForCount
   }

@@ -1,0 +1,89 @@
+// Indexes over a scheduler snapshot, so that a plugin's per-cycle count over every node costs what
+// the matching pods cost, not what the cluster costs: the snapshot's pods by label, and the nodes
+// holding pods with (anti-)affinity (k/k framework.Snapshot HavePodsWithAffinityNodeInfoList).
+// The answers are those of a full walk; only the work differs.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/scheduler/node_info.h"
+
+namespace ktwin::core {
+
+class SnapshotIndex {
+ public:
+  SnapshotIndex() = default;
+  // Indexes every pod of `nodes`; positions are indexes into `nodes`.
+  explicit SnapshotIndex(const std::vector<NodeInfo>& nodes);
+
+  // Node `node`'s pods went from `before` to `after` (the pods themselves must still be alive).
+  void replace_pods(uint32_t node, const std::vector<std::shared_ptr<const Pod>>& before,
+                    const NodeInfo& after);
+  // `pod` was added to node `node` (an assumed pod).
+  void add_pod(uint32_t node, const Pod& pod, bool node_has_affinity);
+
+  // Positions of the nodes with at least one pod with pod (anti-)affinity, ascending.
+  const std::set<uint32_t>& nodes_with_affinity() const { return with_affinity_; }
+
+  // Calls fn(pod, node position) for every indexed pod that carries the labels one of the
+  // selector's equality requirements (matchLabels, or In) asks for: a superset of the pods
+  // `selector` matches, in no particular order. Returns false, calling nothing, when the selector has
+  // no such requirement (the caller must walk the nodes).
+  template <class F>
+  bool visit_candidates(const LabelSelector& selector, F&& fn) const;
+
+  size_t TEST_indexed_pods() const;
+
+ private:
+  using Postings = std::unordered_map<const Pod*, uint32_t>;  // pod -> node position
+  using Values = std::unordered_map<std::string, Postings>;
+  void add(const Pod& pod, uint32_t node);
+  void remove(const Pod& pod);
+  const Postings* postings(const std::string& key, const std::string& value) const;
+
+  std::unordered_map<std::string, Values> by_label_;  // key -> value -> pods
+  std::set<uint32_t> with_affinity_;
+};
+
+template <class F>
+bool SnapshotIndex::visit_candidates(const LabelSelector& selector, F&& fn) const {
+  // The narrowest requirement: one posting list (matchLabels) or the union of a few (In).
+  size_t best = SIZE_MAX;
+  const std::string* best_key = nullptr;
+  const std::vector<std::string>* best_values = nullptr;
+  const std::string* best_value = nullptr;
+  for (const auto& [k, v] : selector.matchLabels) {
+    const Postings* p = postings(k, v);
+    size_t n = p ? p->size() : 0;
+    if (n < best) best = n, best_key = &k, best_value = &v, best_values = nullptr;
+  }
+  for (const LabelSelectorRequirement& r : selector.matchExpressions) {
+    if (r.operator_ != "In") continue;
+    size_t n = 0;
+    for (const std::string& v : r.values)
+      if (const Postings* p = postings(r.key, v)) n += p->size();
+    if (n < best) best = n, best_key = &r.key, best_values = &r.values, best_value = nullptr;
+  }
+  if (best_key == nullptr) return false;
+  auto visit = [&](const std::string& value) {
+    if (const Postings* p = postings(*best_key, value))
+      for (const auto& [pod, node] : *p) fn(*pod, node);
+  };
+  if (best_value) {
+    visit(*best_value);
+  } else if (best_values->size() == 1) {
+    visit(best_values->front());
+  } else {
+    std::set<std::string> seen;  // "In (a, a)" names a value twice; its pods count once
+    for (const std::string& v : *best_values)
+      if (seen.insert(v).second) visit(v);
+  }
+  return true;
+}
+
+}  // namespace ktwin::core
