@@ -112,7 +112,8 @@ Status DeploymentController::reconcile(const std::string& key) {
   }
 
   RSList rss = replica_sets_for(*d);
-  PodMap pods = pods_for(*d, rss);
+  PodMap pods;  // only Recreate reads the pods (k/k lists them from the informer cache every sync)
+  if (d->spec.strategy.type == "Recreate") pods = pods_for(*d, rss);
   if (d->metadata.deletionTimestamp) return sync_status_only(*d, rss);
   if (Status s = check_paused_conditions(*d); !s.is_ok()) return s;
   if (d->spec.paused) return sync(*d, rss);

@@ -105,10 +105,12 @@ std::vector<std::shared_ptr<const Pod>> NodeLifecycleController::pods_on(const s
 void NodeLifecycleController::monitor_node_health() {
   auto nodes = list<Node>(env_.store);
   // classifyNodes: new nodes, vanished nodes and known nodes of a zone not seen yet.
-  std::set<std::string> present;
+  std::vector<std::string_view> present;  // sorted, for the vanished-node check below
+  present.reserve(nodes.size());
+  for (const auto& node : nodes) present.push_back(node->metadata.name);
+  if (!std::is_sorted(present.begin(), present.end())) std::sort(present.begin(), present.end());
   for (const auto& node : nodes) {
     const std::string& name = node->metadata.name;
-    present.insert(name);
     if (!known_nodes_.count(name)) {
       record_node_event(name, "RegisteredNode", "Node " + name + " event: Registered Node " + name + " in Controller");
       known_nodes_.insert(name);
@@ -122,7 +124,7 @@ void NodeLifecycleController::monitor_node_health() {
     }
   }
   for (auto it = known_nodes_.begin(); it != known_nodes_.end();) {
-    if (present.count(*it)) {
+    if (std::binary_search(present.begin(), present.end(), std::string_view(*it))) {
       ++it;
       continue;
     }
@@ -131,14 +133,14 @@ void NodeLifecycleController::monitor_node_health() {
   }
 
   std::map<std::string, std::vector<const NodeCondition*>> zone_conditions;
-  std::vector<std::shared_ptr<Node>> updated;  // keeps the conditions zone_conditions points into
+  std::vector<std::shared_ptr<const Node>> updated;  // keeps the conditions zone_conditions points into
   for (const auto& original : nodes) {
-    std::shared_ptr<Node> node = mutable_copy(*original);
+    std::shared_ptr<const Node> node = original;
     Result<HealthResult> result = try_update_node_health(node);
     for (int attempt = 1; !result.is_ok() && attempt < kUpdateRetries; ++attempt) {
       auto fresh = find<Node>(env_.store, "", original->metadata.name);
       if (!fresh) break;
-      node = mutable_copy(*fresh);
+      node = fresh;
       result = try_update_node_health(node);
     }
     if (!result.is_ok()) continue;  // "Skipping - no pods will be evicted."
@@ -148,17 +150,21 @@ void NodeLifecycleController::monitor_node_health() {
     if (!excluded_from_disruption(*node))
       zone_conditions[zone_key(*node)].push_back(node->find_condition("Ready"));
     if (health.current) {
-      auto pods = pods_on(name);
-      if (taint_mode())
+      // Listed only when used: taint mode writes nodes only, so the list is the same before and after.
+      std::optional<std::vector<std::shared_ptr<const Pod>>> pods;
+      if (taint_mode()) {
         process_taint_base_eviction(*node, health.observed);
-      else
-        process_no_taint_base_eviction(*node, health.observed, pods);
+      } else {
+        pods = pods_on(name);
+        process_no_taint_base_eviction(*node, health.observed, *pods);
+      }
       bool needs_retry = nodes_to_retry_.count(name) > 0;
       bool became_not_ready = health.current->status != "True" && health.observed.status == "True";
       if (became_not_ready)  // reported once, on the transition
         record_node_event(name, "NodeNotReady", "Node " + name + " status is now: NodeNotReady");
       if (became_not_ready || (needs_retry && health.observed.status != "True")) {
-        if (!mark_pods_not_ready(pods, name).is_ok()) {
+        if (!pods) pods = pods_on(name);
+        if (!mark_pods_not_ready(*pods, name).is_ok()) {
           nodes_to_retry_.insert(name);
           continue;
         }
@@ -166,8 +172,7 @@ void NodeLifecycleController::monitor_node_health() {
     }
     nodes_to_retry_.erase(name);
   }
-  std::vector<std::shared_ptr<const Node>> const_nodes(updated.begin(), updated.end());
-  handle_disruption(zone_conditions, const_nodes);
+  handle_disruption(zone_conditions, updated);
   ensure_eviction_ticker();
 }
 
@@ -181,8 +186,9 @@ NodeLifecycleController::NodeHealth NodeLifecycleController::fresh_health(Time p
 }
 
 Result<NodeLifecycleController::HealthResult> NodeLifecycleController::try_update_node_health(
-    std::shared_ptr<Node> node) {
-  const std::string& name = node->metadata.name;
+    std::shared_ptr<const Node>& node) {
+  const std::shared_ptr<const Node> given = node;  // `current` and `name` point into it
+  const std::string& name = given->metadata.name;
   Time now = env_.executor.now();
   auto found = health_.find(name);
   std::optional<NodeHealth> health;
@@ -236,10 +242,12 @@ Result<NodeLifecycleController::HealthResult> NodeLifecycleController::try_updat
   health_[name] = *health;
 
   if (now > health->probeTimestamp + out.grace) {
+    std::shared_ptr<Node> copy = mutable_copy(*node);  // copied only when conditions may change
+    node = copy;
     for (const char* type : {"Ready", "MemoryPressure", "DiskPressure", "PIDPressure"}) {
-      NodeCondition* c = node->find_condition(type);
+      NodeCondition* c = copy->find_condition(type);
       if (c == nullptr) {
-        node->status.conditions.push_back(NodeCondition{type, "Unknown", "NodeStatusNeverUpdated",
+        copy->status.conditions.push_back(NodeCondition{type, "Unknown", "NodeStatusNeverUpdated",
                                                         "Kubelet never posted node status.",
                                                         node->metadata.creationTimestamp, now});
       } else if (c->status != "Unknown") {
@@ -249,11 +257,11 @@ Result<NodeLifecycleController::HealthResult> NodeLifecycleController::try_updat
         c->lastTransitionTime = now;
       }
     }
-    const NodeCondition* ready = node->find_condition("Ready");
+    const NodeCondition* ready = copy->find_condition("Ready");
     if (!conditions_equal(*ready, out.observed)) {
-      Result<ObjectPtr> written = env_.store.update(node);
+      Result<ObjectPtr> written = env_.store.update(copy);
       if (!written.is_ok()) return written.status();
-      node->metadata.resourceVersion = written.value()->metadata.resourceVersion;
+      copy->metadata.resourceVersion = written.value()->metadata.resourceVersion;
       NodeHealth& h = health_[name];
       h.ready = *ready;
       h.readyTransitionTimestamp = now;

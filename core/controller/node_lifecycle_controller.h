@@ -63,7 +63,8 @@ class NodeLifecycleController {
   bool taint_mode() const { return config_.evictionMode != "legacy"; }
   void schedule_monitor(Duration delay);
   void monitor_node_health();
-  Result<HealthResult> try_update_node_health(std::shared_ptr<Node> node);
+  // May point `node` at a copy with updated conditions (the one written, if any).
+  Result<HealthResult> try_update_node_health(std::shared_ptr<const Node>& node);
   void handle_disruption(const std::map<std::string, std::vector<const NodeCondition*>>& zones,
                          const std::vector<std::shared_ptr<const Node>>& nodes);
   void set_limiter_in_zone(const std::string& zone, size_t zone_size, ZoneState state);

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "core/api/node.h"
 
@@ -42,10 +44,10 @@ void PodGCController::force_delete(const std::string& ns, const std::string& nam
 
 void PodGCController::gc_terminated() {
   std::vector<std::shared_ptr<const Pod>> terminated;
-  for (const auto& pod : list<Pod>(env_.store)) {
-    const std::string& phase = pod->status.phase;
-    if (phase != "Pending" && phase != "Running" && phase != "Unknown") terminated.push_back(pod);
-  }
+  env_.store.visit(Kind::kPod, [&](const ObjectPtr& obj) {
+    const std::string& phase = static_cast<const Pod&>(*obj).status.phase;
+    if (phase != "Pending" && phase != "Running" && phase != "Unknown") terminated.push_back(as<Pod>(obj));
+  });
   int64_t excess = static_cast<int64_t>(terminated.size()) - threshold_;
   if (excess <= 0) return;
   // Oldest first; equal times by name so the choice is deterministic.
@@ -56,14 +58,15 @@ void PodGCController::gc_terminated() {
 }
 
 void PodGCController::gc_orphaned() {
-  std::set<std::string> nodes;
-  for (const ObjectPtr& node : env_.store.list(Kind::kNode)) nodes.insert(node->metadata.name);
-  auto pods = list<Pod>(env_.store);
+  const std::vector<ObjectPtr> listed = env_.store.list(Kind::kNode);
+  std::unordered_set<std::string_view> nodes;  // names owned by `listed`; asked once per pod
+  for (const ObjectPtr& node : listed) nodes.insert(node->metadata.name);
   Time now = env_.executor.now();
   // New missing nodes wait out the quarantine (nodeQueue.AddAfter keeps the earliest deadline).
-  for (const auto& pod : pods)
-    if (!pod->spec.nodeName.empty() && !nodes.count(pod->spec.nodeName))
-      quarantine_.emplace(pod->spec.nodeName, now + kQuarantineTime);
+  env_.store.visit(Kind::kPod, [&](const ObjectPtr& obj) {
+    const std::string& node = static_cast<const Pod&>(*obj).spec.nodeName;
+    if (!node.empty() && !nodes.count(node)) quarantine_.emplace(node, now + kQuarantineTime);
+  });
   std::set<std::string> deleted_nodes;
   for (auto it = quarantine_.begin(); it != quarantine_.end();) {
     if (it->second > now) {
@@ -74,14 +77,20 @@ void PodGCController::gc_orphaned() {
     if (!nodes.count(it->first) && !env_.store.find(Kind::kNode, "", it->first)) deleted_nodes.insert(it->first);
     it = quarantine_.erase(it);
   }
-  for (const auto& pod : pods)
+  if (deleted_nodes.empty()) return;
+  // Nothing was written since the walk above, so this listing is the one it saw.
+  for (const auto& pod : list<Pod>(env_.store))
     if (deleted_nodes.count(pod->spec.nodeName)) force_delete(pod->metadata.namespace_, pod->metadata.name);
 }
 
 void PodGCController::gc_unscheduled_terminating() {
-  for (const auto& pod : list<Pod>(env_.store))
-    if (pod->metadata.deletionTimestamp && pod->spec.nodeName.empty())
-      force_delete(pod->metadata.namespace_, pod->metadata.name);
+  std::vector<std::pair<std::string, std::string>> doomed;  // collected first: visit() forbids writes
+  env_.store.visit(Kind::kPod, [&](const ObjectPtr& obj) {
+    const Pod& pod = static_cast<const Pod&>(*obj);
+    if (pod.metadata.deletionTimestamp && pod.spec.nodeName.empty())
+      doomed.emplace_back(pod.metadata.namespace_, pod.metadata.name);
+  });
+  for (const auto& [ns, name] : doomed) force_delete(ns, name);
 }
 
 }  // namespace ktwin::core
