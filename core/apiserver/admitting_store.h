@@ -28,6 +28,10 @@ class AdmittingStore : public Store {
     return inner_.list_pods_on_node(node);
   }
   uint64_t pods_on_node_stamp(const std::string& node) const override { return inner_.pods_on_node_stamp(node); }
+  uint64_t node_changes_seq() const override { return inner_.node_changes_seq(); }
+  void visit_node_changes(uint64_t since, const std::function<void(const std::string&)>& fn) const override {
+    inner_.visit_node_changes(since, fn);
+  }
   std::vector<ObjectPtr> list_pods_controlled_by(const std::string& ns, const std::string& uid) const override {
     return inner_.list_pods_controlled_by(ns, uid);
   }

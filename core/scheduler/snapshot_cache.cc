@@ -1,6 +1,8 @@
 // SnapshotCache: node-by-node refresh of the scheduler's NodeInfos from the store's stamps.
 #include "core/scheduler/snapshot_cache.h"
 
+#include <algorithm>
+
 namespace ktwin::core {
 namespace {
 
@@ -50,10 +52,68 @@ void SnapshotCache::relist_pods(size_t i, uint64_t stamp) {
   entries_[i] = Entry{stamp, stamp == 0};
 }
 
+bool SnapshotCache::update_from_journal(bool& images_dirty) {
+  uint64_t seq = store_.node_changes_seq();
+  if (seq == 0 || journal_seq_ == 0) return false;
+  bool structure_changed = false;
+  std::vector<size_t> changed;
+  store_.visit_node_changes(journal_seq_, [&](const std::string& name) {
+    auto it = index_.find(name);
+    if (it == index_.end()) {
+      structure_changed |= store_.find(Kind::kNode, "", name) != nullptr;  // a new node
+      return;
+    }
+    changed.push_back(it->second);
+  });
+  if (structure_changed) return false;
+  for (size_t i : changed) {
+    ObjectPtr current = store_.find(Kind::kNode, "", nodes_[i].name());
+    if (!current) return false;  // deleted: the list changes shape
+  }
+  // What the full walk would do, only where something changed: newer Node objects, pods re-listed.
+  changed.insert(changed.end(), dirty_.begin(), dirty_.end());
+  std::sort(changed.begin(), changed.end());
+  changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+  for (size_t i : changed) {
+    NodeInfo& ni = nodes_[i];
+    ObjectPtr current = store_.find(Kind::kNode, "", ni.name());
+    if (ni.node != current) {
+      auto node = as<Node>(current);
+      if (!same_images(*ni.node, *node)) images_dirty = true;
+      ni.set_node(std::move(node));
+    }
+    uint64_t stamp = store_.pods_on_node_stamp(ni.name());
+    if (entries_[i].dirty || stamp == 0 || stamp != entries_[i].pods_stamp) relist_pods(i, stamp);
+  }
+  dirty_.clear();
+  journal_seq_ = seq;
+  return true;
+}
+
 const std::vector<NodeInfo>& SnapshotCache::update(
     const std::map<std::string, std::shared_ptr<const Pod>>& assumed) {
-  std::vector<ObjectPtr> listed = store_.list(Kind::kNode);
   bool images_dirty = false;
+  if (!update_from_journal(images_dirty)) full_update(images_dirty);
+  // Pods we bound whose binding the store does not show yet still take their room (assume).
+  for (const auto& [key, pod] : assumed) {
+    ObjectPtr current = store_.find(Kind::kPod, pod->metadata.namespace_, pod->metadata.name);
+    if (current && index_.count(as<Pod>(current)->spec.nodeName)) continue;  // listed on its node
+    if (pod->is_terminal()) continue;
+    auto it = index_.find(pod->spec.nodeName);
+    if (it == index_.end()) continue;
+    NodeInfo& ni = nodes_[it->second];
+    ni.add_pod(pod);
+    snapshot_index_.add_pod(static_cast<uint32_t>(it->second), *pod, !ni.pods_with_affinity.empty());
+    entries_[it->second].dirty = true;
+    dirty_.push_back(it->second);
+  }
+  if (images_dirty) fill_image_states(nodes_);
+  return nodes_;
+}
+
+void SnapshotCache::full_update(bool& images_dirty) {
+  journal_seq_ = store_.node_changes_seq();  // before the walk, which sees at least this much
+  std::vector<ObjectPtr> listed = store_.list(Kind::kNode);
   bool same_nodes = listed.size() == nodes_.size();
   for (size_t i = 0; same_nodes && i < listed.size(); ++i)
     same_nodes = listed[i]->metadata.name == nodes_[i].name();
@@ -71,20 +131,7 @@ const std::vector<NodeInfo>& SnapshotCache::update(
     uint64_t stamp = store_.pods_on_node_stamp(ni.name());
     if (entries_[i].dirty || stamp == 0 || stamp != entries_[i].pods_stamp) relist_pods(i, stamp);
   }
-  // Pods we bound whose binding the store does not show yet still take their room (assume).
-  for (const auto& [key, pod] : assumed) {
-    ObjectPtr current = store_.find(Kind::kPod, pod->metadata.namespace_, pod->metadata.name);
-    if (current && index_.count(as<Pod>(current)->spec.nodeName)) continue;  // listed on its node
-    if (pod->is_terminal()) continue;
-    auto it = index_.find(pod->spec.nodeName);
-    if (it == index_.end()) continue;
-    NodeInfo& ni = nodes_[it->second];
-    ni.add_pod(pod);
-    snapshot_index_.add_pod(static_cast<uint32_t>(it->second), *pod, !ni.pods_with_affinity.empty());
-    entries_[it->second].dirty = true;
-  }
-  if (images_dirty) fill_image_states(nodes_);
-  return nodes_;
+  dirty_.clear();
 }
 
 }  // namespace ktwin::core

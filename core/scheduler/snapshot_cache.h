@@ -31,6 +31,10 @@ class SnapshotCache {
     uint64_t pods_stamp = 0;  // Store::pods_on_node_stamp when the pods were listed
     bool dirty = true;        // must re-list: new, or an assumed pod was added on top
   };
+  // Every node walked (the first time, after nodes came or went, or without a journal).
+  void full_update(bool& images_dirty);
+  // Only the nodes the store's journal names, plus those made dirty; false if the shape changed.
+  bool update_from_journal(bool& images_dirty);
   void rebuild_structure(const std::vector<ObjectPtr>& listed);
   void relist_pods(size_t i, uint64_t stamp);
 
@@ -39,6 +43,8 @@ class SnapshotCache {
   std::vector<Entry> entries_;
   std::unordered_map<std::string, size_t> index_;  // node name -> position in nodes_
   SnapshotIndex snapshot_index_;
+  uint64_t journal_seq_ = 0;  // Store::node_changes_seq() when the cache was last brought up to date
+  std::vector<size_t> dirty_;  // positions given an assumed pod by the last update
 };
 
 }  // namespace ktwin::core

@@ -94,6 +94,7 @@ Result<ObjectPtr> MemoryStore::create(std::shared_ptr<Object> obj) {
   ObjectPtr stored = obj;
   table[key] = stored;
   if (obj->kind() == Kind::kPod) index_pod(nullptr, stored);
+  if (obj->kind() == Kind::kNode) node_changed(meta.name);
   publish(WatchEventType::kAdded, stored, nullptr);
   return stored;
 }
@@ -119,6 +120,7 @@ Result<ObjectPtr> MemoryStore::update(std::shared_ptr<Object> obj) {
   ObjectPtr stored = obj;
   it->second = stored;
   if (obj->kind() == Kind::kPod) index_pod(old, stored);
+  if (obj->kind() == Kind::kNode) node_changed(meta.name);
   publish(WatchEventType::kModified, stored, old);
   return stored;
 }
@@ -163,6 +165,7 @@ Status MemoryStore::erase(Kind kind, const Key& key) {
   ObjectPtr old = it->second;
   table.erase(it);
   if (kind == Kind::kPod) index_pod(old, nullptr);
+  if (kind == Kind::kNode) node_changed(old->metadata.name);
   // The DELETED event carries the last state with a fresh resourceVersion, as etcd's delete revision.
   auto last = old->clone();
   last->metadata.resourceVersion = ++revision_;
@@ -224,6 +227,17 @@ void MemoryStore::visit_pods_controlled_by(const std::string& ns, const std::str
     if (ns.empty() || pod->metadata.namespace_ == ns) fn(pod);
 }
 
+void MemoryStore::node_changed(const std::string& node) {
+  uint64_t& last = last_change_[node];
+  if (last != 0) change_log_.erase(last);
+  last = ++change_seq_;
+  change_log_.emplace(last, node);
+}
+
+void MemoryStore::visit_node_changes(uint64_t since, const std::function<void(const std::string&)>& fn) const {
+  for (auto it = change_log_.upper_bound(since); it != change_log_.end(); ++it) fn(it->second);
+}
+
 WatchId MemoryStore::observe_pod_writes(PodWriteObserver fn) {
   WatchId id = next_watch_id_++;
   pod_observers_.emplace(id, std::move(fn));
@@ -241,7 +255,10 @@ void MemoryStore::index_pod(const ObjectPtr& old_obj, const ObjectPtr& new_obj) 
       }
     }
     auto old_pod = as<Pod>(old_obj);
-    if (!old_pod->spec.nodeName.empty()) node_stamps_[old_pod->spec.nodeName] = ++next_node_stamp_;
+    if (!old_pod->spec.nodeName.empty()) {
+      node_stamps_[old_pod->spec.nodeName] = ++next_node_stamp_;
+      node_changed(old_pod->spec.nodeName);
+    }
     auto it = pods_by_node_.find(old_pod->spec.nodeName);
     if (it != pods_by_node_.end()) it->second.erase(key_of(old_pod->metadata.namespace_, old_pod->metadata.name));
   }
@@ -249,7 +266,10 @@ void MemoryStore::index_pod(const ObjectPtr& old_obj, const ObjectPtr& new_obj) 
     if (const OwnerReference* ref = new_obj->metadata.controller_ref())
       pods_by_controller_[ref->uid][key_of(new_obj->metadata.namespace_, new_obj->metadata.name)] = new_obj;
     auto pod = as<Pod>(new_obj);
-    if (!pod->spec.nodeName.empty()) node_stamps_[pod->spec.nodeName] = ++next_node_stamp_;
+    if (!pod->spec.nodeName.empty()) {
+      node_stamps_[pod->spec.nodeName] = ++next_node_stamp_;
+      node_changed(pod->spec.nodeName);
+    }
     if (!pod->spec.nodeName.empty())
       pods_by_node_[pod->spec.nodeName][key_of(pod->metadata.namespace_, pod->metadata.name)] = new_obj;
   }

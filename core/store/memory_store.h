@@ -25,6 +25,8 @@ class MemoryStore : public Store {
   void visit(Kind kind, const std::function<void(const ObjectPtr&)>& fn) const override;
   std::vector<ObjectPtr> list_pods_on_node(const std::string& node_name) const override;
   uint64_t pods_on_node_stamp(const std::string& node_name) const override;
+  uint64_t node_changes_seq() const override { return change_seq_; }
+  void visit_node_changes(uint64_t since, const std::function<void(const std::string&)>& fn) const override;
   std::vector<ObjectPtr> list_pods_controlled_by(const std::string& ns,
                                                  const std::string& controller_uid) const override;
   void visit_pods_controlled_by(const std::string& ns, const std::string& controller_uid,
@@ -56,6 +58,10 @@ class MemoryStore : public Store {
   std::unordered_map<std::string, uint64_t> node_stamps_;  // node -> last change to its pods
   std::unordered_map<std::string, std::map<Key, ObjectPtr>> pods_by_controller_;  // by controller uid
   uint64_t next_node_stamp_ = 1;
+  void node_changed(const std::string& node);
+  uint64_t change_seq_ = 1;
+  std::map<uint64_t, std::string> change_log_;             // seq -> node, the latest change of each node
+  std::unordered_map<std::string, uint64_t> last_change_;  // node -> its entry in change_log_
   std::map<WatchId, PodWriteObserver> pod_observers_;  // stamps start at 2; 1 means "never touched"
   using Handlers = std::map<WatchId, WatchHandler>;
   Handlers by_kind_[std::size(kAllKinds)];                               // watch(): by kind

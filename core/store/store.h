@@ -55,6 +55,12 @@ class Store {
   // A stamp that changes whenever a pod bound to `node_name` is added, changed or removed, so a
   // cache (the scheduler's) can skip re-listing unchanged nodes. 0: not tracked, list every time.
   virtual uint64_t pods_on_node_stamp(const std::string& node_name) const { return 0; }
+  // A journal of the nodes whose Node object or bound pods changed, for caches that must not walk
+  // every node each time: node_changes_seq() grows with every such change (0: no journal kept), and
+  // visit_node_changes(since, fn) calls fn once with each node changed after position `since`
+  // (deleted nodes included), in no particular order.
+  virtual uint64_t node_changes_seq() const { return 0; }
+  virtual void visit_node_changes(uint64_t since, const std::function<void(const std::string&)>& fn) const {}
   // Pods in `ns` whose controller reference has `controller_uid`, by name (the informers'
   // controllerUID index, k/k pkg/controller/controller_utils.go AddPodControllerUIDIndexer).
   virtual std::vector<ObjectPtr> list_pods_controlled_by(const std::string& ns,
