@@ -13,12 +13,39 @@ namespace ktwin::core {
 PodGCController::PodGCController(const Env& env, const ControlPlaneConfig& config)
     : env_(env), threshold_(config.terminatedPodGCThreshold) {}
 
+namespace {
+
+bool is_terminated(const Pod& pod) {
+  const std::string& phase = pod.status.phase;
+  return phase != "Pending" && phase != "Running" && phase != "Unknown";
+}
+
+}  // namespace
+
 PodGCController::~PodGCController() {
   *alive_ = false;
   if (timer_) env_.executor.cancel(*timer_);
+  if (feed_) env_.store.unobserve_pod_writes(feed_);
 }
 
-void PodGCController::start() { schedule(Duration(0)); }
+void PodGCController::start() {
+  feed_ = env_.store.observe_pod_writes([this](const ObjectPtr& old, const ObjectPtr& now) {
+    if (old) tally(old, -1);
+    if (now) tally(now, +1);
+  });
+  if (feed_) env_.store.visit(Kind::kPod, [this](const ObjectPtr& pod) { tally(pod, +1); });
+  schedule(Duration(0));
+}
+
+void PodGCController::tally(const ObjectPtr& obj, int64_t delta) {
+  const Pod& pod = static_cast<const Pod&>(*obj);
+  if (is_terminated(pod)) terminated_ += delta;
+  if (pod.spec.nodeName.empty()) {
+    if (pod.metadata.deletionTimestamp) unscheduled_terminating_ += delta;
+  } else if ((bound_to_[pod.spec.nodeName] += delta) == 0) {
+    bound_to_.erase(pod.spec.nodeName);
+  }
+}
 
 void PodGCController::schedule(Duration delay) {
   std::weak_ptr<bool> alive = alive_;
@@ -43,10 +70,10 @@ void PodGCController::force_delete(const std::string& ns, const std::string& nam
 }
 
 void PodGCController::gc_terminated() {
+  if (feed_ && terminated_ <= threshold_) return;  // the walk below would find no excess
   std::vector<std::shared_ptr<const Pod>> terminated;
   env_.store.visit(Kind::kPod, [&](const ObjectPtr& obj) {
-    const std::string& phase = static_cast<const Pod&>(*obj).status.phase;
-    if (phase != "Pending" && phase != "Running" && phase != "Unknown") terminated.push_back(as<Pod>(obj));
+    if (is_terminated(static_cast<const Pod&>(*obj))) terminated.push_back(as<Pod>(obj));
   });
   int64_t excess = static_cast<int64_t>(terminated.size()) - threshold_;
   if (excess <= 0) return;
@@ -63,10 +90,14 @@ void PodGCController::gc_orphaned() {
   for (const ObjectPtr& node : listed) nodes.insert(node->metadata.name);
   Time now = env_.executor.now();
   // New missing nodes wait out the quarantine (nodeQueue.AddAfter keeps the earliest deadline).
-  env_.store.visit(Kind::kPod, [&](const ObjectPtr& obj) {
-    const std::string& node = static_cast<const Pod&>(*obj).spec.nodeName;
+  auto quarantine = [&](const std::string& node) {
     if (!node.empty() && !nodes.count(node)) quarantine_.emplace(node, now + kQuarantineTime);
-  });
+  };
+  if (feed_) {
+    for (const auto& [node, pods] : bound_to_) quarantine(node);  // the nodes the pods name, once each
+  } else {
+    env_.store.visit(Kind::kPod, [&](const ObjectPtr& obj) { quarantine(static_cast<const Pod&>(*obj).spec.nodeName); });
+  }
   std::set<std::string> deleted_nodes;
   for (auto it = quarantine_.begin(); it != quarantine_.end();) {
     if (it->second > now) {
@@ -84,6 +115,7 @@ void PodGCController::gc_orphaned() {
 }
 
 void PodGCController::gc_unscheduled_terminating() {
+  if (feed_ && unscheduled_terminating_ == 0) return;
   std::vector<std::pair<std::string, std::string>> doomed;  // collected first: visit() forbids writes
   env_.store.visit(Kind::kPod, [&](const ObjectPtr& obj) {
     const Pod& pod = static_cast<const Pod&>(*obj);

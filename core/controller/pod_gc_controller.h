@@ -35,8 +35,14 @@ class PodGCController {
   void gc_orphaned();
   void gc_unscheduled_terminating();
   void force_delete(const std::string& ns, const std::string& name);
+  void tally(const ObjectPtr& pod, int64_t delta);
 
   Env env_;
+  // What the passes look for, kept from Store::observe_pod_writes so that a pass walks the pods only
+  // when there is something to delete (feed_ 0: the store has no feed, every pass walks).
+  WatchId feed_ = 0;
+  int64_t terminated_ = 0, unscheduled_terminating_ = 0;
+  std::map<std::string, int64_t> bound_to_;  // node -> pods naming it
   int32_t threshold_;
   std::map<std::string, Time> quarantine_;  // missing node -> when it may be declared gone
   std::optional<TimerId> timer_;
