@@ -1,6 +1,9 @@
 // MemoryStore's indexes for caches: per-node pod stamps, the controllerUID index, the pod-write feed.
 #include <catch2/catch.hpp>
 
+#include <set>
+
+#include "core/api/node.h"
 #include "core/api/pod.h"
 #include "core/store/memory_store.h"
 #include "sim/event_loop.h"
@@ -81,4 +84,56 @@ TEST_CASE("pod-write observers are called inside the write with old and new stat
   store.unobserve_pod_writes(id);
   store.create(owned_pod("b", ""));
   CHECK(seen.size() == 2);
+}
+
+TEST_CASE("node-keyed watches see only their node and run in watch order with the others", "[store]") {
+  EventLoop loop(Time{});
+  MemoryStore store(loop, Rng(1, "store"));
+  std::vector<std::string> seen;
+  store.watch(Kind::kPod, [&](const WatchEvent& e) { seen.push_back("all:" + e.object->metadata.name); });
+  WatchId n1 = store.watch_node(Kind::kPod, "n1", [&](const WatchEvent& e) { seen.push_back("n1:" + e.object->metadata.name); });
+  store.watch_node(Kind::kPod, "n2", [&](const WatchEvent& e) { seen.push_back("n2:" + e.object->metadata.name); });
+  store.watch(Kind::kPod, [&](const WatchEvent& e) { seen.push_back("last:" + e.object->metadata.name); });
+  auto node = std::make_shared<Node>();
+  node->metadata.name = "n1";
+  store.watch_node(Kind::kNode, "n1", [&](const WatchEvent& e) { seen.push_back("node:" + e.object->metadata.name); });
+  store.create(owned_pod("a", "", "n1"));
+  store.create(owned_pod("b", "", "n2"));
+  store.create(owned_pod("u", ""));  // unbound: no node's watch
+  store.create(node);
+  loop.run_until(loop.now());
+  CHECK(seen == std::vector<std::string>{"all:a", "n1:a", "last:a", "all:b", "n2:b", "last:b", "all:u", "last:u",
+                                         "node:n1"});
+  seen.clear();
+  store.unwatch(n1);
+  store.remove(Kind::kPod, "default", "a", DeleteOptions{0, std::nullopt});
+  loop.run_until(loop.now());
+  CHECK(seen == std::vector<std::string>{"all:a", "last:a"});
+}
+
+TEST_CASE("the node-change journal names each node changed since a position once", "[store]") {
+  EventLoop loop(Time{});
+  MemoryStore store(loop, Rng(1, "store"));
+  auto changed_since = [&](uint64_t since) {
+    std::set<std::string> out;
+    store.visit_node_changes(since, [&](const std::string& n) { CHECK(out.insert(n).second); });
+    return out;
+  };
+  auto node = std::make_shared<Node>();
+  node->metadata.name = "n1";
+  store.create(node);
+  uint64_t start = store.node_changes_seq();
+  CHECK(start != 0);
+  CHECK(changed_since(start).empty());
+  store.create(owned_pod("a", "", "n2"));
+  store.create(owned_pod("b", "", "n2"));
+  store.create(owned_pod("pending", ""));
+  CHECK(changed_since(start) == std::set<std::string>{"n2"});
+  uint64_t mid = store.node_changes_seq();
+  store.update(mutable_copy(*find<Node>(store, "", "n1")));
+  CHECK(changed_since(mid) == std::set<std::string>{"n1"});
+  CHECK(changed_since(start) == std::set<std::string>{"n1", "n2"});
+  store.remove(Kind::kNode, "", "n1");
+  CHECK(changed_since(store.node_changes_seq()).empty());
+  CHECK(changed_since(mid) == std::set<std::string>{"n1"});
 }
