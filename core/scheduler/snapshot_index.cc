@@ -42,10 +42,12 @@ void SnapshotIndex::add_pod(uint32_t node, const Pod& pod, bool node_has_affinit
 }
 
 void SnapshotIndex::add(const Pod& pod, uint32_t node) {
+  ++pods_;
   for (const auto& [k, v] : pod.metadata.labels) by_label_[k][v][&pod] = node;
 }
 
 void SnapshotIndex::remove(const Pod& pod) {
+  --pods_;
   for (const auto& [k, v] : pod.metadata.labels) {
     auto key = by_label_.find(k);
     if (key == by_label_.end()) continue;

@@ -33,7 +33,8 @@ class SnapshotIndex {
   // Calls fn(pod, node position) for every indexed pod that carries the labels one of the
   // selector's equality requirements (matchLabels, or In) asks for: a superset of the pods
   // `selector` matches, in no particular order. Returns false, calling nothing, when the selector has
-  // no such requirement (the caller must walk the nodes).
+  // no such requirement, or when its narrowest one still offers more than a quarter of the pods
+  // (walking the nodes' contiguous lists is then cheaper): the caller must walk the nodes.
   template <class F>
   bool visit_candidates(const LabelSelector& selector, F&& fn) const;
 
@@ -48,6 +49,7 @@ class SnapshotIndex {
 
   std::unordered_map<std::string, Values> by_label_;  // key -> value -> pods
   std::set<uint32_t> with_affinity_;
+  size_t pods_ = 0;  // indexed pods, labelled or not
 };
 
 template <class F>
@@ -69,7 +71,7 @@ bool SnapshotIndex::visit_candidates(const LabelSelector& selector, F&& fn) cons
       if (const Postings* p = postings(r.key, v)) n += p->size();
     if (n < best) best = n, best_key = &r.key, best_values = &r.values, best_value = nullptr;
   }
-  if (best_key == nullptr) return false;
+  if (best_key == nullptr || best > pods_ / 4) return false;
   auto visit = [&](const std::string& value) {
     if (const Postings* p = postings(*best_key, value))
       for (const auto& [pod, node] : *p) fn(*pod, node);

@@ -55,6 +55,11 @@ TEST_CASE("index candidates find every matching pod on its node", "[scheduler]")
     if (i % 5 == 0) p->metadata.labels["tier"] = "back";
     pods.push_back(p);
   }
+  for (int i = 0; i < 80; ++i) {  // other pods, so that the selectors above are narrow
+    auto p = make_pod("f" + std::to_string(i), "10m", "", i % 2 ? "a" : "b");
+    p->metadata.labels["app"] = "filler-" + std::to_string(i);
+    pods.push_back(p);
+  }
   auto nodes = make_snapshot({a, b}, pods);
   SnapshotIndex index(nodes);
   for (const LabelSelector& s : selectors()) {
@@ -62,10 +67,14 @@ TEST_CASE("index candidates find every matching pod on its node", "[scheduler]")
     REQUIRE(got);
     CHECK(*got == walked(nodes, s));
   }
-  LabelSelector exists;
+  LabelSelector exists, wide;
   exists.matchExpressions = {{"app", "Exists", {}}};
   CHECK_FALSE(index.visit_candidates(exists, [](const Pod&, uint32_t) {}));
-  CHECK(index.TEST_indexed_pods() == 12);
+  // More than a quarter of the pods: the caller walks the nodes instead.
+  wide.matchExpressions = {{"app", "In", {}}};
+  for (int i = 0; i < 24; ++i) wide.matchExpressions[0].values.push_back("filler-" + std::to_string(i));
+  CHECK_FALSE(index.visit_candidates(wide, [](const Pod&, uint32_t) {}));
+  CHECK(index.TEST_indexed_pods() == 92);
 }
 
 TEST_CASE("the cache's index follows the store like a fresh one", "[scheduler]") {
@@ -86,6 +95,11 @@ TEST_CASE("the cache's index follows the store like a fresh one", "[scheduler]")
     CHECK(cache.index().nodes_with_affinity() == fresh.nodes_with_affinity());
   };
   check();
+  for (int i = 0; i < 80; ++i) {  // other pods, so that the selectors are narrow
+    auto p = make_pod("f" + std::to_string(i), "10m", "", i % 2 ? "a" : "c");
+    p->metadata.labels["app"] = "filler-" + std::to_string(i);
+    store.create(p);
+  }
   for (int i = 0; i < 6; ++i) {
     auto p = make_pod("p" + std::to_string(i), "100m", "", i % 2 ? "a" : "c");
     p->metadata.labels = {{"app", i < 3 ? "web" : "db"}, {"tier", "front"}};

@@ -46,20 +46,27 @@ bool selects(const PodTopologySpread::Constraint& c, const Labels& labels) {
 // Calls fn(node position) once for every pod of the snapshot that `c` counts (countPodsMatchSelector:
 // terminating pods and other namespaces do not count, k/k #87621), found through the label index
 // when the selector narrows, else by walking every node.
+bool counts(const PodTopologySpread::Constraint& c, const std::string& ns, const Pod& p) {
+  return !c.match_nothing && !p.metadata.deletionTimestamp && p.metadata.namespace_ == ns &&
+         c.selector.matches(p.metadata.labels);
+}
+
+// Through the index only; false (nothing called) when it cannot narrow.
+template <class F>
+bool for_each_indexed(const CycleState& state, const PodTopologySpread::Constraint& c, const std::string& ns, F fn) {
+  if (c.match_nothing) return true;
+  return state.index().visit_candidates(c.selector, [&](const Pod& p, uint32_t node) {
+    if (counts(c, ns, p)) fn(node);
+  });
+}
+
 template <class F>
 void for_each_matching(const CycleState& state, const PodTopologySpread::Constraint& c, const std::string& ns, F fn) {
-  if (c.match_nothing) return;
-  auto counts = [&](const Pod& p) {
-    return !p.metadata.deletionTimestamp && p.metadata.namespace_ == ns && c.selector.matches(p.metadata.labels);
-  };
-  if (state.index().visit_candidates(c.selector, [&](const Pod& p, uint32_t node) {
-        if (counts(p)) fn(node);
-      }))
-    return;
+  if (for_each_indexed(state, c, ns, fn)) return;
   const std::vector<NodeInfo>& nodes = state.all_nodes();
   for (uint32_t i = 0; i < nodes.size(); ++i)
     for (const auto& p : nodes[i].pods)
-      if (counts(*p)) fn(i);
+      if (counts(c, ns, *p)) fn(i);
 }
 
 const std::string* label_of(const Node& node, const std::string& key) {
@@ -205,8 +212,15 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
     for (size_t i = 0; i < s->constraints.size(); ++i) {
       const Constraint& c = s->constraints[i];
       if (c.topology_key == kHostname) {
-        // score() counts a feasible, not ignored node's own pods, eligible or not.
-        for_each_matching(state, c, pod.metadata.namespace_, [&](uint32_t n) { ++s->host_count[i][n]; });
+        // score() counts a feasible, not ignored node's own pods, eligible or not: without the index,
+        // only the feasible nodes are walked.
+        auto& host = s->host_count[i];
+        if (!for_each_indexed(state, c, pod.metadata.namespace_, [&](uint32_t n) { ++host[n]; }))
+          for (const NodeInfo* ni : feasible) {
+            int64_t k = 0;
+            for (const auto& p : ni->pods) k += counts(c, pod.metadata.namespace_, *p);
+            if (k > 0) host[state.position(*ni)] = k;
+          }
         continue;
       }
       if (s->value_count[i].empty()) continue;
