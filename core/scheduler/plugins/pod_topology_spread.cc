@@ -217,6 +217,7 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
         auto& host = s->host_count[i];
         if (!for_each_indexed(state, c, pod.metadata.namespace_, [&](uint32_t n) { ++host[n]; }))
           for (const NodeInfo* ni : feasible) {
+            if (!s->ignored.empty() && s->ignored.count(ni->name())) continue;  // score() reads no count
             int64_t k = 0;
             for (const auto& p : ni->pods) k += counts(c, pod.metadata.namespace_, *p);
             if (k > 0) host[state.position(*ni)] = k;
