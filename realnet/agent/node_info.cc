@@ -102,6 +102,14 @@ MachineInfo read_machine_info(const std::string& server_host, const std::string&
   if (probe.empty()) statvfs("/", &fs);
   m.storageBytes = static_cast<int64_t>(fs.f_blocks) * static_cast<int64_t>(fs.f_frsize);
   m.internalIP = source_address_towards(server_host, "6443");
+  // The server's own node reaches its API over loopback; like a kubelet without --node-ip it then
+  // reports the default route's source address (k/k pkg/kubelet/nodestatus/setters.go NodeAddress,
+  // via utilnet.ChooseHostInterface). 192.0.2.1 (TEST-NET-1) only selects that route; nothing is sent.
+  auto loopback = [](const std::string& ip) { return ip.rfind("127.", 0) == 0 || ip == "::1"; };
+  if (loopback(m.internalIP)) {
+    std::string via_default = source_address_towards("192.0.2.1", "9");
+    if (!via_default.empty() && !loopback(via_default)) m.internalIP = via_default;
+  }
   return m;
 }
 

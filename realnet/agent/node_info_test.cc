@@ -23,10 +23,16 @@ TEST_CASE("Node info of this machine becomes the kubelet's registration", "[node
   CHECK(m.cpus >= 1);
   CHECK(m.memoryBytes > (64LL << 20));
   CHECK(m.storageBytes > 0);
-  CHECK(m.internalIP == "127.0.0.1");  // the loopback route's source
+  // A server on loopback (the server's own node): the default route's source address when the
+  // machine has a default route, as a kubelet without --node-ip reports; else loopback's.
+  std::string via_default = source_address_towards("192.0.2.1", "9");
+  bool has_default = !via_default.empty() && via_default.rfind("127.", 0) != 0;
+  CHECK(m.internalIP == (has_default ? via_default : "127.0.0.1"));
   core::NodeRegistration r = registration_from(m, "worker1");
   CHECK(r.name == "worker1");
-  CHECK(r.internalIP == "127.0.0.1");
+  CHECK(r.internalIP == m.internalIP);
+  // A server elsewhere: the source address of the route towards it, kept as it is.
+  if (has_default) CHECK(read_machine_info(via_default, "/tmp").internalIP == via_default);
   CHECK(r.kernelVersion == m.kernelVersion);
   CHECK(r.capacity.at("cpu").value() == m.cpus);
   CHECK(r.capacity.at("memory").value() == m.memoryBytes / 1024 * 1024);

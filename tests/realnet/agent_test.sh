@@ -57,7 +57,7 @@ out=$("$ktwin" agent --server "$server" 2>&1); [ $? -eq 2 ] || fail "a missing -
 "$ktwin" agent --server "$server" --token "$token" --node-name worker1 --runtime process --pod-network host --data-dir "$dir/a1" \
   >"$dir/agent.log" 2>&1 &
 apid=$!
-wait_for 10 "get nodes -o wide" "^worker1 +Ready +<none> .* 127\.0\.0\.1 +<none> .*process://"
+wait_for 10 "get nodes -o wide" "^worker1 +Ready +<none> .* [0-9]+(\.[0-9]+){3} +<none> .*process://"
 [ "$(stat -c %a "$dir/a1/agent/client.key")" = 600 ] || fail "client.key is not mode 0600"
 kernel=$(uname -r)
 k get nodes -o wide | grep -q -- "$kernel" || fail "the node does not show kernel $kernel"
