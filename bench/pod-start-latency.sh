@@ -29,7 +29,7 @@ if [ "$runtime" = containerd ] && [ ! -S "$sock" ]; then
 fi
 "$src/tools/make-test-image.sh" "$work/lc.tar" sdelements/lets-chat:latest 'exec httpd -f -p 8080 -h /tmp' >/dev/null
 import_args=()
-[ "$runtime" = containerd ] && import_args=(--containerd-address "$sock")
+[ "$runtime" = containerd ] && import_args=(--container-runtime-endpoint "$sock")
 "$ktwin" image import --data-dir "$work/srv" "${import_args[@]}" "$work/lc.tar" >/dev/null
 ip netns add "$ns"
 ip -n "$ns" link set lo up

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "cli/flag_set.h"
 #include "realnet/net/api_client.h"
 #include "realnet/server/server.h"
 
@@ -16,32 +17,22 @@ constexpr const char* kUsage =
     "usage: ktwin agent --server https://HOST:6443 --token TOKEN [--node-name NAME (hostname)]\n"
     "                   [--runtime containerd|process] [--data-dir DIR (/var/lib/ktwin)]\n"
     "                   [--pod-network bridge|host (bridge as root)]\n"
+    "                   [--container-runtime-endpoint SOCKET (/run/containerd/containerd.sock)]\n"
     "  TOKEN: the server's DATA_DIR/server/node-token (K10<CA hash>::server:<secret>)\n";
 
 }  // namespace
 
 core::Result<realnet::AgentOptions> parse_agent_flags(const std::vector<std::string>& args) {
   realnet::AgentOptions o;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::optional<std::string> inline_value;
-    if (size_t eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
-      inline_value = flag.substr(eq + 1);
-      flag = flag.substr(0, eq);
-    }
-    std::string* target = nullptr;
-    if (flag == "--server") target = &o.server;
-    else if (flag == "--token") target = &o.token;
-    else if (flag == "--node-name") target = &o.node_name;
-    else if (flag == "--runtime") target = &o.runtime;
-    else if (flag == "--pod-network") target = &o.pod_network;
-    else if (flag == "--data-dir") target = &o.data_dir;
-    if (!target) return core::Status::invalid("unknown flag " + args[i]);
-    std::optional<std::string> v = inline_value;
-    if (!v && i + 1 < args.size()) v = args[++i];
-    if (!v || v->empty()) return core::Status::invalid(flag + " needs a value");
-    *target = *v;
-  }
+  FlagSet flags;
+  flags.text("--server", &o.server);
+  flags.text("--token", &o.token);
+  flags.text("--node-name", &o.node_name);
+  flags.text("--runtime", &o.runtime);
+  flags.text("--container-runtime-endpoint", &o.containerd_address);
+  flags.text("--pod-network", &o.pod_network);
+  flags.text("--data-dir", &o.data_dir);
+  if (core::Status s = flags.parse(args); !s.is_ok()) return s;
   if (o.server.empty()) return core::Status::invalid("--server is required");
   if (o.token.empty()) return core::Status::invalid("--token is required");
   std::string host, port;

@@ -10,7 +10,8 @@
 namespace ktwin::cli {
 
 // --server https://HOST:PORT and --token TOKEN (both required), --node-name NAME (the hostname),
-// --runtime containerd|process, --data-dir DIR (/var/lib/ktwin); also as --flag=value.
+// --runtime containerd|process, --container-runtime-endpoint SOCKET (containerd's), --pod-network
+// bridge|host, --data-dir DIR (/var/lib/ktwin); also as --flag=value.
 // Invalid: unknown flag, missing or bad value.
 core::Result<realnet::AgentOptions> parse_agent_flags(const std::vector<std::string>& args);
 

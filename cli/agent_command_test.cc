@@ -18,6 +18,11 @@ TEST_CASE("ktwin agent flags: k3s spellings, defaults, and clear errors", "[agen
   CHECK(named->node_name == "worker1");
   CHECK(named->data_dir == "/d");
   CHECK(named->runtime == "containerd");
+  CHECK(named->containerd_address == "/run/containerd/containerd.sock");
+  auto own_containerd = parse_agent_flags({"--server", "https://h", "--token", "t", "--container-runtime-endpoint",
+                                           "/run/ktwin-a1/containerd.sock"});
+  REQUIRE(own_containerd.is_ok());
+  CHECK(own_containerd->containerd_address == "/run/ktwin-a1/containerd.sock");
 
   auto message = [](std::vector<std::string> args) { return parse_agent_flags(args).status().message(); };
   CHECK(message({"--token", "t"}) == "--server is required");

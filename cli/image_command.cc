@@ -14,7 +14,7 @@ namespace ktwin::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: ktwin image import FILE.tar... [--data-dir DIR] [--containerd-address SOCK]\n"
+    "usage: ktwin image import FILE.tar... [--data-dir DIR] [--container-runtime-endpoint SOCK]\n"
     "         an OCI image layout tarball per file; with SOCK also into containerd (namespace ktwin)\n"
     "       ktwin image ls [--data-dir DIR]\n"
     "  --data-dir: the agent's data directory (default /var/lib/ktwin); images go to DIR/agent/images\n";
@@ -31,7 +31,8 @@ int image_command(const std::vector<std::string>& args) {
   std::string containerd;
   std::vector<std::string> files;
   for (size_t i = 1; i < args.size(); ++i) {
-    if (args[i] == "--data-dir" || args[i] == "--containerd-address") {
+    // --containerd-address: this flag's first spelling; --container-runtime-endpoint is the agent's.
+    if (args[i] == "--data-dir" || args[i] == "--container-runtime-endpoint" || args[i] == "--containerd-address") {
       if (i + 1 >= args.size()) {
         std::cerr << "ktwin image: " << args[i] << " needs a value\n" << kUsage;
         return 2;

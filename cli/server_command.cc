@@ -4,10 +4,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <cerrno>
 #include <csignal>
-#include <cstdlib>
 #include <iostream>
+
+#include "cli/flag_set.h"
 
 namespace ktwin::cli {
 namespace {
@@ -18,81 +18,34 @@ constexpr const char* kUsage =
     "                    [--disable-agent] [--node-name NAME] [--tls-san NAME_OR_IP]...\n"
     "                    [--datastore-endpoint http://HOST:2379] [--runtime containerd|process]\n"
     "                    [--pod-network bridge|host (bridge as root)]\n"
+    "                    [--container-runtime-endpoint SOCKET (/run/containerd/containerd.sock)]\n"
     "                    [--ingress-port PORT (80; 0: none)] [--default-not-ready-toleration-seconds N (300)]\n"
     "                    [--default-unreachable-toleration-seconds N (300)]\n";
-
-// A whole number in [low, high], or nullopt.
-std::optional<int64_t> parse_int(const std::string& text, int64_t low, int64_t high) {
-  char* end = nullptr;
-  errno = 0;
-  long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno != 0 || v < low || v > high) return std::nullopt;
-  return v;
-}
 
 }  // namespace
 
 core::Result<realnet::ServerOptions> parse_server_flags(const std::vector<std::string>& args) {
   realnet::ServerOptions o;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::optional<std::string> inline_value;
-    if (size_t eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
-      inline_value = flag.substr(eq + 1);
-      flag = flag.substr(0, eq);
-    }
-    auto value = [&]() -> std::optional<std::string> {
-      if (inline_value) return inline_value;
-      if (i + 1 >= args.size()) return std::nullopt;
-      return args[++i];
-    };
-    if (flag == "--disable-agent") {
-      if (inline_value) return core::Status::invalid("--disable-agent takes no value");
-      o.disable_agent = true;
-      continue;
-    }
-    std::string* target = nullptr;
-    if (flag == "--data-dir") target = &o.data_dir;
-    else if (flag == "--bind-address") target = &o.bind_address;
-    else if (flag == "--write-kubeconfig") target = &o.write_kubeconfig;
-    else if (flag == "--token") target = &o.token;
-    else if (flag == "--node-name") target = &o.node_name;
-    else if (flag == "--datastore-endpoint") target = &o.datastore_endpoint;
-    else if (flag == "--runtime") target = &o.runtime;
-    else if (flag == "--pod-network") target = &o.pod_network;
-    // kube-apiserver's DefaultTolerationSeconds admission flags (k3s passes them through).
-    int64_t* number = nullptr;
-    int64_t low = 0, high = 65535;
-    if (flag == "--ingress-port") number = &o.ingress_port;
-    if (flag == "--default-not-ready-toleration-seconds") number = &o.control_plane.defaultNotReadyTolerationSeconds;
-    if (flag == "--default-unreachable-toleration-seconds") number = &o.control_plane.defaultUnreachableTolerationSeconds;
-    if (number) {
-      if (flag != "--ingress-port") high = int64_t{1} << 40;
-      std::optional<std::string> v = value();
-      std::optional<int64_t> n = v ? parse_int(*v, low, high) : std::nullopt;
-      if (!n) return core::Status::invalid(flag + " needs a whole number from " + std::to_string(low) + " to " + std::to_string(high));
-      *number = *n;
-      continue;
-    }
-    if (flag == "--tls-san") {
-      std::optional<std::string> v = value();
-      if (!v || v->empty()) return core::Status::invalid("--tls-san needs a value");
-      o.tls_sans.push_back(*v);
-      continue;
-    }
-    if (!target && flag != "--https-listen-port") return core::Status::invalid("unknown flag " + args[i]);
-    std::optional<std::string> v = value();
-    if (!v || v->empty()) return core::Status::invalid(flag + " needs a value");
-    if (target) {
-      *target = *v;
-      continue;
-    }
-    char* end = nullptr;
-    long port = std::strtol(v->c_str(), &end, 10);
-    if (*end != '\0' || port < 1 || port > 65535)
-      return core::Status::invalid("--https-listen-port: \"" + *v + "\" is not a port (1-65535)");
-    o.https_listen_port = static_cast<uint16_t>(port);
-  }
+  FlagSet flags;
+  flags.text("--data-dir", &o.data_dir);
+  flags.port("--https-listen-port", &o.https_listen_port);
+  flags.text("--bind-address", &o.bind_address);
+  flags.text("--write-kubeconfig", &o.write_kubeconfig);
+  flags.text("--token", &o.token);
+  flags.flag("--disable-agent", &o.disable_agent);
+  flags.text("--node-name", &o.node_name);
+  flags.repeated("--tls-san", &o.tls_sans);
+  flags.text("--datastore-endpoint", &o.datastore_endpoint);
+  flags.text("--runtime", &o.runtime);
+  flags.text("--container-runtime-endpoint", &o.containerd_address);
+  flags.text("--pod-network", &o.pod_network);
+  flags.number("--ingress-port", &o.ingress_port, 0, 65535);
+  // kube-apiserver's DefaultTolerationSeconds admission flags (k3s passes them through).
+  flags.number("--default-not-ready-toleration-seconds", &o.control_plane.defaultNotReadyTolerationSeconds, 0,
+               int64_t{1} << 40);
+  flags.number("--default-unreachable-toleration-seconds", &o.control_plane.defaultUnreachableTolerationSeconds, 0,
+               int64_t{1} << 40);
+  if (core::Status s = flags.parse(args); !s.is_ok()) return s;
   boost::system::error_code ec;
   boost::asio::ip::make_address(o.bind_address, ec);
   if (ec) return core::Status::invalid("--bind-address: \"" + o.bind_address + "\" is not an IP address");

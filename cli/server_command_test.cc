@@ -25,6 +25,16 @@ TEST_CASE("ktwin server flags: k3s defaults, both spellings, clear errors", "[se
   CHECK(set->disable_agent);
   CHECK(set->node_name == "server1");
   CHECK(set->tls_sans == std::vector<std::string>{"api.example", "10.0.0.9"});
+  auto tuned = parse_server_flags({"--ingress-port=0", "--default-unreachable-toleration-seconds", "20",
+                                   "--container-runtime-endpoint", "/run/c.sock", "--runtime", "process"});
+  REQUIRE(tuned.is_ok());
+  CHECK(tuned->ingress_port == 0);
+  CHECK(tuned->control_plane.defaultUnreachableTolerationSeconds == 20);
+  CHECK(tuned->control_plane.defaultNotReadyTolerationSeconds == 300);
+  CHECK(tuned->containerd_address == "/run/c.sock");
+  CHECK(tuned->runtime == "process");
+  CHECK(parse_server_flags({"--ingress-port", "65536"}).status().message() ==
+        "--ingress-port needs a whole number from 0 to 65535");
 
   CHECK(parse_server_flags({"--https-listen-port", "70000"}).status().message() ==
         "--https-listen-port: \"70000\" is not a port (1-65535)");

@@ -55,6 +55,7 @@ core::Status Agent::make_runtime() {
   }
   if (options_.runtime == "containerd") {
     ContainerdRuntime::Options o;
+    o.address = options_.containerd_address;
     o.stateDir = agent_dir / "containerd";
     o.imageDir = agent_dir / "images";
     o.network = network_.get();

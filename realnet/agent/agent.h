@@ -28,6 +28,7 @@ struct AgentOptions {
   std::string token;   // the server's node token
   std::string node_name;
   std::string runtime = "containerd";  // containerd | process
+  std::string containerd_address = "/run/containerd/containerd.sock";  // --container-runtime-endpoint
   std::string data_dir = "/var/lib/ktwin";
   // bridge: a network namespace per pod on the node bridge ktwin0 (root); host: pods share the
   // node's network (pod IPs are then only labels, and two pods cannot listen on one port).

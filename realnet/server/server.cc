@@ -117,6 +117,7 @@ core::Status Server::start() {
     agent.token = pki_.node_token;
     agent.node_name = options_.node_name;
     agent.runtime = options_.runtime;
+    agent.containerd_address = options_.containerd_address;
     agent.data_dir = options_.data_dir;
     if (!options_.pod_network.empty()) agent.pod_network = options_.pod_network;
     agent_ = std::make_unique<EmbeddedAgent>(agent, [](const std::string& line) { std::cerr << "agent: " << line << "\n"; });

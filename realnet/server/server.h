@@ -40,6 +40,7 @@ struct ServerOptions {
   std::string token;             // the node token's secret; empty: kept from the last start, or random
   bool disable_agent = false;    // no kubelet on the server itself
   std::string runtime = "containerd";  // the server's own kubelet's runtime: containerd | process
+  std::string containerd_address = "/run/containerd/containerd.sock";  // its containerd's socket
   std::string pod_network;             // its pods' network (ktwin agent --pod-network); empty: the agent's default
   int64_t ingress_port = 80;     // the ingress proxy's HTTP port on the bind address; 0: none
   std::string node_name;         // the server's own node; empty: the hostname
