@@ -51,15 +51,14 @@ std::string exit_reason(int32_t code) { return code == 0 ? "Completed" : "Error"
 }  // namespace
 
 ContainerdRuntime::ContainerdRuntime(AsioExecutor& executor, Options options)
-    : executor_(executor),
+    : RuntimeTables(executor, options.imageDir),
       options_(std::move(options)),
-      images_(options_.imageDir),
       client_(std::make_shared<ContainerdClient>(options_.address, options_.ns, options_.snapshotter)) {
   options_.stateDir = fs::absolute(options_.stateDir);
 }
 
 ContainerdRuntime::~ContainerdRuntime() {
-  *alive_ = false;
+  forget_posted();
   stopping_ = true;
   client_->cancel_exit_watch();
   if (relist_timer_) executor_.cancel(*relist_timer_);
@@ -84,24 +83,10 @@ void ContainerdRuntime::offload(std::function<R(ContainerdClient&)> work, std::f
   });
 }
 
-void ContainerdRuntime::later(core::Task task) {
-  executor_.post([alive = alive_, task = std::move(task)] {
-    if (*alive) task();
-  });
-}
-
-void ContainerdRuntime::emit(ContainerEvent::Type type, const ContainerInfo& info) {
-  later([this, e = ContainerEvent{type, info}] {
-    if (handler_) handler_(e);
-  });
-}
-
 fs::path ContainerdRuntime::log_path(const std::string& id) const {
   auto it = containers_.find(id);
   return it == containers_.end() ? fs::path() : it->second.log;
 }
-
-void ContainerdRuntime::set_event_handler(EventHandler handler) { handler_ = std::move(handler); }
 
 // --- connection, adoption, the exit watch ---------------------------------------------------------
 
@@ -214,7 +199,7 @@ void ContainerdRuntime::adopt(const std::vector<ContainerRecord>& records, const
       sandboxes_[sandbox] = core::PodSandboxInfo{sandbox, label(r.labels, kPodUid), label(r.labels, kPodName),
                                                  label(r.labels, kPodNamespace), label(r.labels, kPodIp),
                                                  core::SandboxState::kReady};
-    Container c;
+    ContainerdContainer c;
     c.info.id = r.id;
     c.info.sandboxId = sandbox;
     c.info.podUid = label(r.labels, kPodUid);
@@ -247,7 +232,7 @@ void ContainerdRuntime::adopt(const std::vector<ContainerRecord>& records, const
 void ContainerdRuntime::on_exit(const TaskExit& e) {
   auto it = containers_.find(e.containerId);
   if (it == containers_.end()) return;
-  Container& c = it->second;
+  ContainerdContainer& c = it->second;
   if (c.starting) {
     c.exitWhileStarting = e;
     return;
@@ -331,12 +316,6 @@ void ContainerdRuntime::remove_pod_sandbox(const std::string& sandbox_id, Done d
   });
 }
 
-void ContainerdRuntime::list_pod_sandboxes(Then<std::vector<core::PodSandboxInfo>> done) {
-  std::vector<core::PodSandboxInfo> out;
-  for (const auto& [id, sb] : sandboxes_) out.push_back(sb);
-  later([done, out = std::move(out)] { done(out); });
-}
-
 // --- containers -----------------------------------------------------------------------------------
 
 void ContainerdRuntime::create_container(const std::string& sandbox_id, const core::ContainerConfig& config,
@@ -365,7 +344,7 @@ void ContainerdRuntime::create_container(const std::string& sandbox_id, const co
   spec.hostname = pod.podName;
   if (auto ns = netns_.find(sandbox_id); ns != netns_.end()) spec.netnsPath = ns->second;
 
-  Container c;
+  ContainerdContainer c;
   c.info.id = id;
   c.info.sandboxId = sandbox_id;
   c.info.podUid = pod.podUid;
@@ -405,7 +384,7 @@ void ContainerdRuntime::create_container(const std::string& sandbox_id, const co
 void ContainerdRuntime::start_container(const std::string& id, Done done) {
   auto it = containers_.find(id);
   if (it == containers_.end()) return later([done, id] { done(Status::not_found("container " + id + " not found")); });
-  Container& c = it->second;
+  ContainerdContainer& c = it->second;
   if (c.info.state != RuntimeContainerState::kCreated || c.starting)
     return later([done] { done(Status::invalid("container is not created")); });
   c.starting = true;
@@ -415,7 +394,7 @@ void ContainerdRuntime::start_container(const std::string& id, Done done) {
                             [this, id, done](Result<uint32_t> pid) {
                               auto it = containers_.find(id);
                               if (it == containers_.end()) return done(Status::not_found("container " + id + " was removed"));
-                              Container& c = it->second;
+                              ContainerdContainer& c = it->second;
                               c.starting = false;
                               if (!pid.is_ok()) {
                                 // As containerd's CRI: a container that failed to start is exited, 128, StartError.
@@ -463,7 +442,7 @@ void ContainerdRuntime::kill_after(const std::string& id, core::Duration timeout
 void ContainerdRuntime::stop_container(const std::string& id, core::Duration timeout, Done done) {
   auto it = containers_.find(id);
   if (it == containers_.end()) return later([done, id] { done(Status::not_found("container " + id + " not found")); });
-  Container& c = it->second;
+  ContainerdContainer& c = it->second;
   if (c.starting) {  // stopped once start returns
     c.onExit.push_back(std::move(done));
     return;
@@ -501,24 +480,6 @@ void ContainerdRuntime::remove_container(const std::string& id, Done done) {
     return;
   }
   remove();
-}
-
-void ContainerdRuntime::container_status(const std::string& id, Then<ContainerInfo> done) {
-  auto it = containers_.find(id);
-  if (it == containers_.end()) return later([done, id] { done(Status::not_found("container " + id + " not found")); });
-  later([done, info = it->second.info] { done(info); });
-}
-
-void ContainerdRuntime::list_containers(Then<std::vector<ContainerInfo>> done) {
-  std::vector<ContainerInfo> out;
-  for (const auto& [id, c] : containers_) out.push_back(c.info);
-  later([done, out = std::move(out)] { done(out); });
-}
-
-void ContainerdRuntime::list_images(Then<std::vector<core::ImageInfo>> done) {
-  std::vector<core::ImageInfo> out;
-  for (const auto& image : images_.list()) out.push_back(core::ImageInfo{{image.name}, image.size()});
-  later([done, out = std::move(out)] { done(out); });
 }
 
 }  // namespace ktwin::realnet

@@ -24,10 +24,21 @@
 #include "realnet/runtime/containerd_client.h"
 #include "realnet/runtime/image_store.h"
 #include "realnet/runtime/pod_network.h"
+#include "realnet/runtime/runtime_tables.h"
 
 namespace ktwin::realnet {
 
-class ContainerdRuntime : public core::NodeRuntime {
+// One container of a ContainerdRuntime, as this agent knows it.
+struct ContainerdContainer {
+  core::ContainerInfo info;
+  std::filesystem::path log;
+  bool starting = false;
+  std::optional<TaskExit> exitWhileStarting;  // the exit event beat start's reply
+  std::optional<core::TimerId> killTimer;
+  std::vector<core::NodeRuntime::Done> onExit;
+};
+
+class ContainerdRuntime : public RuntimeTables<ContainerdContainer> {
  public:
   struct Options {
     std::string address = "/run/containerd/containerd.sock";
@@ -53,35 +64,19 @@ class ContainerdRuntime : public core::NodeRuntime {
 
   std::filesystem::path log_path(const std::string& container_id) const;
 
-  void set_event_handler(EventHandler handler) override;
   void run_pod_sandbox(const core::PodSandboxConfig& config, Then<std::string> done) override;
   void stop_pod_sandbox(const std::string& sandbox_id, Done done) override;
   void remove_pod_sandbox(const std::string& sandbox_id, Done done) override;
-  void list_pod_sandboxes(Then<std::vector<core::PodSandboxInfo>> done) override;
   void create_container(const std::string& sandbox_id, const core::ContainerConfig& config,
                         Then<std::string> done) override;
   void start_container(const std::string& container_id, Done done) override;
   void stop_container(const std::string& container_id, core::Duration timeout, Done done) override;
   void remove_container(const std::string& container_id, Done done) override;
-  void container_status(const std::string& container_id, Then<core::ContainerInfo> done) override;
-  void list_containers(Then<std::vector<core::ContainerInfo>> done) override;
-  void list_images(Then<std::vector<core::ImageInfo>> done) override;
 
  private:
-  struct Container {
-    core::ContainerInfo info;
-    std::filesystem::path log;
-    bool starting = false;
-    std::optional<TaskExit> exitWhileStarting;  // the exit event beat start's reply
-    std::optional<core::TimerId> killTimer;
-    std::vector<Done> onExit;
-  };
-
   // Runs `work` on a worker thread, then `then(result)` on the executor (unless this is gone).
   template <class R>
   void offload(std::function<R(ContainerdClient&)> work, std::function<void(R)> then);
-  void later(core::Task task);
-  void emit(core::ContainerEvent::Type type, const core::ContainerInfo& info);
   void on_exit(const TaskExit& exit);
   void relist();
   void adopt(const std::vector<ContainerRecord>& records, const std::vector<TaskState>& tasks);
@@ -90,21 +85,14 @@ class ContainerdRuntime : public core::NodeRuntime {
   void probe(int attempts_left, Then<std::string> done, std::string version);
   void arm_relist();
 
-  AsioExecutor& executor_;
   Options options_;
-  ImageStore images_;
   std::shared_ptr<ContainerdClient> client_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   boost::asio::thread_pool workers_{2};
   std::thread watcher_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> watch_guard_;
   std::atomic<bool> stopping_{false};
   std::optional<core::TimerId> relist_timer_;
   bool subscribed_ = false;  // a probe came back through the exit watch
-  EventHandler handler_;
-  std::map<std::string, core::PodSandboxInfo> sandboxes_;
-  std::map<std::string, std::string> netns_;  // sandbox id -> its network namespace's path
-  std::map<std::string, Container> containers_;
   std::set<std::string> imported_;  // images known to be in containerd
 };
 

@@ -61,15 +61,14 @@ std::string exit_reason(int32_t code) { return code == 0 ? "Completed" : "Error"
 }  // namespace
 
 ProcessRuntime::ProcessRuntime(AsioExecutor& executor, Options options)
-    : executor_(executor),
+    : RuntimeTables(executor, options.imageDir),
       options_(std::move(options)),
-      images_(options_.imageDir),
       sigchld_(executor.io_context(), SIGCHLD) {
   wait_for_signal();
 }
 
 ProcessRuntime::~ProcessRuntime() {
-  *alive_ = false;
+  forget_posted();
   boost::system::error_code ignored;
   sigchld_.cancel(ignored);
   for (auto& [id, c] : containers_) {
@@ -80,18 +79,6 @@ ProcessRuntime::~ProcessRuntime() {
     while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
     }
   }
-}
-
-void ProcessRuntime::later(core::Task task) {
-  executor_.post([alive = alive_, task = std::move(task)] {
-    if (*alive) task();
-  });
-}
-
-void ProcessRuntime::emit(ContainerEvent::Type type, const ContainerInfo& info) {
-  later([this, e = ContainerEvent{type, info}] {
-    if (handler_) handler_(e);
-  });
 }
 
 void ProcessRuntime::wait_for_signal() {
@@ -117,7 +104,7 @@ void ProcessRuntime::reap() {
   }
 }
 
-void ProcessRuntime::exited(Container& c, int wait_status) {
+void ProcessRuntime::exited(ProcessContainer& c, int wait_status) {
   int32_t code = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
   c.pid = 0;
   if (c.killTimer) executor_.cancel(*c.killTimer);
@@ -148,8 +135,6 @@ pid_t ProcessRuntime::pid(const std::string& id) const {
   auto it = containers_.find(id);
   return it == containers_.end() ? 0 : it->second.pid;
 }
-
-void ProcessRuntime::set_event_handler(EventHandler handler) { handler_ = std::move(handler); }
 
 void ProcessRuntime::run_pod_sandbox(const core::PodSandboxConfig& config, Then<std::string> done) {
   std::string id = new_id("sb-");
@@ -200,12 +185,6 @@ void ProcessRuntime::remove_pod_sandbox(const std::string& sandbox_id, Done done
   });
 }
 
-void ProcessRuntime::list_pod_sandboxes(Then<std::vector<core::PodSandboxInfo>> done) {
-  std::vector<core::PodSandboxInfo> out;
-  for (const auto& [id, sb] : sandboxes_) out.push_back(sb);
-  later([done, out = std::move(out)] { done(out); });
-}
-
 void ProcessRuntime::create_container(const std::string& sandbox_id, const core::ContainerConfig& config,
                                       Then<std::string> done) {
   auto fail = [this, done](Status s) { later([done, s] { done(s); }); };
@@ -213,7 +192,7 @@ void ProcessRuntime::create_container(const std::string& sandbox_id, const core:
   if (sb == sandboxes_.end()) return fail(Status::not_found("sandbox " + sandbox_id + " not found"));
   if (sb->second.state != core::SandboxState::kReady) return fail(Status::invalid("sandbox " + sandbox_id + " is not ready"));
 
-  Container c;
+  ProcessContainer c;
   Result<StoredImage> image = images_.get(config.image);
   if (image.is_ok()) {
     c.info.imageRef = image->manifest.digest;
@@ -248,7 +227,7 @@ void ProcessRuntime::create_container(const std::string& sandbox_id, const core:
   later([done, id] { done(id); });
 }
 
-Status ProcessRuntime::spawn(Container& c) {
+Status ProcessRuntime::spawn(ProcessContainer& c) {
   std::string exe = find_executable(c.argv[0], env_value(c.env, "PATH"), c.rootfs);
   if (exe.empty()) return Status::not_found("exec: \"" + c.argv[0] + "\": executable file not found in $PATH");
   std::error_code ec;
@@ -329,7 +308,7 @@ Status ProcessRuntime::spawn(Container& c) {
 void ProcessRuntime::start_container(const std::string& id, Done done) {
   auto it = containers_.find(id);
   if (it == containers_.end()) return later([done, id] { done(Status::not_found("container " + id + " not found")); });
-  Container& c = it->second;
+  ProcessContainer& c = it->second;
   if (c.info.state != RuntimeContainerState::kCreated)
     return later([done] { done(Status::invalid("container is not created")); });
   Status s = spawn(c);
@@ -352,7 +331,7 @@ void ProcessRuntime::start_container(const std::string& id, Done done) {
 void ProcessRuntime::stop_container(const std::string& id, core::Duration timeout, Done done) {
   auto it = containers_.find(id);
   if (it == containers_.end()) return later([done, id] { done(Status::not_found("container " + id + " not found")); });
-  Container& c = it->second;
+  ProcessContainer& c = it->second;
   if (c.info.state == RuntimeContainerState::kCreated) c.info.state = RuntimeContainerState::kExited;
   if (c.pid <= 0) return later([done] { done(Status::ok()); });
   c.onExit.push_back(std::move(done));
@@ -385,24 +364,6 @@ void ProcessRuntime::remove_container(const std::string& id, Done done) {
   }
   containers_.erase(it);
   later([done] { done(Status::ok()); });
-}
-
-void ProcessRuntime::container_status(const std::string& id, Then<ContainerInfo> done) {
-  auto it = containers_.find(id);
-  if (it == containers_.end()) return later([done, id] { done(Status::not_found("container " + id + " not found")); });
-  later([done, info = it->second.info] { done(info); });
-}
-
-void ProcessRuntime::list_containers(Then<std::vector<ContainerInfo>> done) {
-  std::vector<ContainerInfo> out;
-  for (const auto& [id, c] : containers_) out.push_back(c.info);
-  later([done, out = std::move(out)] { done(out); });
-}
-
-void ProcessRuntime::list_images(Then<std::vector<core::ImageInfo>> done) {
-  std::vector<core::ImageInfo> out;
-  for (const auto& image : images_.list()) out.push_back(core::ImageInfo{{image.name}, image.size()});
-  later([done, out = std::move(out)] { done(out); });
 }
 
 }  // namespace ktwin::realnet

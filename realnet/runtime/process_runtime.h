@@ -20,10 +20,24 @@
 #include "realnet/net/asio_executor.h"
 #include "realnet/runtime/image_store.h"
 #include "realnet/runtime/pod_network.h"
+#include "realnet/runtime/runtime_tables.h"
 
 namespace ktwin::realnet {
 
-class ProcessRuntime : public core::NodeRuntime {
+// One container of a ProcessRuntime: its child process and how to start it again.
+struct ProcessContainer {
+  core::ContainerInfo info;
+  std::vector<std::string> argv, env;
+  std::string workingDir;
+  std::filesystem::path rootfs;  // empty: run on the host
+  std::string netns;             // the sandbox's network namespace; empty: the host's
+  std::filesystem::path log;
+  pid_t pid = 0;
+  std::optional<core::TimerId> killTimer;
+  std::vector<core::NodeRuntime::Done> onExit;  // stop_container and stop_pod_sandbox calls waiting for the exit
+};
+
+class ProcessRuntime : public RuntimeTables<ProcessContainer> {
  public:
   struct Options {
     std::filesystem::path stateDir;   // logs go under stateDir/pods
@@ -49,50 +63,24 @@ class ProcessRuntime : public core::NodeRuntime {
   // The container's process id while it runs, else 0.
   pid_t pid(const std::string& container_id) const;
 
-  void set_event_handler(EventHandler handler) override;
   void run_pod_sandbox(const core::PodSandboxConfig& config, Then<std::string> done) override;
   void stop_pod_sandbox(const std::string& sandbox_id, Done done) override;
   void remove_pod_sandbox(const std::string& sandbox_id, Done done) override;
-  void list_pod_sandboxes(Then<std::vector<core::PodSandboxInfo>> done) override;
   void create_container(const std::string& sandbox_id, const core::ContainerConfig& config,
                         Then<std::string> done) override;
   void start_container(const std::string& container_id, Done done) override;
   void stop_container(const std::string& container_id, core::Duration timeout, Done done) override;
   void remove_container(const std::string& container_id, Done done) override;
-  void container_status(const std::string& container_id, Then<core::ContainerInfo> done) override;
-  void list_containers(Then<std::vector<core::ContainerInfo>> done) override;
-  void list_images(Then<std::vector<core::ImageInfo>> done) override;
 
  private:
-  struct Container {
-    core::ContainerInfo info;
-    std::vector<std::string> argv, env;
-    std::string workingDir;
-    std::filesystem::path rootfs;  // empty: run on the host
-    std::string netns;             // the sandbox's network namespace; empty: the host's
-    std::filesystem::path log;
-    pid_t pid = 0;
-    std::optional<core::TimerId> killTimer;
-    std::vector<Done> onExit;  // stop_container and stop_pod_sandbox calls waiting for the exit
-  };
-
-  void later(core::Task task);
-  void emit(core::ContainerEvent::Type type, const core::ContainerInfo& info);
   void wait_for_signal();
   void reap();  // every running child that has exited, without blocking
-  void exited(Container& c, int wait_status);
-  core::Status spawn(Container& c);
+  void exited(ProcessContainer& c, int wait_status);
+  core::Status spawn(ProcessContainer& c);
   std::string new_id(const char* prefix);
 
-  AsioExecutor& executor_;
   Options options_;
-  ImageStore images_;
   boost::asio::signal_set sigchld_;
-  EventHandler handler_;
-  std::map<std::string, core::PodSandboxInfo> sandboxes_;
-  std::map<std::string, std::string> netns_;  // sandbox id -> its network namespace path
-  std::map<std::string, Container> containers_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   uint64_t next_id_ = 0;
 };
 
