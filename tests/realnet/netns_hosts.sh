@@ -5,10 +5,19 @@
 #   netns_hosts_create PREFIX HOST...   # PREFIX-HOST namespaces, HOST n gets 10.199.0.(10+n)
 #   netns_hosts_destroy PREFIX HOST...
 #   netns_host_ip INDEX                 # 10.199.0.(10+INDEX)
+#   netns_host_exec PREFIX HOST CMD...  # CMD in the host's network namespace only
 
 KTW_BRIDGE_IP=10.199.0.1
 
 netns_host_ip() { echo "10.199.0.$((10 + $1))"; }
+
+# Enters the network namespace and nothing else, as a process on a VM sees one mount namespace:
+# `ip netns exec` would also give each command a mount namespace of its own with a fresh /sys, which
+# hides the cgroup mounts from runc and keeps an agent's pod namespaces (/run/netns) from its containerd.
+netns_host_exec() {
+  local ns="$1-$2"; shift 2
+  nsenter --net="/run/netns/$ns" "$@"
+}
 
 netns_hosts_create() {
   local prefix=$1; shift

@@ -3,13 +3,19 @@
 # namespaces, the Let's Chat walk-through's kubectl commands with kubectl 1.20 and 1.32, a scale to
 # 10 replicas spread over the nodes, then worker2's link cut: its pods are evicted after the
 # shortened unreachable toleration (20 s) and recreated on the other nodes.
-#   usage: walkthrough_netns_test.sh KTWIN SOURCE_DIR     (root; exit 77 = skipped, with the reason)
+#   usage: walkthrough_netns_test.sh KTWIN SOURCE_DIR [process|containerd]   (root; exit 77 = skipped)
+# With containerd, every host runs a containerd of its own (as every VM would), which its agent
+# reaches with --container-runtime-endpoint.
 set -euo pipefail
 ktwin=$(realpath "$1")
 src=$(realpath "$2")
+runtime=${3:-process}
 skip() { echo "SKIPPED: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
 command -v ip >/dev/null || skip "needs iproute2"
+if [ "$runtime" = containerd ]; then
+  command -v containerd >/dev/null && command -v runc >/dev/null || skip "needs containerd and runc"
+fi
 kubectl132=${KUBECTL_132:-$(command -v kubectl || true)}
 kubectl120=${KUBECTL_120:-$(dirname "$ktwin")/kubectl-1.20/usr/bin/kubectl}
 [ -x "$kubectl132" ] || skip "no kubectl 1.32 (set KUBECTL_132)"
@@ -24,9 +30,24 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   sleep 0.5
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  netns_hosts_destroy "$prefix" "${hosts[@]}"
+  netns_hosts_destroy "$prefix" "${hosts[@]}"  # the agents, containerds and shims
+  # Pods' processes live in their pods' namespaces and outlive a killed agent or shim. The process
+  # runtime's are chrooted into an image under the work directory; containerd's are in the cgroups
+  # /ktwin/<task id> (cgroup v1 or v2) of the tasks this test's containerds ran.
+  for proc in /proc/[0-9]*; do
+    case "$(readlink "$proc/root" 2>/dev/null)" in "$work"/*) kill -9 "${proc#/proc/}" 2>/dev/null || true ;; esac
+  done
+  for task in "$work"/*/containerd/state/io.containerd.runtime.v2.task/ktwin/*; do
+    [ -d "$task" ] || continue
+    cat "/sys/fs/cgroup/pids/ktwin/${task##*/}/cgroup.procs" "/sys/fs/cgroup/ktwin/${task##*/}/cgroup.procs" 2>/dev/null |
+      xargs -r kill -9 2>/dev/null || true
+  done
+  # The agents' pod namespaces and the containers' root filesystems, which the killed agents leave.
+  comm -13 <(echo "$netns_before") <(ip netns list 2>/dev/null | awk '{print $1}' | sort) | grep '^ktwin-' | xargs -r -n1 ip netns del 2>/dev/null || true
+  awk -v w="$work/" 'index($2, w) == 1 {print $2}' /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   if [ "${KEEP_WORK:-}" = 1 ]; then echo "work dir kept: $work"; else rm -rf "$work"; fi
 }
+netns_before=$(ip netns list 2>/dev/null | awk '{print $1}' | sort)  # cleanup deletes only the ktwin- ones made after this
 trap cleanup EXIT
 fail() {
   echo "FAILED: $*" >&2
@@ -60,8 +81,28 @@ for host in "${hosts[@]}"; do
   "$ktwin" image import --data-dir "$work/$host" "$work/letschat.tar" "$work/mongo.tar" >/dev/null
 done
 
-ip netns exec "$prefix-srv" "$ktwin" server --data-dir "$work/srv" --bind-address "$server_ip" \
-  --node-name server --token e2e-secret --runtime process --default-unreachable-toleration-seconds 20 \
+# With containerd, each host's own containerd, in its namespace, with its own root, state and socket.
+containerd_socket() { echo "$work/$1/containerd/containerd.sock"; }
+start_containerd() {
+  local host=$1 dir="$work/$1/containerd"
+  mkdir -p "$dir"
+  printf 'version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n' >"$dir/config.toml"
+  netns_host_exec "$prefix" "$host" containerd --config "$dir/config.toml" --root "$dir/root" --state "$dir/state" \
+    --address "$(containerd_socket "$host")" >"$work/containerd-$host.log" 2>&1 &
+  pids+=($!)
+}
+runtime_flags() {
+  if [ "$runtime" = process ]; then echo "--runtime process"
+  else echo "--runtime containerd --container-runtime-endpoint $(containerd_socket "$1")"; fi
+}
+if [ "$runtime" = containerd ]; then
+  for host in "${hosts[@]}"; do start_containerd "$host"; done
+  for host in "${hosts[@]}"; do wait_for 20 "$host's containerd" test -S "$(containerd_socket "$host")"; done
+fi
+
+# shellcheck disable=SC2046 # runtime_flags is a list of words
+netns_host_exec "$prefix" srv "$ktwin" server --data-dir "$work/srv" --bind-address "$server_ip" \
+  --node-name server --token e2e-secret $(runtime_flags srv) --default-unreachable-toleration-seconds 20 \
   --default-not-ready-toleration-seconds 20 >"$work/server.log" 2>&1 &
 pids+=($!)
 kubeconfig=$work/srv/kubeconfig.yaml
@@ -71,8 +112,9 @@ k132() { "$kubectl132" --kubeconfig "$kubeconfig" --server "https://$server_ip:6
 wait_for 30 "the API" k132 get --raw /version
 token=$(cat "$work/srv/server/node-token")
 for i in 1 2; do
-  ip netns exec "$prefix-a$i" "$ktwin" agent --server "https://$server_ip:6443" --token "$token" \
-    --node-name "worker$i" --runtime process --data-dir "$work/a$i" >"$work/agent$i.log" 2>&1 &
+  # shellcheck disable=SC2046
+  netns_host_exec "$prefix" "a$i" "$ktwin" agent --server "https://$server_ip:6443" --token "$token" \
+    --node-name "worker$i" $(runtime_flags "a$i") --data-dir "$work/a$i" >"$work/agent$i.log" 2>&1 &
   pids+=($!)
 done
 
