@@ -66,6 +66,22 @@ json encode_body(const Object& obj) {
       j["status"] = to_value(pdb.status);
       break;
     }
+    case Kind::kEvent: {
+      auto& ev = const_cast<Event&>(static_cast<const Event&>(obj));
+      e("involvedObject", ev.involvedObject);
+      e("reason", ev.reason);
+      e("message", ev.message);
+      e("source", ev.source);
+      // core/v1 Event: the two timestamps and eventTime are always present, null when unset.
+      j["firstTimestamp"] = empty(ev.firstTimestamp) ? json() : to_value(ev.firstTimestamp);
+      j["lastTimestamp"] = empty(ev.lastTimestamp) ? json() : to_value(ev.lastTimestamp);
+      j["eventTime"] = nullptr;
+      e("count", ev.count);
+      e("type", ev.type);
+      j["reportingComponent"] = ev.reportingComponent;
+      j["reportingInstance"] = ev.reportingInstance;
+      break;
+    }
     case Kind::kIngress: {
       auto& i = static_cast<const Ingress&>(obj);
       json spec = json::object();
@@ -154,6 +170,20 @@ std::shared_ptr<Object> decode_body(Kind kind, const json& j) {
       auto e = std::make_shared<Endpoints>();
       d("subsets", e->subsets);
       return e;
+    }
+    case Kind::kEvent: {
+      auto ev = std::make_shared<Event>();
+      d("involvedObject", ev->involvedObject);
+      d("reason", ev->reason);
+      d("message", ev->message);
+      d("source", ev->source);
+      if (j.contains("firstTimestamp") && !j["firstTimestamp"].is_null()) d("firstTimestamp", ev->firstTimestamp);
+      if (j.contains("lastTimestamp") && !j["lastTimestamp"].is_null()) d("lastTimestamp", ev->lastTimestamp);
+      d("count", ev->count);
+      d("type", ev->type);
+      d("reportingComponent", ev->reportingComponent);
+      d("reportingInstance", ev->reportingInstance);
+      return ev;
     }
     case Kind::kIngress: {
       auto i = std::make_shared<Ingress>();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/api/codec.h"
+#include "core/api/event.h"
 #include "core/api/node.h"
 #include "core/api/pod.h"
 #include "core/api/policy.h"
@@ -324,6 +325,11 @@ template <class V> void visit(V& v, PodDisruptionBudgetStatus& s) {
   v.always("disruptionsAllowed", s.disruptionsAllowed); v.always("currentHealthy", s.currentHealthy);
   v.always("desiredHealthy", s.desiredHealthy); v.always("expectedPods", s.expectedPods);
 }
+template <class V> void visit(V& v, EventObjectReference& r) {
+  v("kind", r.kind); v("namespace", r.namespace_); v("name", r.name); v("uid", r.uid);
+  v("apiVersion", r.apiVersion); v("resourceVersion", r.resourceVersion); v("fieldPath", r.fieldPath);
+}
+template <class V> void visit(V& v, EventSource& s) { v("component", s.component); v("host", s.host); }
 template <class V> void visit(V& v, ServicePort& p) {
   v("name", p.name); v("protocol", p.protocol); v("appProtocol", p.appProtocol); v("port", p.port);
   v("targetPort", p.targetPort); v("nodePort", p.nodePort);

@@ -30,6 +30,7 @@ const std::vector<KindInfo>& kind_table() {
       {Kind::kLease, "Lease", "coordination.k8s.io/v1", true, {"leases", "lease"}},
       {Kind::kPodDisruptionBudget, "PodDisruptionBudget", "policy/v1", true,
        {"poddisruptionbudgets", "poddisruptionbudget", "pdb"}},
+      {Kind::kEvent, "Event", "v1", true, {"events", "event", "ev"}},
   };
   return table;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/api/event.h"
 #include "core/api/node.h"
 #include "core/api/pod.h"
 #include "core/api/policy.h"
@@ -233,6 +234,26 @@ Cells ingress_cells(const Ingress& ing, Time now) {
           ports, age(ing, now)};
 }
 
+std::string lower(std::string_view s);
+bool empty_time(Time t) { return t.time_since_epoch().count() == 0; }
+
+// k/k pkg/printers/internalversion/printers.go printEvent: the object as "kind/name", a count of 0 is 1,
+// an unset last timestamp is the first.
+Cells event_cells(const Event& ev, Time now) {
+  auto since = [now](Time t) { return empty_time(t) ? std::string("<unknown>") : human_duration(now - t); };
+  std::string first = since(ev.firstTimestamp);
+  std::string last = empty_time(ev.lastTimestamp) ? first : since(ev.lastTimestamp);
+  std::string kind = lower(ev.involvedObject.kind);
+  std::string target = ev.involvedObject.name.empty() ? kind : kind + "/" + ev.involvedObject.name;
+  std::string source = ev.source.component.empty() ? ev.reportingComponent : ev.source.component;
+  std::string host = ev.source.host.empty() ? ev.reportingInstance : ev.source.host;
+  if (!host.empty()) source += ", " + host;
+  std::string message = ev.message;
+  while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) message.pop_back();
+  return {last, ev.type, ev.reason, target, ev.involvedObject.fieldPath, source, message, first,
+          std::to_string(ev.count == 0 ? 1 : ev.count), ev.metadata.name};
+}
+
 std::vector<TableColumn> columns_of(Kind kind, const PrintOptions& options) {
   switch (kind) {
     case Kind::kDeployment:
@@ -280,6 +301,10 @@ std::vector<TableColumn> columns_of(Kind kind, const PrintOptions& options) {
       return {{"Name"}, {"Holder"}, {"Age"}};
     case Kind::kPodDisruptionBudget:
       return {{"Name"}, {"Min Available"}, {"Max Unavailable"}, {"Allowed Disruptions", "integer"}, {"Age"}};
+    case Kind::kEvent:  // the one kind whose first column is not its name
+      return {{"Last Seen"}, {"Type"},       {"Reason"},           {"Object"},
+              {"Subobject", "string", 1},    {"Source", "string", 1}, {"Message"},
+              {"First Seen", "string", 1},   {"Count", "integer", 1}, {"Name", "string", 1}};
   }
   return {};
 }
@@ -311,6 +336,8 @@ Cells cells_of(const ObjectPtr& obj, Time now, const PrintOptions& options) {
       return {text(pdb->spec.minAvailable), text(pdb->spec.maxUnavailable),
               std::to_string(pdb->status.disruptionsAllowed), age(*obj, now)};
     }
+    case Kind::kEvent:
+      return event_cells(*as<Event>(obj), now);
   }
   return {};
 }
@@ -363,9 +390,11 @@ Table make_table(Kind kind, const std::vector<ObjectPtr>& objects, Time now, con
     KT_CHECK(obj && obj->kind() == kind, "make_table: object of another kind");
     std::vector<std::string> row;
     if (with_namespace) row.push_back(obj->metadata.namespace_);
-    row.push_back(options.with_kind_prefix ? kind_prefix(kind) + "/" + obj->metadata.name
-                                           : obj->metadata.name);
+    if (kind != Kind::kEvent)
+      row.push_back(options.with_kind_prefix ? kind_prefix(kind) + "/" + obj->metadata.name
+                                             : obj->metadata.name);
     Cells cells = cells_of(obj, now, options);
+    if (kind == Kind::kEvent && !options.wide) cells = {cells[0], cells[1], cells[2], cells[3], cells[6]};
     row.insert(row.end(), cells.begin(), cells.end());
     table.rows.push_back(std::move(row));
   }

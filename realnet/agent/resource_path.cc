@@ -16,6 +16,7 @@ std::string_view resource_plural(core::Kind kind) {
     case core::Kind::kIngress: return "ingresses";
     case core::Kind::kLease: return "leases";
     case core::Kind::kPodDisruptionBudget: return "poddisruptionbudgets";
+    case core::Kind::kEvent: return "events";
   }
   return "";
 }

@@ -114,6 +114,7 @@ const std::vector<ApiResource>& api_resources() {
       {core::Kind::kPodDisruptionBudget, "policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", {"pdb"}, {},
        kAllVerbs, {status_sub()}},
       {core::Kind::kLease, "coordination.k8s.io", "v1", "leases", "lease", {}, {}, kAllVerbs, {}},
+      {core::Kind::kEvent, "", "v1", "events", "event", {"ev"}, {}, kAllVerbs, {}},
   };
   return kResources;
 }

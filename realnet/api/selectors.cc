@@ -2,6 +2,7 @@
 // registry strategy adds (pods: spec.nodeName, status.phase, ...; nodes: spec.unschedulable).
 #include "realnet/api/selectors.h"
 
+#include "core/api/event.h"
 #include "core/api/node.h"
 #include "core/api/pod.h"
 
@@ -24,6 +25,12 @@ bool field_supported(core::Kind kind, const std::string& field) {
              field == "status.nominatedNodeName";
     case core::Kind::kNode:  // k/k pkg/registry/core/node/strategy.go NodeToSelectableFields
       return field == "spec.unschedulable";
+    case core::Kind::kEvent:  // k/k pkg/registry/core/event/strategy.go ToSelectableFields
+      for (const char* f : {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
+                            "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
+                            "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"})
+        if (field == f) return true;
+      return false;
     default:
       return false;
   }
@@ -49,6 +56,22 @@ std::optional<std::string> selectable_field(const core::Object& obj, const std::
       std::string key = field.substr(field.find('.') + 1);
       return part->value(key, std::string());
     }
+  }
+  if (obj.kind() == core::Kind::kEvent) {
+    // k/k pkg/registry/core/event/strategy.go ToSelectableFields: what `kubectl describe` filters by.
+    auto& ev = static_cast<const core::Event&>(obj);
+    const core::EventObjectReference& o = ev.involvedObject;
+    if (field == "involvedObject.kind") return o.kind;
+    if (field == "involvedObject.namespace") return o.namespace_;
+    if (field == "involvedObject.name") return o.name;
+    if (field == "involvedObject.uid") return o.uid;
+    if (field == "involvedObject.apiVersion") return o.apiVersion;
+    if (field == "involvedObject.resourceVersion") return o.resourceVersion;
+    if (field == "involvedObject.fieldPath") return o.fieldPath;
+    if (field == "reason") return ev.reason;
+    if (field == "reportingComponent") return ev.reportingComponent;
+    if (field == "source") return ev.source.component;
+    if (field == "type") return ev.type;
   }
   if (obj.kind() == core::Kind::kNode && field == "spec.unschedulable")
     return static_cast<const core::Node&>(obj).spec.unschedulable ? "true" : "false";

@@ -25,11 +25,11 @@ constexpr const char* kAgeDescription =
     "lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/"
     "api-conventions.md#metadata";
 
-json column_json(const core::printers::TableColumn& column, bool first) {
+json column_json(const core::printers::TableColumn& column) {
   std::string description = column.name == "Name" ? kNameDescription : column.name == "Age" ? kAgeDescription : "";
   return {{"name", column.name},
           {"type", column.type},
-          {"format", first ? "name" : ""},
+          {"format", column.name == "Name" ? "name" : ""},
           {"description", description},
           {"priority", column.priority}};
 }
@@ -64,7 +64,7 @@ json make_table(core::Kind kind, const std::vector<core::ObjectPtr>& objects, co
               {"metadata", {{"resourceVersion", list_resource_version}}}};
   if (options.include_columns) {
     json columns = json::array();
-    for (size_t i = 0; i < table.columns.size(); ++i) columns.push_back(column_json(table.columns[i], i == 0));
+    for (size_t i = 0; i < table.columns.size(); ++i) columns.push_back(column_json(table.columns[i]));
     out["columnDefinitions"] = std::move(columns);
   }
   json rows = json::array();

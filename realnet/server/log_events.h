@@ -1,7 +1,7 @@
-// Events and component log lines of the real-mode server, written to stderr klog style (ktwin has no
-// Event kind in its store yet, so `kubectl get events` shows nothing; the log has them). An event
-// repeating the last one of its object and reason is counted, not printed again, as client-go's
-// EventCorrelator folds identical events into one with a count (tools/record/events_cache.go).
+// Events and component log lines of the real-mode server, written to stderr klog style, next to the
+// Events the StoreEventRecorder keeps for kubectl. An event repeating the last one of its object and
+// reason is not printed again, as client-go's EventCorrelator folds identical events into one with a
+// count (tools/record/events_cache.go).
 #pragma once
 
 #include <iostream>

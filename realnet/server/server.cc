@@ -65,7 +65,9 @@ core::Status Server::start() {
   storage_ = std::move(storage).value();
   uint64_t seed = random_seed();
   admitted_ = std::make_unique<core::AdmittingStore>(*storage_, options_.control_plane, core::Rng(seed, "apiserver"));
-  env_.emplace(core::Env{executor_, *admitted_, events_, seed});
+  stored_events_ = std::make_unique<core::StoreEventRecorder>(*admitted_, executor_, core::StoreEventRecorderOptions{},
+                                                              &events_);
+  env_.emplace(core::Env{executor_, *admitted_, *stored_events_, seed});
   // The apiserver's bootstrap controller creates default/kubernetes; an existing one (durable store) stays.
   if (auto s = admitted_->create_kubernetes_service(); !s.is_ok() && !s.is_already_exists())
     return core::Status::unavailable("the kubernetes Service: " + s.message());

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/apiserver/store_event_recorder.h"
 #include "core/controller/config.h"
 #include "core/env/env.h"
 #include "core/store/store.h"
@@ -82,6 +83,7 @@ class Server {
   std::unique_ptr<core::StoreJournal> journal_;  // declared first: destroyed after the store
   std::unique_ptr<core::Store> storage_;
   std::unique_ptr<core::AdmittingStore> admitted_;
+  std::unique_ptr<core::StoreEventRecorder> stored_events_;  // Events into the store, and to events_
   std::optional<core::Env> env_;
   std::unique_ptr<core::ControlPlane> control_plane_;
   std::unique_ptr<HttpHandler> api_;

@@ -38,6 +38,8 @@ std::string_view resource_prefix(Kind kind) {
       return "leases";
     case Kind::kPodDisruptionBudget:
       return "poddisruptionbudgets";
+    case Kind::kEvent:
+      return "events";
   }
   return "unknown";
 }
