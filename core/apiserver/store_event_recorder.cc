@@ -21,9 +21,12 @@ StoreEventRecorder::StoreEventRecorder(Store& store, Executor& executor, StoreEv
   arm_sweep();
 }
 
-StoreEventRecorder::~StoreEventRecorder() { executor_.cancel(sweep_timer_); }
+StoreEventRecorder::~StoreEventRecorder() {
+  if (options_.sweep_period > Duration::zero()) executor_.cancel(sweep_timer_);
+}
 
 void StoreEventRecorder::arm_sweep() {
+  if (options_.sweep_period <= Duration::zero()) return;
   sweep_timer_ = executor_.post_after(options_.sweep_period, [this] {
     sweep();
     arm_sweep();
@@ -38,15 +41,16 @@ void StoreEventRecorder::record(const ObjectRef& object, const std::string& type
   std::string key = object.kind + "\n" + object.namespace_ + "\n" + object.name + "\n" + type + "\n" + reason +
                     "\n" + message;
   if (auto it = by_key_.find(key); it != by_key_.end()) {
+    // client-go's EventLogger patches count and lastTimestamp without a read: a kubelet may not get Events.
     order_.splice(order_.end(), order_, it->second);
-    const Remembered& r = *it->second;
-    if (auto old = std::dynamic_pointer_cast<const Event>(store_.find(Kind::kEvent, r.ns, r.name))) {
-      auto again = std::make_shared<Event>(*old);
-      again->count = old->count + 1;
-      again->lastTimestamp = now;
-      if (store_.update(again).is_ok()) return;
+    auto again = std::make_shared<Event>(*it->second->event);
+    again->count += 1;
+    again->lastTimestamp = now;
+    if (auto updated = store_.update(again); updated.is_ok()) {
+      it->second->event = std::static_pointer_cast<const Event>(updated.value());
+      return;
     }
-    order_.erase(it->second);  // expired or deleted: record it afresh
+    order_.erase(it->second);  // expired, deleted or changed by someone else: record it afresh
     by_key_.erase(it);
   }
 
@@ -81,7 +85,7 @@ void StoreEventRecorder::record(const ObjectRef& object, const std::string& type
                       created.status().message());
     return;
   }
-  order_.push_back({key, ev->metadata.namespace_, ev->metadata.name});
+  order_.push_back({key, std::static_pointer_cast<const Event>(created.value())});
   by_key_[key] = std::prev(order_.end());
   if (order_.size() > options_.remembered) {
     by_key_.erase(order_.front().key);

@@ -7,6 +7,7 @@
 
 #include <list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -25,7 +26,7 @@ struct StoreEventRecorderOptions {
   // {"kubelet", "worker1"} for an agent's events; unset: control_plane_source.
   std::optional<EventSource> source;
   Duration ttl = std::chrono::hours(1);  // kube-apiserver --event-ttl
-  Duration sweep_period = std::chrono::minutes(1);
+  Duration sweep_period = std::chrono::minutes(1);  // zero: no sweeps (an agent; its server sweeps)
   size_t remembered = 4096;  // client-go maxLruCacheEntries: repeats of older events start a new Event
 };
 
@@ -52,7 +53,7 @@ class StoreEventRecorder : public EventRecorder {
   EventRecorder* also_;
   struct Remembered {
     std::string key;  // the event's identity: object, type, reason, message
-    std::string ns, name;  // its Event
+    std::shared_ptr<const Event> event;  // as last written: a repeat updates it without reading it back
   };
   std::list<Remembered> order_;  // least recently recorded first
   std::map<std::string, std::list<Remembered>::iterator> by_key_;

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/apiserver/store_event_recorder.h"
 #include "realnet/runtime/containerd_runtime.h"
 #include "realnet/runtime/process_runtime.h"
 
@@ -118,7 +119,11 @@ void Agent::maybe_start_kubelet() {
   if (kubelet_ || !runtime_ready_ || !store_ || !store_->synced()) return;
   core::KubeletConfig kubelet_config;
   kubelet_config.containerRuntimeVersion = runtime_version_;
-  env_ = std::make_unique<core::Env>(core::Env{executor_, *store_, *events_, std::random_device{}()});
+  core::StoreEventRecorderOptions event_options;
+  event_options.source = core::EventSource{"kubelet", options_.node_name};
+  event_options.sweep_period = core::Duration::zero();  // the server expires Events
+  stored_events_ = std::make_unique<core::StoreEventRecorder>(*store_, executor_, event_options, events_.get());
+  env_ = std::make_unique<core::Env>(core::Env{executor_, *store_, *stored_events_, std::random_device{}()});
   kubelet_ = std::make_unique<core::Kubelet>(*env_, *runtime_, kubelet_config, registration_, disk_);
   log_("kubelet: node " + options_.node_name + " (" + registration_.internalIP + ", " + registration_.osImage + ", " +
        registration_.kernelVersion + ", " + runtime_version_ + ") starting");

@@ -72,9 +72,10 @@ class Agent {
   AgentOptions options_;
   std::function<void(const std::string&)> log_;
   AsioExecutor executor_;
-  std::unique_ptr<core::EventRecorder> events_;
+  std::unique_ptr<core::EventRecorder> events_;  // the log
   std::unique_ptr<ApiClient> client_;
   std::unique_ptr<RemoteStore> store_;
+  std::unique_ptr<core::EventRecorder> stored_events_;  // the kubelet's Events, posted to the server and logged
   std::unique_ptr<PodNetwork> network_;  // before runtime_: outlives it
   std::unique_ptr<core::NodeRuntime> runtime_;
   std::string runtime_version_;

@@ -71,6 +71,21 @@ for _ in $(seq 50); do
 done
 [ "$pods" = 2 ] || fail "expected 2 Pending web pods, got: $(k get pods 2>&1)"
 
+# Events: the controllers' and the scheduler's, as get events and describe print them.
+out=$(k get events 2>&1) || fail "kubectl get events: $out"
+echo "$out" | head -1 | grep -Eq '^LAST SEEN +TYPE +REASON +OBJECT +MESSAGE$' || fail "get events header: $out"
+echo "$out" | grep -Eq ' Normal +ScalingReplicaSet +deployment/web +Scaled up replica set web-[a-z0-9]+ to 2$' ||
+  fail "get events has no ScalingReplicaSet: $out"
+pod=$(k get pods --no-headers -o custom-columns=NAME:.metadata.name | head -1)
+out=""
+for _ in $(seq 50); do
+  out=$(k describe pod "$pod" 2>&1)
+  echo "$out" | grep -Eq '^  Warning +FailedScheduling +[0-9a-z()\ ]+ +default-scheduler +no nodes available to schedule pods$' && break
+  sleep 0.1
+done
+echo "$out" | grep -Eq '^  Warning +FailedScheduling +[0-9a-z()\ ]+ +default-scheduler +no nodes available to schedule pods$' ||
+  fail "describe pod shows no FailedScheduling event: $out"
+
 # A watch stream: kubectl get -w prints the list, then the change kubectl scale makes, as it happens.
 k get deploy -w >"$dir/watch.out" 2>&1 &
 watcher=$!
