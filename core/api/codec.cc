@@ -82,6 +82,11 @@ json encode_body(const Object& obj) {
       j["reportingInstance"] = ev.reportingInstance;
       break;
     }
+    case Kind::kNamespace:
+      // k/k namespace strategy PrepareForCreate: the "kubernetes" finalizer, phase Active.
+      j["spec"] = {{"finalizers", {"kubernetes"}}};
+      j["status"] = {{"phase", static_cast<const Namespace&>(obj).phase}};
+      break;
     case Kind::kIngress: {
       auto& i = static_cast<const Ingress&>(obj);
       json spec = json::object();
@@ -184,6 +189,12 @@ std::shared_ptr<Object> decode_body(Kind kind, const json& j) {
       d("reportingComponent", ev->reportingComponent);
       d("reportingInstance", ev->reportingInstance);
       return ev;
+    }
+    case Kind::kNamespace: {
+      auto ns = std::make_shared<Namespace>();
+      if (j.contains("status") && j["status"].is_object()) Decoder{j["status"]}("phase", ns->phase);
+      if (ns->phase.empty()) ns->phase = "Active";
+      return ns;
     }
     case Kind::kIngress: {
       auto i = std::make_shared<Ingress>();

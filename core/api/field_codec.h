@@ -12,6 +12,7 @@
 
 #include "core/api/codec.h"
 #include "core/api/event.h"
+#include "core/api/namespace.h"
 #include "core/api/node.h"
 #include "core/api/pod.h"
 #include "core/api/policy.h"

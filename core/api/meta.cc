@@ -31,6 +31,7 @@ const std::vector<KindInfo>& kind_table() {
       {Kind::kPodDisruptionBudget, "PodDisruptionBudget", "policy/v1", true,
        {"poddisruptionbudgets", "poddisruptionbudget", "pdb"}},
       {Kind::kEvent, "Event", "v1", true, {"events", "event", "ev"}},
+      {Kind::kNamespace, "Namespace", "v1", false, {"namespaces", "namespace", "ns"}},
   };
   return table;
 }

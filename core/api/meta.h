@@ -22,10 +22,11 @@ enum class Kind {
   kNode, kPod, kReplicaSet, kDeployment, kService, kEndpoints, kIngress, kLease,
   kPodDisruptionBudget,  // policy/v1
   kEvent,                // v1; written by real mode's recorder only
+  kNamespace,            // v1; real mode only
 };
 constexpr Kind kAllKinds[] = {Kind::kNode,     Kind::kPod,       Kind::kReplicaSet, Kind::kDeployment,
                               Kind::kService, Kind::kEndpoints, Kind::kIngress,    Kind::kLease,
-                              Kind::kPodDisruptionBudget, Kind::kEvent};
+                              Kind::kPodDisruptionBudget, Kind::kEvent, Kind::kNamespace};
 
 std::string_view kind_name(Kind kind);    // "Pod"
 std::string_view api_version(Kind kind);  // "v1", "apps/v1", ...

@@ -1,6 +1,8 @@
 // Defaulting and admission on the write path.
 #include "core/apiserver/admitting_store.h"
 
+#include "core/api/namespace.h"
+
 #include "core/api/pod.h"
 #include "core/api/service.h"
 #include "core/api/workload.h"
@@ -93,6 +95,16 @@ Status AdmittingStore::create_kubernetes_service() {
   svc->spec.ports.push_back({"https", "TCP", "", 443, 0, IntOrString::of(6443)});
   auto created = create(svc);
   return created.is_ok() ? Status::ok() : created.status();
+}
+
+Status create_system_namespaces(Store& store) {
+  for (const char* name : kSystemNamespaces) {
+    if (store.find(Kind::kNamespace, "", name)) continue;
+    auto ns = std::make_shared<Namespace>();
+    ns->metadata.name = name;
+    if (auto created = store.create(ns); !created.is_ok()) return created.status();
+  }
+  return Status::ok();
 }
 
 Status AdmittingStore::admit_service(Object& obj, const Object* old) {

@@ -71,4 +71,8 @@ void set_pod_defaults(Object& pod);
 // DefaultTolerationSeconds admission (k/k plugin/pkg/admission/defaulttolerationseconds/admission.go).
 void add_default_tolerations(Object& pod, int64_t not_ready_seconds, int64_t unreachable_seconds);
 
+// Creates default, kube-system, kube-public and kube-node-lease in `store` where missing, as
+// kube-apiserver's system namespaces controller does. Real mode only: the simulator keeps no Namespaces.
+Status create_system_namespaces(Store& store);
+
 }  // namespace ktwin::core

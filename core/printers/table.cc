@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/api/event.h"
+#include "core/api/namespace.h"
 #include "core/api/node.h"
 #include "core/api/pod.h"
 #include "core/api/policy.h"
@@ -301,6 +302,8 @@ std::vector<TableColumn> columns_of(Kind kind, const PrintOptions& options) {
       return {{"Name"}, {"Holder"}, {"Age"}};
     case Kind::kPodDisruptionBudget:
       return {{"Name"}, {"Min Available"}, {"Max Unavailable"}, {"Allowed Disruptions", "integer"}, {"Age"}};
+    case Kind::kNamespace:
+      return {{"Name"}, {"Status"}, {"Age"}};
     case Kind::kEvent:  // the one kind whose first column is not its name
       return {{"Last Seen"}, {"Type"},       {"Reason"},           {"Object"},
               {"Subobject", "string", 1},    {"Source", "string", 1}, {"Message"},
@@ -338,6 +341,8 @@ Cells cells_of(const ObjectPtr& obj, Time now, const PrintOptions& options) {
     }
     case Kind::kEvent:
       return event_cells(*as<Event>(obj), now);
+    case Kind::kNamespace:
+      return {as<Namespace>(obj)->phase, age(*obj, now)};
   }
   return {};
 }

@@ -2,13 +2,14 @@
 // graceful deletion, every write a REST request to a server it reaches through the handler seam.
 #include <catch2/catch.hpp>
 
+#include "core/apiserver/admitting_store.h"
 #include "core/kubelet/fake_runtime.h"
 #include "core/kubelet/kubelet.h"
 #include "core/store/memory_store.h"
 #include "realnet/agent/fake_rest_handler.h"
-#include "realnet/api/api_server.h"
 #include "realnet/agent/handler_transport.h"
 #include "realnet/agent/remote_store.h"
+#include "realnet/api/api_server.h"
 #include "sim/event_loop.h"
 #include "tests/fakes/recording_events.h"
 
@@ -111,6 +112,7 @@ TEST_CASE("The core kubelet drives a pod to Running through a RemoteStore and de
   }
   SECTION("against the real ApiServer, as system:node:worker1 under the Node authorizer") {
     ApiServer api{server, loop};
+    REQUIRE(core::create_system_namespaces(server).is_ok());  // as the server does when it starts
     run_pod_lifecycle(loop, server, api);
   }
 }

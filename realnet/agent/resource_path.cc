@@ -17,6 +17,7 @@ std::string_view resource_plural(core::Kind kind) {
     case core::Kind::kLease: return "leases";
     case core::Kind::kPodDisruptionBudget: return "poddisruptionbudgets";
     case core::Kind::kEvent: return "events";
+    case core::Kind::kNamespace: return "namespaces";
   }
   return "";
 }

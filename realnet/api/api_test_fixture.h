@@ -40,7 +40,9 @@ struct StreamRecorder {
 
 struct ApiFixture {
   explicit ApiFixture(ApiServerOptions options = {})
-      : server(admitting, loop, std::move(options)) {}
+      : server(admitting, loop, std::move(options)) {
+    REQUIRE(core::create_system_namespaces(admitting).is_ok());  // as the server does when it starts
+  }
 
   sim::EventLoop loop{core::Time{} + std::chrono::hours(24 * 365 * 51)};  // 2021
   core::MemoryStore store{loop, core::Rng(1, "store")};

@@ -115,6 +115,7 @@ const std::vector<ApiResource>& api_resources() {
        kAllVerbs, {status_sub()}},
       {core::Kind::kLease, "coordination.k8s.io", "v1", "leases", "lease", {}, {}, kAllVerbs, {}},
       {core::Kind::kEvent, "", "v1", "events", "event", {"ev"}, {}, kAllVerbs, {}},
+      {core::Kind::kNamespace, "", "v1", "namespaces", "namespace", {"ns"}, {}, kAllVerbs, {}},
   };
   return kResources;
 }

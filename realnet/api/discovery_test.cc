@@ -141,7 +141,8 @@ TEST_CASE("aggregated discovery lists the same resources for kubectl 1.32", "[re
           aggregated_names.insert(gv + " " + r["resource"].get<std::string>());
           for (const json& s : r.value("subresources", json::array()))
             aggregated_names.insert(gv + " " + r["resource"].get<std::string>() + "/" + s["subresource"].get<std::string>());
-          CHECK(r["scope"] == (r["resource"] == "nodes" ? "Cluster" : "Namespaced"));
+          bool cluster_scoped = r["resource"] == "nodes" || r["resource"] == "namespaces";
+          CHECK(r["scope"] == (cluster_scoped ? "Cluster" : "Namespaced"));
         }
   CHECK(legacy_names == aggregated_names);
   CHECK(aggregated_discovery_content_type() == "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");

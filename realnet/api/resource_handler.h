@@ -32,7 +32,7 @@ class ResourceHandler {
                   const ApiServerOptions& options)
       : store_(store), executor_(executor), cache_(std::move(cache)), options_(options) {}
 
-  // REQUIRES: r.info.backing == Backing::kStore; the request is authorized.
+  // REQUIRES: the request is authorized.
   HandlerResult handle(const ApiRequest& r);
   // The resourceVersion a list taken now shows.
   uint64_t current_resource_version() const;
@@ -50,6 +50,8 @@ class ResourceHandler {
   // Writes `doc` over `old` (PUT and PATCH of the object or its /status): keeps what the server owns,
   // checks resourceVersion, bumps generation, runs NodeRestriction.
   HandlerResult write_over(const ApiRequest& r, const core::ObjectPtr& old, nlohmann::json doc);
+  // Deletes everything in namespace `ns` before the Namespace itself goes; Forbidden for the system ones.
+  std::optional<ApiError> empty_namespace(const std::string& ns);
 
   core::Store& store_;
   core::Executor& executor_;

@@ -3,6 +3,8 @@
 // update.go, delete.go), then the store's own admission (core::AdmittingStore).
 #include "realnet/api/resource_handler.h"
 
+#include "core/api/namespace.h"
+
 #include "core/api/codec.h"
 #include "core/api/workload.h"
 #include "core/controller/deployment_util.h"
@@ -71,6 +73,9 @@ std::optional<ApiError> check_namespace(json& doc, const ApiRequest& r) {
 HandlerResult ResourceHandler::create(const ApiRequest& r, json doc) {
   if (auto e = check_type(doc, r.info)) return fail(*e);
   if (auto e = check_namespace(doc, r)) return fail(*e);
+  // k/k plugin/pkg/admission/namespace/lifecycle: nothing is created in a namespace that does not exist.
+  if (core::is_namespaced(r.info.kind) && !store_.find(Kind::kNamespace, "", r.path.namespace_))
+    return fail(not_found_error("namespaces", r.path.namespace_));
   json& meta = doc["metadata"];
   if (!metadata_string(doc, "resourceVersion").empty())
     return fail(bad_request_error("resourceVersion should not be set on objects to be created"));
@@ -176,6 +181,25 @@ HandlerResult ResourceHandler::write_over(const ApiRequest& r, const core::Objec
   return reply(json_response(200, core::encode(*updated.value())));
 }
 
+std::optional<ApiError> ResourceHandler::empty_namespace(const std::string& ns) {
+  for (const char* system : core::kSystemNamespaces)
+    if (ns == system)  // k/k plugin/pkg/admission/namespace/lifecycle: immortal namespaces
+      return forbidden_error("namespaces \"" + ns + "\" is forbidden: this namespace may not be deleted");
+  // The namespace controller's work, done at once: workloads first, so nothing is recreated, then the
+  // rest. Pods are deleted gracefully and may outlive the namespace while their kubelets stop them.
+  std::vector<Kind> order = {Kind::kDeployment, Kind::kReplicaSet};
+  for (Kind kind : core::kAllKinds)
+    if (core::is_namespaced(kind) && kind != Kind::kDeployment && kind != Kind::kReplicaSet) order.push_back(kind);
+  for (Kind kind : order)
+    for (const core::ObjectPtr& obj : store_.list(kind, ns)) {
+      core::Status s = store_.remove(kind, ns, obj->metadata.name);
+      if (!s.is_ok() && !s.is_not_found())
+        return internal_error("deleting namespace " + ns + ": " + std::string(core::kind_name(kind)) + " " +
+                              obj->metadata.name + ": " + s.message());
+    }
+  return std::nullopt;
+}
+
 HandlerResult ResourceHandler::remove(const ApiRequest& r) {
   core::DeleteOptions options;
   std::optional<std::string> precondition_rv;
@@ -201,6 +225,9 @@ HandlerResult ResourceHandler::remove(const ApiRequest& r) {
                                    ", ResourceVersion in object meta: " +
                                    std::to_string(old->metadata.resourceVersion)));
   if (auto e = admit_node_write(r.http.user, r.attrs, old.get(), nullptr)) return fail(*e);
+  if (r.info.kind == Kind::kNamespace) {
+    if (auto e = empty_namespace(r.path.name)) return fail(*e);
+  }
   core::Status s = store_.remove(r.info.kind, r.path.namespace_, r.path.name, options);
   if (!s.is_ok()) return fail(store_error(s, r.info, r.path.name));
   if (r.info.kind == Kind::kPod) {

@@ -68,6 +68,8 @@ core::Status Server::start() {
   stored_events_ = std::make_unique<core::StoreEventRecorder>(*admitted_, executor_, core::StoreEventRecorderOptions{},
                                                               &events_);
   env_.emplace(core::Env{executor_, *admitted_, *stored_events_, seed});
+  if (auto s = core::create_system_namespaces(*admitted_); !s.is_ok())
+    return core::Status::unavailable("the system namespaces: " + s.message());
   // The apiserver's bootstrap controller creates default/kubernetes; an existing one (durable store) stays.
   if (auto s = admitted_->create_kubernetes_service(); !s.is_ok() && !s.is_already_exists())
     return core::Status::unavailable("the kubernetes Service: " + s.message());

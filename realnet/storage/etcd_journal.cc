@@ -40,6 +40,8 @@ std::string_view resource_prefix(Kind kind) {
       return "poddisruptionbudgets";
     case Kind::kEvent:
       return "events";
+    case Kind::kNamespace:
+      return "namespaces";
   }
   return "unknown";
 }
