@@ -109,7 +109,7 @@ Status EtcdJournal::resync() {
                              "); restart the server to reload the state");
 }
 
-Status EtcdJournal::record(const core::JournalEntry& entry) {
+Result<uint64_t> EtcdJournal::record(const core::JournalEntry& entry) {
   if (uncertain_)
     if (Status s = resync(); !s.is_ok()) return s;
   std::string key = core::base64_encode(key_of(entry.kind, entry.namespace_, entry.name));
@@ -140,7 +140,7 @@ Status EtcdJournal::record(const core::JournalEntry& entry) {
                                ": another server writes to this etcd");
   }
   revision_ = entry.revision;
-  return Status::ok();
+  return entry.revision;
 }
 
 Result<core::PersistedState> EtcdJournal::load() {

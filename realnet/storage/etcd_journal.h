@@ -27,7 +27,7 @@ class EtcdJournal : public core::StoreJournal {
 
   // A transaction: compare the revision with the last one written, then put (or delete) the object's
   // key and the new revision. etcd acknowledges once its raft log is fsynced on a quorum.
-  core::Status record(const core::JournalEntry& entry) override;
+  core::Result<uint64_t> record(const core::JournalEntry& entry) override;
   // Every object under /registry/, decoded, and the revision.
   core::Result<core::PersistedState> load();
   EtcdClient& client() { return *client_; }
