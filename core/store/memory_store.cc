@@ -227,15 +227,15 @@ void MemoryStore::install(Kind kind, const Key& key, const ObjectPtr& old, Objec
 
 void MemoryStore::apply(Kind kind, const std::string& ns, const std::string& name, ObjectPtr now,
                         uint64_t revision) {
-  KT_CHECK(revision > revision_, "MemoryStore::apply: revision " + std::to_string(revision) +
-                                     " is not above the store's " + std::to_string(revision_));
+  KT_CHECK(revision >= revision_, "MemoryStore::apply: revision " + std::to_string(revision) +
+                                      " is below the store's " + std::to_string(revision_));
   KT_CHECK(!now || now->kind() == kind, "MemoryStore::apply: an object of another kind");
   Key key = key_of(is_namespaced(kind) ? ns : "", name);
   auto& table = objects_[static_cast<size_t>(kind)];
   auto it = table.find(key);
   ObjectPtr old = it == table.end() ? nullptr : it->second;
   if (!old && !now) {  // a delete of what this store never held: only the revision moves
-    revision_ = revision;
+    revision_ = std::max(revision_, revision);
     return;
   }
   install(kind, key, old, std::move(now), revision);

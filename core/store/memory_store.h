@@ -50,7 +50,8 @@ class MemoryStore : public Store {
   // A change another writer made to the datastore (an etcd watch event), applied without journaling:
   // `now` is the object as stored, its resourceVersion `revision`, or null when kind/ns/name was
   // deleted. Watchers see ADDED, MODIFIED or DELETED as for the store's own writes, and the store's
-  // revision becomes `revision`. REQUIRES: revision > resource_version(); now's kind is `kind`.
+  // revision becomes `revision`. REQUIRES: revision >= resource_version() (equal: another key of the
+  // same datastore transaction); now's kind is `kind`.
   void apply(Kind kind, const std::string& ns, const std::string& name, ObjectPtr now, uint64_t revision);
   // Makes the store hold exactly `state` (a re-list, as a reflector's Replace, after the datastore
   // compacted away changes a watch missed): an event for each object whose resourceVersion differs,
