@@ -49,6 +49,8 @@ class EtcdClient {
   // Decodes one kv of a range or watch answer; nullopt if its key or value is not base64.
   static std::optional<KeyValue> decode_kv(const nlohmann::json& kv);
   const std::string& endpoint() const { return endpoint_; }
+  const std::string& host() const { return host_; }
+  const std::string& port() const { return port_; }
 
  private:
   struct Connection;

@@ -60,12 +60,10 @@ Result<std::unique_ptr<EtcdWatcher>> EtcdWatcher::start(const std::string& endpo
                                                          core::Duration timeout) {
   auto lister = EtcdClient::create(endpoint, timeout);
   if (!lister.is_ok()) return lister.status();
-  std::string rest = endpoint.substr(std::string_view("http://").size());
-  if (!rest.empty() && rest.back() == '/') rest.pop_back();
-  auto colon = rest.rfind(':');  // EtcdClient::create checked the form
-  std::unique_ptr<EtcdWatcher> watcher(new EtcdWatcher(std::move(lister).value(), rest.substr(0, colon),
-                                                       rest.substr(colon + 1), std::move(prefix), from,
-                                                       std::move(notify), std::move(log), timeout));
+  std::string host = lister.value()->host(), port = lister.value()->port();
+  std::unique_ptr<EtcdWatcher> watcher(new EtcdWatcher(std::move(lister).value(), std::move(host), std::move(port),
+                                                       std::move(prefix), from, std::move(notify), std::move(log),
+                                                       timeout));
   watcher->thread_ = std::thread([w = watcher.get()] { w->run(); });
   return watcher;
 }
