@@ -156,6 +156,8 @@ void EtcdDatastore::check_unanswered() {
 }
 
 Result<uint64_t> EtcdDatastore::record(const core::JournalEntry& entry) {
+  // A re-list that failed (etcd away) is retried here too: no event may come to trigger a drain.
+  if (needs_relist_) (void)relist();  // if etcd is away, the write below fails the same way
   check_unanswered();
   auto revision = journal_->record(entry);
   if (!revision.is_ok()) {
