@@ -1,6 +1,10 @@
 // EtcdWatcher: one streaming request at a time on a private io_context, run by the watcher's thread.
 #include "realnet/storage/etcd_watcher.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -27,6 +31,16 @@ constexpr core::Duration kMaxBackoff = std::chrono::seconds(5);
 
 std::chrono::steady_clock::duration steady(core::Duration d) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(d);
+}
+
+// An idle watch never times out by itself; TCP keepalive notices a peer that is gone without a FIN
+// (a crashed machine, a cut link) after about 10 + 3 x 5 s.
+void keep_alive(tcp::socket& socket) {
+  int fd = socket.native_handle(), on = 1, idle = 10, interval = 5, count = 3;
+  setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
 }
 
 }  // namespace
@@ -115,6 +129,7 @@ void EtcdWatcher::connect() {
   s.socket->async_connect(addresses, [this](beast::error_code ec, const tcp::endpoint&) {
     Stream& s = *stream_;
     if (ec) return reconnect_later("cannot connect: " + ec.message());
+    keep_alive(s.socket->socket());
     json create = {{"create_request",
                     {{"key", core::base64_encode(prefix_)},
                      {"range_end", core::base64_encode(EtcdClient::prefix_end(prefix_))},
@@ -233,7 +248,7 @@ void EtcdWatcher::reconnect_later(const std::string& why) {
   Stream& s = *stream_;
   s.close();
   if (stopping_) return;
-  log_("watch from revision " + std::to_string(next_) + ": " + why + "; again in " +
+  log_("from revision " + std::to_string(next_) + ": " + why + "; again in " +
        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(backoff_).count()) + " ms");
   s.timer.expires_after(steady(backoff_));
   backoff_ = std::min(backoff_ * 2, kMaxBackoff);
