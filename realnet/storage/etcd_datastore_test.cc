@@ -4,6 +4,7 @@
 #include "realnet/storage/etcd_datastore.h"
 
 #include <catch2/catch.hpp>
+#include <string_view>
 
 #include "core/api/codec.h"
 #include "core/api/pod.h"
@@ -46,6 +47,75 @@ uint64_t del(EtcdClient& etcd, const std::string& key) {
   REQUIRE(answer.is_ok());
   return EtcdClient::header_revision(answer.value());
 }
+
+// A TCP proxy in front of etcd that can lose answers: the next `n` transactions reach etcd, and
+// etcd applies them, but their connection is closed before the answer comes back (a lost network).
+class LossyProxy {
+ public:
+  explicit LossyProxy(int target) : target_(target) {
+    listen_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(listen_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    socklen_t len = sizeof addr;
+    getsockname(listen_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    REQUIRE(listen(listen_, 16) == 0);
+    threads_.emplace_back([this] { accept_loop(); });
+  }
+  ~LossyProxy() {
+    ::shutdown(listen_, SHUT_RDWR);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (int fd : fds_) ::shutdown(fd, SHUT_RDWR);
+    }
+    for (std::thread& t : threads_) t.join();
+    close(listen_);
+    for (int fd : fds_) close(fd);
+  }
+  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  void lose_answers(int n) { to_lose_ = n; }
+
+ private:
+  void accept_loop() {
+    for (;;) {
+      int client = accept(listen_, nullptr, nullptr);
+      if (client < 0) return;
+      int upstream = socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      addr.sin_port = htons(target_);
+      if (connect(upstream, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return;
+      auto lose = std::make_shared<std::atomic<bool>>(false);
+      std::lock_guard<std::mutex> lock(mu_);
+      fds_.push_back(client);
+      fds_.push_back(upstream);
+      threads_.emplace_back([=, this] { pump(client, upstream, lose, true); });
+      threads_.emplace_back([=, this] { pump(upstream, client, lose, false); });
+    }
+  }
+  void pump(int from, int to, std::shared_ptr<std::atomic<bool>> lose, bool requests) {
+    char buf[65536];
+    for (ssize_t n; (n = recv(from, buf, sizeof buf, 0)) > 0;) {
+      if (requests && std::string_view(buf, n).find("POST /v3/kv/txn") != std::string_view::npos && to_lose_ > 0) {
+        --to_lose_;
+        *lose = true;  // before etcd can answer
+      }
+      if (!requests && *lose) break;  // etcd answered; the client never hears it
+      if (send(to, buf, n, MSG_NOSIGNAL) != n) break;
+    }
+    ::shutdown(from, SHUT_RDWR);
+    ::shutdown(to, SHUT_RDWR);
+  }
+
+  int target_, listen_, port_;
+  std::atomic<int> to_lose_{0};
+  std::mutex mu_;
+  std::vector<int> fds_;
+  std::vector<std::thread> threads_;
+};
 
 struct Seen {
   std::vector<std::string> events;
@@ -228,5 +298,42 @@ TEST_CASE("the watch stops with the datastore and survives etcd restarting", "[s
     put(*etcdctl, "/registry/pods/default/after", pod_json("after"));
     REQUIRE(d.executor.run_until([&] { return d.store.find(Kind::kPod, "default", "after") != nullptr; }));
     CHECK(d.datastore().TEST_watch_streams() == 2);
+  }
+}
+
+TEST_CASE("a write whose answer was lost but which landed is found before the next write", "[storage][etcd][watch]") {
+  EtcdServer etcd;
+  auto port = std::stoi(etcd.endpoint().substr(etcd.endpoint().rfind(':') + 1));
+  LossyProxy proxy(port);
+  EtcdStore d(proxy.endpoint());
+  auto etcdctl = EtcdClient::create(etcd.endpoint(), std::chrono::seconds(2)).value();
+  REQUIRE(d.store.create(pod("before")).is_ok());
+  d.executor.run_for(std::chrono::milliseconds(200));  // its watch event delivered
+  SECTION("the retry on a fresh connection meets its own write: AlreadyExists, and the store has it") {
+    proxy.lose_answers(1);
+    auto lost = d.store.create(pod("lost"));
+    CHECK(lost.status().is_already_exists());  // as a client that retried after a timeout would see
+    auto stored = d.store.find(Kind::kPod, "default", "lost");
+    REQUIRE(stored);  // the refused guard caught the store up first
+    CHECK(stored->metadata.resourceVersion != 0);
+  }
+  SECTION("unanswered twice: Unavailable, then the next write first brings in what landed") {
+    proxy.lose_answers(2);
+    auto lost = d.store.create(pod("lost"));
+    CHECK(lost.status().code() == core::Status::Code::kUnavailable);
+    CHECK_FALSE(d.store.find(Kind::kPod, "default", "lost"));
+    Seen seen;
+    seen.watch(d.store, Kind::kPod);
+    auto next = d.store.create(pod("next")).value();
+    auto landed = d.store.find(Kind::kPod, "default", "lost");
+    REQUIRE(landed);
+    auto raw = etcdctl->call("/v3/kv/range", {{"key", core::base64_encode("/registry/pods/default/lost")}});
+    REQUIRE(raw.is_ok());
+    CHECK(landed->metadata.resourceVersion ==
+          EtcdClient::number(raw.value()["kvs"][0], "mod_revision").value());
+    CHECK(landed->metadata.resourceVersion < next->metadata.resourceVersion);
+    d.executor.run_for(std::chrono::milliseconds(200));
+    CHECK(seen.events == std::vector<std::string>{"ADDED lost " + std::to_string(landed->metadata.resourceVersion),
+                                                  "ADDED next " + std::to_string(next->metadata.resourceVersion)});
   }
 }
