@@ -379,7 +379,7 @@ TEST_CASE("two servers writing the same objects at once converge on etcd's state
       ++done;
     }
   };
-  Writer wa{a, 1}, wb{b, 2};
+  Writer wa{a, 1, {}}, wb{b, 2, {}};
   wa.seen.watch(a.store, Kind::kPod);
   wb.seen.watch(b.store, Kind::kPod);
   std::thread ta([&] { wa.run(150); });  // each store used only on its own thread, as on a server
