@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "core/api/pod.h"
 
@@ -92,8 +93,9 @@ Result<ObjectPtr> MemoryStore::create(std::shared_ptr<Object> obj) {
   meta.creationTimestamp = executor_.now();
   meta.deletionTimestamp.reset();
   if (meta.generation == 0) meta.generation = 1;
-  if (Status s = record(JournalOp::kCreate, *obj); !s.is_ok()) return s;
-  ++revision_;
+  auto revision = record(JournalOp::kCreate, *obj, 0);
+  if (!revision.is_ok()) return revision.status();
+  meta.resourceVersion = revision_ = revision.value();
   ObjectPtr stored = obj;
   table[key] = stored;
   if (obj->kind() == Kind::kPod) index_pod(nullptr, stored);
@@ -120,8 +122,11 @@ Result<ObjectPtr> MemoryStore::update(std::shared_ptr<Object> obj) {
   if (old->metadata.deletionTimestamp) meta.deletionTimestamp = old->metadata.deletionTimestamp;
   if (meta.generation == 0) meta.generation = old->metadata.generation;
   meta.resourceVersion = revision_ + 1;
-  if (Status s = record(JournalOp::kUpdate, *obj); !s.is_ok()) return s;
-  ++revision_;
+  // A journal may apply other writers' changes meanwhile, never to this key while it succeeds (it
+  // guards on the key's revision), so `it` and `old` still hold; after a failure neither is used.
+  auto revision = record(JournalOp::kUpdate, *obj, old->metadata.resourceVersion);
+  if (!revision.is_ok()) return revision.status();
+  meta.resourceVersion = revision_ = revision.value();
   ObjectPtr stored = obj;
   it->second = stored;
   if (obj->kind() == Kind::kPod) index_pod(old, stored);
@@ -154,8 +159,9 @@ Status MemoryStore::remove(Kind kind, const std::string& ns_in, const std::strin
       copy->metadata.deletionTimestamp = executor_.now() + std::chrono::seconds(grace);
       copy->metadata.deletionGracePeriodSeconds = grace;
       copy->metadata.resourceVersion = revision_ + 1;
-      if (Status s = record(JournalOp::kUpdate, *copy); !s.is_ok()) return s;
-      ++revision_;
+      auto revision = record(JournalOp::kUpdate, *copy, pod->metadata.resourceVersion);
+      if (!revision.is_ok()) return revision.status();
+      copy->metadata.resourceVersion = revision_ = revision.value();
       ObjectPtr stored = copy;
       it->second = stored;
       index_pod(pod, stored);
@@ -173,8 +179,9 @@ Status MemoryStore::erase(Kind kind, const Key& key) {
   // The DELETED event carries the last state with a fresh resourceVersion, as etcd's delete revision.
   auto last = old->clone();
   last->metadata.resourceVersion = revision_ + 1;
-  if (Status s = record(JournalOp::kDelete, *last); !s.is_ok()) return s;
-  ++revision_;
+  auto revision = record(JournalOp::kDelete, *last, old->metadata.resourceVersion);
+  if (!revision.is_ok()) return revision.status();
+  last->metadata.resourceVersion = revision_ = revision.value();
   table.erase(it);
   if (kind == Kind::kPod) index_pod(old, nullptr);
   if (kind == Kind::kNode) node_changed(old->metadata.name);
@@ -182,12 +189,85 @@ Status MemoryStore::erase(Kind kind, const Key& key) {
   return Status::ok();
 }
 
-Status MemoryStore::record(JournalOp op, const Object& obj) {
-  if (!journal_) return Status::ok();
-  Status s = journal_->record(JournalEntry{op, obj.kind(), obj.metadata.namespace_, obj.metadata.name, obj,
-                                           obj.metadata.resourceVersion});
-  if (s.is_ok()) return s;
-  return Status::unavailable("storage: the write was not persisted: " + s.message());
+Result<uint64_t> MemoryStore::record(JournalOp op, const Object& obj, uint64_t previous) {
+  if (!journal_) return revision_ + 1;
+  auto recorded = journal_->record(JournalEntry{op, obj.kind(), obj.metadata.namespace_, obj.metadata.name, obj,
+                                                obj.metadata.resourceVersion, previous});
+  if (!recorded.is_ok()) {
+    const Status& s = recorded.status();
+    if (s.is_conflict() || s.is_already_exists()) return s;  // the datastore's own guard: retry
+    return Status::unavailable("storage: the write was not persisted: " + s.message());
+  }
+  // Watch order is resourceVersion order; a journal that breaks it has a bug or a datastore that went back.
+  if (recorded.value() <= revision_)
+    return Status::unavailable("storage: the datastore gave revision " + std::to_string(recorded.value()) +
+                               ", not above the store's " + std::to_string(revision_) +
+                               "; restart the server to reload the state");
+  return recorded.value();
+}
+
+void MemoryStore::install(Kind kind, const Key& key, const ObjectPtr& old, ObjectPtr now, uint64_t revision) {
+  auto& table = objects_[static_cast<size_t>(kind)];
+  if (now) {
+    table[key] = now;
+  } else {
+    table.erase(key);
+  }
+  if (kind == Kind::kPod) index_pod(old, now);
+  if (kind == Kind::kNode) node_changed(now ? now->metadata.name : old->metadata.name);
+  revision_ = std::max(revision_, revision);
+  if (!now) {
+    auto last = old->clone();  // as erase(): the last state at the delete's revision
+    last->metadata.resourceVersion = revision;
+    publish(WatchEventType::kDeleted, last, old);
+  } else {
+    publish(old ? WatchEventType::kModified : WatchEventType::kAdded, std::move(now), old);
+  }
+}
+
+void MemoryStore::apply(Kind kind, const std::string& ns, const std::string& name, ObjectPtr now,
+                        uint64_t revision) {
+  KT_CHECK(revision >= revision_, "MemoryStore::apply: revision " + std::to_string(revision) +
+                                      " is below the store's " + std::to_string(revision_));
+  KT_CHECK(!now || now->kind() == kind, "MemoryStore::apply: an object of another kind");
+  Key key = key_of(is_namespaced(kind) ? ns : "", name);
+  auto& table = objects_[static_cast<size_t>(kind)];
+  auto it = table.find(key);
+  ObjectPtr old = it == table.end() ? nullptr : it->second;
+  if (!old && !now) {  // a delete of what this store never held: only the revision moves
+    revision_ = std::max(revision_, revision);
+    return;
+  }
+  install(kind, key, old, std::move(now), revision);
+}
+
+void MemoryStore::replace(const PersistedState& state) {
+  struct Change {
+    Kind kind;
+    Key key;
+    ObjectPtr old, now;
+    uint64_t revision;
+  };
+  std::vector<Change> changes;
+  std::set<std::pair<Kind, Key>> kept;
+  for (const ObjectPtr& obj : state.objects) {
+    Key key = key_of(obj->metadata.namespace_, obj->metadata.name);
+    kept.emplace(obj->kind(), key);
+    const auto& table = objects_[static_cast<size_t>(obj->kind())];
+    auto it = table.find(key);
+    ObjectPtr old = it == table.end() ? nullptr : it->second;
+    if (old && old->metadata.resourceVersion == obj->metadata.resourceVersion) continue;  // unchanged: same pointer
+    changes.push_back({obj->kind(), key, old, obj, obj->metadata.resourceVersion});
+  }
+  // What is gone was deleted at some revision up to the list's: a reflector's DeletedFinalStateUnknown.
+  for (Kind kind : kAllKinds)
+    for (const auto& [key, obj] : objects_[static_cast<size_t>(kind)])
+      if (!kept.count({kind, key})) changes.push_back({kind, key, obj, nullptr, state.revision});
+  // In resourceVersion order, so watch events keep increasing; deletes last.
+  std::stable_sort(changes.begin(), changes.end(),
+                   [](const Change& a, const Change& b) { return a.revision < b.revision; });
+  for (Change& c : changes) install(c.kind, c.key, c.old, std::move(c.now), c.revision);
+  revision_ = std::max(revision_, state.revision);
 }
 
 Status MemoryStore::restore(const PersistedState& state) {

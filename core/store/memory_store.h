@@ -47,6 +47,18 @@ class MemoryStore : public Store {
   // journal writes; the revision continues from the highest seen. REQUIRES: nothing written yet.
   // Invalid on a duplicate or malformed object, after which the store must be discarded.
   Status restore(const PersistedState& state);
+  // A change another writer made to the datastore (an etcd watch event), applied without journaling:
+  // `now` is the object as stored, its resourceVersion `revision`, or null when kind/ns/name was
+  // deleted. Watchers see ADDED, MODIFIED or DELETED as for the store's own writes, and the store's
+  // revision becomes `revision`. REQUIRES: revision >= resource_version() (equal: another key of the
+  // same datastore transaction); now's kind is `kind`.
+  void apply(Kind kind, const std::string& ns, const std::string& name, ObjectPtr now, uint64_t revision);
+  // Makes the store hold exactly `state` (a re-list, as a reflector's Replace, after the datastore
+  // compacted away changes a watch missed): an event for each object whose resourceVersion differs,
+  // in resourceVersion order, then a DELETED at state.revision for each object `state` lacks.
+  // Objects whose resourceVersion matches stay as they are. The revision becomes at least state's.
+  // REQUIRES: every object is well-formed, at most once.
+  void replace(const PersistedState& state);
 
  private:
   using Key = std::string;  // "namespace/name"
@@ -57,7 +69,9 @@ class MemoryStore : public Store {
   void publish(WatchEventType type, ObjectPtr object, ObjectPtr old);
   void drain();
   Status erase(Kind kind, const Key& key);
-  Status record(JournalOp op, const Object& obj);
+  // The revision the write gets: from the journal, or the next one without.
+  Result<uint64_t> record(JournalOp op, const Object& obj, uint64_t previous);
+  void install(Kind kind, const Key& key, const ObjectPtr& old, ObjectPtr now, uint64_t revision);
 
   Executor& executor_;
   Rng rng_;

@@ -20,10 +20,10 @@ struct Recorded {
 // Keeps what it is told; refuses every record while `fail` is set.
 class FakeJournal : public StoreJournal {
  public:
-  Status record(const JournalEntry& e) override {
+  Result<uint64_t> record(const JournalEntry& e) override {
     if (fail) return Status::unavailable("disk full");
     entries.push_back({e.op, e.kind, e.namespace_, e.name, e.object.metadata.resourceVersion, e.revision});
-    return Status::ok();
+    return e.revision;
   }
   bool fail = false;
   std::vector<Recorded> entries;
@@ -152,4 +152,125 @@ TEST_CASE("restore keeps identities and continues the revision", "[store][journa
     PersistedState twice{{state.objects[0], state.objects[0]}, 4};
     CHECK(third.restore(twice).code() == Status::Code::kInvalid);
   }
+}
+
+namespace {
+
+// A datastore that numbers writes itself, as etcd does: each write gets the next revision after a
+// gap of `skip` (other keys written meanwhile), and a write whose guard does not hold is refused.
+class NumberingJournal : public StoreJournal {
+ public:
+  Result<uint64_t> record(const JournalEntry& e) override {
+    if (refuse) return *refuse;
+    previous.push_back(e.previous_revision);
+    next += 1 + skip;
+    return next;
+  }
+  uint64_t next = 100, skip = 9;
+  std::vector<uint64_t> previous;
+  std::optional<Status> refuse;
+};
+
+}  // namespace
+
+TEST_CASE("a journal that assigns revisions sets every resourceVersion", "[store][journal]") {
+  EventLoop loop(Time{});
+  MemoryStore store(loop, Rng(1, "store"));
+  NumberingJournal journal;
+  store.set_journal(&journal);
+  std::vector<uint64_t> seen;
+  store.watch(Kind::kPod, [&](const WatchEvent& e) { seen.push_back(e.object->metadata.resourceVersion); });
+  auto created = store.create(make_pod("web", "n1")).value();
+  CHECK(created->metadata.resourceVersion == 110);
+  CHECK(store.resource_version() == 110);
+  auto copy = mutable_copy(*as<Pod>(created));
+  copy->status.phase = "Running";
+  auto updated = store.update(copy).value();
+  CHECK(updated->metadata.resourceVersion == 120);
+  CHECK(store.remove(Kind::kPod, "default", "web").is_ok());  // graceful: an update at 130
+  DeleteOptions now;
+  now.gracePeriodSeconds = 0;
+  CHECK(store.remove(Kind::kPod, "default", "web", now).is_ok());
+  CHECK(journal.previous == std::vector<uint64_t>{0, 110, 120, 130});  // what each write replaces
+  CHECK(store.resource_version() == 140);
+  loop.run_until(Time{});
+  CHECK(seen == std::vector<uint64_t>{110, 120, 130, 140});
+
+  SECTION("the datastore's own Conflict and AlreadyExists reach the caller unchanged") {
+    auto again = store.create(make_pod("again")).value();
+    journal.refuse = Status::conflict("etcd: modified meanwhile");
+    auto stale = mutable_copy(*as<Pod>(again));
+    CHECK(store.update(stale).status().is_conflict());
+    journal.refuse = Status::already_exists("etcd: exists");
+    CHECK(store.create(make_pod("other")).status().is_already_exists());
+    journal.refuse = Status::invalid("etcd: bad");
+    CHECK(store.create(make_pod("other")).status().code() == Status::Code::kUnavailable);
+    CHECK(store.find(Kind::kPod, "default", "again") == again);
+  }
+  SECTION("a revision that does not increase is refused") {
+    journal.next = 10;
+    journal.skip = 0;
+    CHECK(store.create(make_pod("late")).status().code() == Status::Code::kUnavailable);
+    CHECK_FALSE(store.find(Kind::kPod, "default", "late"));
+    CHECK(store.resource_version() == 140);
+  }
+}
+
+TEST_CASE("changes from another writer are applied with their revision and watched", "[store][journal]") {
+  EventLoop loop(Time{});
+  MemoryStore store(loop, Rng(1, "store"));
+  std::vector<std::string> seen;
+  store.watch(Kind::kPod, [&](const WatchEvent& e) {
+    seen.push_back(std::string(watch_event_name(e.type)) + " " + e.object->metadata.name + " " +
+                   std::to_string(e.object->metadata.resourceVersion));
+  });
+  auto outside = make_pod("outside", "n1");
+  outside->metadata.namespace_ = "default";
+  outside->metadata.resourceVersion = 7;
+  store.apply(Kind::kPod, "default", "outside", outside, 7);
+  CHECK(store.resource_version() == 7);
+  CHECK(store.list_pods_on_node("n1").size() == 1);
+  auto moved = mutable_copy(*outside);
+  moved->spec.nodeName = "n2";
+  moved->metadata.resourceVersion = 9;
+  store.apply(Kind::kPod, "default", "outside", moved, 9);
+  CHECK(store.list_pods_on_node("n1").empty());
+  CHECK(store.list_pods_on_node("n2").size() == 1);
+  store.apply(Kind::kPod, "default", "never-held", nullptr, 10);  // only the revision moves
+  store.apply(Kind::kPod, "default", "outside", nullptr, 12);
+  CHECK_FALSE(store.find(Kind::kPod, "default", "outside"));
+  CHECK(store.resource_version() == 12);
+  // The store's own next write continues above them.
+  CHECK(store.create(make_pod("mine")).value()->metadata.resourceVersion == 13);
+  loop.run_until(Time{});
+  CHECK(seen == std::vector<std::string>{"ADDED outside 7", "MODIFIED outside 9", "DELETED outside 12",
+                                         "ADDED mine 13"});
+}
+
+TEST_CASE("replace makes the store hold a re-list, with events in resourceVersion order", "[store][journal]") {
+  EventLoop loop(Time{});
+  MemoryStore store(loop, Rng(1, "store"));
+  auto kept = store.create(make_pod("kept", "n1")).value();       // 1
+  auto changed = store.create(make_pod("changed", "n1")).value();  // 2
+  store.create(make_pod("gone", "n1"));                            // 3
+  loop.run_until(Time{});
+  std::vector<std::string> seen;
+  store.watch(Kind::kPod, [&](const WatchEvent& e) {
+    seen.push_back(std::string(watch_event_name(e.type)) + " " + e.object->metadata.name + " " +
+                   std::to_string(e.object->metadata.resourceVersion));
+  });
+  auto newer = mutable_copy(*as<Pod>(changed));
+  newer->spec.nodeName = "n2";
+  newer->metadata.resourceVersion = 9;
+  auto added = make_pod("added", "n2");
+  added->metadata.namespace_ = "default";
+  added->metadata.resourceVersion = 6;
+  store.replace(PersistedState{{added, kept, newer}, 11});
+  CHECK(store.find(Kind::kPod, "default", "kept") == kept);  // untouched, the same object
+  CHECK(store.find(Kind::kPod, "default", "changed") == newer);
+  CHECK_FALSE(store.find(Kind::kPod, "default", "gone"));
+  CHECK(store.list_pods_on_node("n2").size() == 2);
+  CHECK(store.resource_version() == 11);
+  loop.run_until(Time{});
+  CHECK(seen == std::vector<std::string>{"ADDED added 6", "MODIFIED changed 9", "DELETED gone 11"});
 }

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <boost/asio/post.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <iostream>
@@ -40,11 +42,17 @@ Server::~Server() {
 }
 
 // The one place the store is built: a MemoryStore restored from the datastore (SQLite in the data
-// dir, or etcd with --datastore-endpoint), journaling every write before it is acknowledged. The seed
-// differs on every start: uids come from it and must not repeat those of restored objects.
+// dir, or etcd with --datastore-endpoint, whose watch also brings other writers' changes),
+// journaling every write before it is acknowledged. The seed differs on every start: uids come from
+// it and must not repeat those of restored objects.
 core::Result<std::unique_ptr<core::Store>> Server::make_store() {
   auto store = std::make_unique<core::MemoryStore>(executor_, core::Rng(random_seed(), "store"));
-  auto journal = attach_datastore({options_.data_dir, options_.datastore_endpoint}, *store);
+  DatastoreOptions datastore{options_.data_dir, options_.datastore_endpoint};
+  // etcd's watch runs on a thread of its own and hands changes to this one (boost::asio::post is
+  // thread-safe, unlike the rest of AsioExecutor).
+  datastore.post = [&io = io_](core::Task task) { boost::asio::post(io, std::move(task)); };
+  datastore.log = [this](const std::string& line) { events_.log("datastore", line); };
+  auto journal = attach_datastore(datastore, *store);
   if (!journal.is_ok()) return journal.status();
   journal_ = std::move(journal).value();
   return std::unique_ptr<core::Store>(std::move(store));

@@ -1,7 +1,7 @@
-// attach_datastore: open, load, restore, then journal.
+// attach_datastore: open, load, restore, then journal (and for etcd, watch).
 #include "realnet/storage/datastore.h"
 
-#include "realnet/storage/etcd_journal.h"
+#include "realnet/storage/etcd_datastore.h"
 #include "realnet/storage/sqlite_journal.h"
 
 namespace ktwin::realnet {
@@ -24,7 +24,11 @@ core::Result<std::unique_ptr<core::StoreJournal>> restore_from(core::Result<std:
 
 core::Result<std::unique_ptr<core::StoreJournal>> attach_datastore(const DatastoreOptions& options,
                                                                    core::MemoryStore& store) {
-  if (!options.endpoint.empty()) return restore_from(EtcdJournal::open(options.endpoint), store);
+  if (!options.endpoint.empty()) {
+    auto etcd = EtcdDatastore::open({options.endpoint, options.post, options.log}, store);
+    if (!etcd.is_ok()) return etcd.status();
+    return std::unique_ptr<core::StoreJournal>(std::move(etcd).value());
+  }
   if (options.data_dir.empty())
     return core::Status::invalid("the datastore needs --data-dir or --datastore-endpoint");
   return restore_from(SqliteJournal::open(SqliteJournal::default_path(options.data_dir)), store);

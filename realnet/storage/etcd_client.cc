@@ -136,23 +136,55 @@ Result<std::optional<std::string>> EtcdClient::get(const std::string& key) {
   return std::optional<std::string>(std::move(*value));
 }
 
-Result<std::vector<EtcdClient::KeyValue>> EtcdClient::list_prefix(const std::string& prefix, int page) {
-  std::string end = prefix;
-  end.back() = static_cast<char>(end.back() + 1);  // etcd's range_end for "every key with this prefix"
-  std::vector<KeyValue> out;
+std::string EtcdClient::prefix_end(std::string prefix) {
+  prefix.back() = static_cast<char>(prefix.back() + 1);
+  return prefix;
+}
+
+std::optional<uint64_t> EtcdClient::number(const nlohmann::json& doc, const char* field) {
+  auto it = doc.find(field);
+  if (it == doc.end()) return 0;
+  if (it->is_number_unsigned()) return it->get<uint64_t>();
+  if (!it->is_string()) return std::nullopt;
+  const std::string& text = it->get_ref<const std::string&>();
+  char* end = nullptr;
+  uint64_t value = std::strtoull(text.c_str(), &end, 10);
+  if (text.empty() || *end) return std::nullopt;
+  return value;
+}
+
+uint64_t EtcdClient::header_revision(const nlohmann::json& answer) {
+  auto header = answer.find("header");
+  if (header == answer.end() || !header->is_object()) return 0;
+  return number(*header, "revision").value_or(0);
+}
+
+std::optional<EtcdClient::KeyValue> EtcdClient::decode_kv(const nlohmann::json& kv) {
+  auto key = core::base64_decode(kv.value("key", "")), value = core::base64_decode(kv.value("value", ""));
+  auto mod = number(kv, "mod_revision");
+  if (!key || !value || !mod) return std::nullopt;
+  return KeyValue{std::move(*key), std::move(*value), *mod};
+}
+
+Result<EtcdClient::Range> EtcdClient::range_prefix(const std::string& prefix, int page) {
+  std::string end = prefix_end(prefix);
+  Range out;
   std::string from = prefix;
   for (;;) {
-    auto answer = call(
-        "/v3/kv/range",
-        {{"key", core::base64_encode(from)}, {"range_end", core::base64_encode(end)}, {"limit", std::to_string(page)}});
+    nlohmann::json request = {{"key", core::base64_encode(from)},
+                              {"range_end", core::base64_encode(end)},
+                              {"limit", std::to_string(page)}};
+    if (out.revision) request["revision"] = std::to_string(out.revision);
+    auto answer = call("/v3/kv/range", request);
     if (!answer.is_ok()) return answer.status();
+    if (!out.revision) out.revision = header_revision(answer.value());
     for (const nlohmann::json& kv : answer.value().value("kvs", nlohmann::json::array())) {
-      auto key = core::base64_decode(kv.value("key", "")), value = core::base64_decode(kv.value("value", ""));
-      if (!key || !value) return Status::unavailable("etcd " + endpoint_ + ": a key or value is not base64");
-      out.push_back({std::move(*key), std::move(*value)});
+      auto decoded = decode_kv(kv);
+      if (!decoded) return Status::unavailable("etcd " + endpoint_ + ": a key or value is not base64");
+      out.kvs.push_back(std::move(*decoded));
     }
-    if (!answer.value().value("more", false) || out.empty()) return out;
-    from = out.back().key + '\0';  // the next key after the last one seen
+    if (!answer.value().value("more", false) || out.kvs.empty()) return out;
+    from = out.kvs.back().key + '\0';  // the next key after the last one seen
   }
 }
 

@@ -19,6 +19,12 @@ class EtcdClient {
  public:
   struct KeyValue {
     std::string key, value;
+    uint64_t mod_revision = 0;  // the revision of the key's last write: the object's resourceVersion
+  };
+  // What a range answered: its keys, and etcd's revision when it read them (header.revision).
+  struct Range {
+    uint64_t revision = 0;
+    std::vector<KeyValue> kvs;
   };
 
   // `endpoint` is "http://HOST:PORT" (--datastore-endpoint); Invalid for anything else (https is not
@@ -31,9 +37,20 @@ class EtcdClient {
   // a transport error or timeout, an HTTP status other than 200, or an etcd error document.
   core::Result<nlohmann::json> call(const std::string& path, const nlohmann::json& body);
   core::Result<std::optional<std::string>> get(const std::string& key);
-  // Every key in [prefix, prefix with its last byte incremented), by key, `page` keys per request.
-  core::Result<std::vector<KeyValue>> list_prefix(const std::string& prefix, int page = 500);
+  // Every key in [prefix, prefix with its last byte incremented), by key, `page` keys per request,
+  // all as of the first page's revision (later pages pin it, as etcd3/store.go GetList sets withRev).
+  core::Result<Range> range_prefix(const std::string& prefix, int page = 500);
+  // etcd's range_end for "every key with this prefix" (clientv3.GetPrefixRangeEnd).
+  static std::string prefix_end(std::string prefix);
+  // An int64 of the gateway's proto3 JSON (a string, or absent for 0); nullopt if malformed.
+  static std::optional<uint64_t> number(const nlohmann::json& doc, const char* field);
+  // header.revision of an answer; 0 if absent.
+  static uint64_t header_revision(const nlohmann::json& answer);
+  // Decodes one kv of a range or watch answer; nullopt if its key or value is not base64.
+  static std::optional<KeyValue> decode_kv(const nlohmann::json& kv);
   const std::string& endpoint() const { return endpoint_; }
+  const std::string& host() const { return host_; }
+  const std::string& port() const { return port_; }
 
  private:
   struct Connection;

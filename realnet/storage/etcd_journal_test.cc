@@ -1,116 +1,23 @@
 // EtcdJournal against a real etcd (Debian's etcd-server) started on free loopback ports by each test:
-// Kubernetes' key layout, a round trip across a reopen, etcd going away and back, a second writer.
+// Kubernetes' key layout, resourceVersions as mod_revisions across a reopen, etcd going away and back,
+// two writers, and a Kubernetes cluster's etcd left alone.
 #include "realnet/storage/etcd_journal.h"
 
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
-
-#include "core/util/base64.h"
-#include <filesystem>
-#include <thread>
 
 #include "core/api/codec.h"
 #include "core/api/node.h"
 #include "core/api/pod.h"
-#include "core/store/memory_store.h"
-#include "realnet/storage/datastore.h"
+#include "core/util/base64.h"
+#include "realnet/storage/etcd_test_server.h"
 
 using namespace ktwin;
 using core::Kind;
 using realnet::EtcdJournal;
+using realnet::testing::EtcdServer;
+using realnet::testing::EtcdStore;
 
 namespace {
-
-class IdleExecutor : public core::Executor {
- public:
-  core::Time now() const override {
-    return std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
-  }
-  void post(core::Task) override {}
-  core::TimerId post_after(core::Duration, core::Task) override { return 0; }
-  void cancel(core::TimerId) override {}
-};
-
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// One etcd member in a temporary directory; stop() and start() keep its data and ports.
-class EtcdServer {
- public:
-  EtcdServer() : client_port_(free_port()), peer_port_(free_port()) {
-    char tmpl[] = "/tmp/ktwin-etcd-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    start();
-  }
-  ~EtcdServer() {
-    stop();
-    std::filesystem::remove_all(dir_);
-  }
-  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(client_port_); }
-
-  void start() {
-    std::string client = endpoint(), peer = "http://127.0.0.1:" + std::to_string(peer_port_);
-    pid_ = fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a crashed test
-      std::string log = dir_ + "/etcd.log", cluster = "default=" + peer;
-      int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);  // not freopen: it would flush
-      dup2(fd, 1);                                                        // the parent's buffered output
-      dup2(fd, 2);
-      execlp("etcd", "etcd", "--data-dir", (dir_ + "/data").c_str(), "--listen-client-urls", client.c_str(),
-             "--advertise-client-urls", client.c_str(), "--listen-peer-urls", peer.c_str(),
-             "--initial-advertise-peer-urls", peer.c_str(), "--initial-cluster", cluster.c_str(), nullptr);
-      _exit(127);
-    }
-    auto probe = realnet::EtcdClient::create(endpoint(), std::chrono::seconds(1)).value();
-    for (int i = 0; i < 200; ++i) {
-      if (probe->get("/probe").is_ok()) return;
-      int status = 0;
-      REQUIRE(waitpid(pid_, &status, WNOHANG) == 0);  // 127: etcd is not installed (etcd-server)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL("etcd did not answer within 10 s; see " << dir_ << "/etcd.log");
-  }
-  void stop() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-    pid_ = 0;
-  }
-
- private:
-  int client_port_, peer_port_;
-  std::string dir_;
-  pid_t pid_ = 0;
-};
-
-struct EtcdStore {
-  explicit EtcdStore(const std::string& endpoint) {
-    auto attached = realnet::attach_datastore({.data_dir = "", .endpoint = endpoint}, store);
-    REQUIRE(attached.is_ok());
-    journal = std::move(attached).value();
-  }
-  IdleExecutor executor;
-  core::MemoryStore store{executor, core::Rng(std::random_device{}(), "store")};
-  std::unique_ptr<core::StoreJournal> journal;
-};
 
 std::shared_ptr<core::Pod> pod(std::string name) {
   auto p = std::make_shared<core::Pod>();
@@ -142,43 +49,112 @@ TEST_CASE("etcd keys follow Kubernetes' layout", "[storage][etcd]") {
   auto bad = realnet::EtcdClient::create("https://127.0.0.1:2379", std::chrono::seconds(1));
   CHECK(bad.status().message().find("https is not supported") != std::string::npos);
   CHECK_FALSE(realnet::EtcdClient::create("127.0.0.1:2379", std::chrono::seconds(1)).is_ok());
+  // The inverse, for keys the watch reports.
+  auto web = EtcdJournal::parse_key("/registry/pods/default/web-1");
+  REQUIRE(web);
+  CHECK((web->kind == Kind::kPod && web->namespace_ == "default" && web->name == "web-1"));
+  auto endpoints = EtcdJournal::parse_key("/registry/services/endpoints/chat/mongo");
+  REQUIRE(endpoints);
+  CHECK((endpoints->kind == Kind::kEndpoints && endpoints->namespace_ == "chat" && endpoints->name == "mongo"));
+  auto node = EtcdJournal::parse_key("/registry/minions/worker1");
+  REQUIRE(node);
+  CHECK((node->kind == Kind::kNode && node->namespace_.empty() && node->name == "worker1"));
+  CHECK_FALSE(EtcdJournal::parse_key("/registry/configmaps/default/x"));  // not modelled
+  CHECK_FALSE(EtcdJournal::parse_key("/registry/pods/default"));
+  CHECK_FALSE(EtcdJournal::parse_key("/registry/pods/default/a/b"));
+  CHECK_FALSE(EtcdJournal::parse_key("/registry/minions/a/b"));
 }
 
-TEST_CASE("objects and the revision survive a reopen through etcd", "[storage][etcd]") {
+namespace {
+
+// The key's mod_revision, read with the etcd client as etcdctl would (etcdctl get -w json).
+uint64_t mod_revision(realnet::EtcdClient& client, const std::string& key) {
+  auto answer = client.call("/v3/kv/range", {{"key", core::base64_encode(key)}});
+  REQUIRE(answer.is_ok());
+  const auto& kvs = answer.value().value("kvs", nlohmann::json::array());
+  if (kvs.empty()) return 0;
+  return realnet::EtcdClient::number(kvs[0], "mod_revision").value();
+}
+
+}  // namespace
+
+TEST_CASE("resourceVersions are etcd's mod_revisions, and survive a reopen", "[storage][etcd]") {
   EtcdServer etcd;
+  auto client = realnet::EtcdClient::create(etcd.endpoint(), std::chrono::seconds(2)).value();
   std::map<std::string, nlohmann::json> before;
   uint64_t revision = 0;
   {
     EtcdStore d(etcd.endpoint());
-    REQUIRE(d.store.create(pod("a")).is_ok());
+    auto a = d.store.create(pod("a")).value();
+    CHECK(a->metadata.resourceVersion == mod_revision(*client, "/registry/pods/default/a"));
     auto b = d.store.create(pod("b")).value();
     auto copy = core::mutable_copy(*core::as<core::Pod>(b));
     copy->status.phase = "Running";
-    REQUIRE(d.store.update(copy).is_ok());
+    auto running = d.store.update(copy).value();
+    CHECK(running->metadata.resourceVersion == mod_revision(*client, "/registry/pods/default/b"));
+    CHECK(running->metadata.resourceVersion > b->metadata.resourceVersion);
     REQUIRE(d.store.create(pod("gone")).is_ok());
     REQUIRE(d.store.remove(Kind::kPod, "default", "gone").is_ok());
     auto node = std::make_shared<core::Node>();
     node->metadata.name = "worker1";
-    REQUIRE(d.store.create(node).is_ok());
+    auto worker = d.store.create(node).value();
+    CHECK(worker->metadata.resourceVersion == mod_revision(*client, "/registry/minions/worker1"));
     before = everything(d.store);
     revision = d.store.resource_version();
+    CHECK(revision == worker->metadata.resourceVersion);  // the store's revision follows etcd's
   }
-  CHECK(revision == 6);
   EtcdStore d(etcd.endpoint());
-  CHECK(everything(d.store) == before);
+  CHECK(everything(d.store) == before);  // the same objects with the same resourceVersions
   CHECK(d.store.resource_version() == revision);
-  CHECK(d.store.create(pod("c")).value()->metadata.resourceVersion == revision + 1);
-  // The layout an etcdctl user expects: JSON under /registry/<resource>/<namespace>/<name>.
-  auto journal = EtcdJournal::open(etcd.endpoint());
-  REQUIRE(journal.is_ok());
-  auto raw = journal.value()->client().get("/registry/pods/default/b");
+  auto c = d.store.create(pod("c")).value();
+  CHECK(c->metadata.resourceVersion == revision + 1);
+  // The layout an etcdctl user expects: JSON under /registry/<resource>/<namespace>/<name>, without
+  // resourceVersion (the mod_revision is the version, as in kube-apiserver).
+  auto raw = client->get("/registry/pods/default/b");
   REQUIRE(raw.is_ok());
   REQUIRE(raw.value());
   auto doc = nlohmann::json::parse(*raw.value());
   CHECK(doc["status"]["phase"] == "Running");
-  CHECK(journal.value()->client().get("/registry/minions/worker1").value());
-  CHECK_FALSE(journal.value()->client().get("/registry/pods/default/gone").value());
-  CHECK(journal.value()->client().get(EtcdJournal::kRevisionKey).value() == std::to_string(revision + 1));
+  CHECK_FALSE(doc["metadata"].contains("resourceVersion"));
+  CHECK(client->get("/registry/minions/worker1").value());
+  CHECK_FALSE(client->get("/registry/pods/default/gone").value());
+  CHECK(client->get(EtcdJournal::kMarkerKey).value());
+}
+
+TEST_CASE("each write is guarded on its own key", "[storage][etcd]") {
+  EtcdServer etcd;
+  EtcdStore d(etcd.endpoint());
+  auto web = d.store.create(pod("web")).value();
+  SECTION("an update with a stale resourceVersion is Conflict") {
+    auto first = core::mutable_copy(*core::as<core::Pod>(web));
+    first->status.phase = "Running";
+    REQUIRE(d.store.update(first).is_ok());
+    auto stale = core::mutable_copy(*core::as<core::Pod>(web));
+    stale->status.phase = "Failed";
+    CHECK(d.store.update(stale).status().is_conflict());
+  }
+  SECTION("etcd refuses a write the store's view allowed when the key changed meanwhile") {
+    d.datastore().stop();  // the store does not hear of the change below
+    auto client = realnet::EtcdClient::create(etcd.endpoint(), std::chrono::seconds(2)).value();
+    auto changed = core::encode(*web);
+    changed["status"]["phase"] = "Succeeded";
+    REQUIRE(client->call("/v3/kv/put", {{"key", core::base64_encode("/registry/pods/default/web")},
+                                        {"value", core::base64_encode(changed.dump())}})
+                .is_ok());
+    auto mine = core::mutable_copy(*core::as<core::Pod>(web));  // the store's latest, etcd's stale
+    mine->status.phase = "Running";
+    CHECK(d.store.update(mine).status().is_conflict());
+    core::DeleteOptions now;
+    now.gracePeriodSeconds = 0;
+    CHECK(d.store.remove(Kind::kPod, "default", "web", now).is_conflict());
+    REQUIRE(client->call("/v3/kv/deleterange", {{"key", core::base64_encode("/registry/pods/default/web")}}).is_ok());
+    REQUIRE(client->call("/v3/kv/put", {{"key", core::base64_encode("/registry/pods/default/taken")},
+                                        {"value", core::base64_encode(core::encode(*pod("taken")).dump())}})
+                .is_ok());
+    CHECK(d.store.create(pod("taken")).status().is_already_exists());
+    CHECK_FALSE(d.store.find(Kind::kPod, "default", "taken"));
+    CHECK(d.store.find(Kind::kPod, "default", "web") == web);  // nothing the store did not write changed
+  }
 }
 
 TEST_CASE("while etcd is away writes fail and change nothing, and resume when it is back",
@@ -186,12 +162,13 @@ TEST_CASE("while etcd is away writes fail and change nothing, and resume when it
   EtcdServer etcd;
   EtcdStore d(etcd.endpoint());
   REQUIRE(d.store.create(pod("before")).is_ok());
+  uint64_t revision = d.store.resource_version();
   etcd.stop();
   auto refused = d.store.create(pod("during"));
   CHECK(refused.status().code() == core::Status::Code::kUnavailable);
   CHECK(refused.status().message().find(etcd.endpoint()) != std::string::npos);
   CHECK_FALSE(d.store.find(Kind::kPod, "default", "during"));
-  CHECK(d.store.resource_version() == 1);
+  CHECK(d.store.resource_version() == revision);
   etcd.start();
   REQUIRE(d.store.create(pod("after")).is_ok());  // the unanswered write had not landed: carry on
   EtcdStore reopened(etcd.endpoint());
@@ -200,19 +177,28 @@ TEST_CASE("while etcd is away writes fail and change nothing, and resume when it
   CHECK(reopened.store.find(Kind::kPod, "default", "after"));
 }
 
-TEST_CASE("a second server writing to the same etcd is refused", "[storage][etcd]") {
+TEST_CASE("two servers on one etcd see each other's writes and conflict per object", "[storage][etcd]") {
   EtcdServer etcd;
   EtcdStore first(etcd.endpoint());
   EtcdStore second(etcd.endpoint());
-  REQUIRE(first.store.create(pod("mine")).is_ok());
-  auto refused = second.store.create(pod("theirs"));
-  CHECK(refused.status().code() == core::Status::Code::kUnavailable);
-  CHECK(refused.status().message().find("another server writes to this etcd") != std::string::npos);
-  CHECK_FALSE(second.store.find(Kind::kPod, "default", "theirs"));
-  REQUIRE(first.store.create(pod("mine-too")).is_ok());  // the first is unaffected
+  auto mine = first.store.create(pod("mine")).value();
+  REQUIRE(second.executor.run_until([&] { return second.store.find(Kind::kPod, "default", "mine") != nullptr; }));
+  CHECK(second.store.find(Kind::kPod, "default", "mine")->metadata.resourceVersion == mine->metadata.resourceVersion);
+  auto theirs = second.store.create(pod("theirs")).value();
+  REQUIRE(first.executor.run_until([&] { return first.store.find(Kind::kPod, "default", "theirs") != nullptr; }));
+  CHECK(first.store.resource_version() == theirs->metadata.resourceVersion);
+  // Both update the same version of one object: etcd takes the first, refuses the second.
+  auto a = core::mutable_copy(*core::as<core::Pod>(first.store.find(Kind::kPod, "default", "mine")));
+  auto b = core::mutable_copy(*core::as<core::Pod>(second.store.find(Kind::kPod, "default", "mine")));
+  a->status.phase = "Running";
+  b->status.phase = "Failed";
+  REQUIRE(first.store.update(a).is_ok());
+  CHECK(second.store.update(b).status().is_conflict());
+  // The refused server caught up before answering, so its re-read is the winner's.
+  CHECK(core::as<core::Pod>(second.store.find(Kind::kPod, "default", "mine"))->status.phase == "Running");
 }
 
-TEST_CASE("an etcd with Kubernetes keys but no ktwin revision is refused and left alone", "[storage][etcd]") {
+TEST_CASE("an etcd with Kubernetes keys but no ktwin marker is refused and left alone", "[storage][etcd]") {
   EtcdServer etcd;
   auto client = realnet::EtcdClient::create(etcd.endpoint(), std::chrono::seconds(2)).value();
   REQUIRE(client
@@ -222,5 +208,12 @@ TEST_CASE("an etcd with Kubernetes keys but no ktwin revision is refused and lef
   auto opened = EtcdJournal::open(etcd.endpoint());
   REQUIRE_FALSE(opened.is_ok());
   CHECK(opened.status().message().find("not a ktwin datastore") != std::string::npos);
-  CHECK_FALSE(client->get(EtcdJournal::kRevisionKey).value());
+  CHECK_FALSE(client->get(EtcdJournal::kMarkerKey).value());
+  SECTION("one that older ktwin marked with its revision counter is accepted") {
+    REQUIRE(client->call("/v3/kv/put", {{"key", core::base64_encode(EtcdJournal::kLegacyRevisionKey)},
+                                        {"value", core::base64_encode("7")}})
+                .is_ok());
+    CHECK(EtcdJournal::open(etcd.endpoint()).is_ok());
+    CHECK(client->get(EtcdJournal::kMarkerKey).value());
+  }
 }

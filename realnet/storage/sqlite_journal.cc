@@ -193,13 +193,16 @@ Status SqliteJournal::write(const core::JournalEntry& entry) {
   return Status::ok();
 }
 
-Status SqliteJournal::record(const core::JournalEntry& entry) {
+Result<uint64_t> SqliteJournal::record(const core::JournalEntry& entry) {
   if (!sqlite3_get_autocommit(db_)) exec("ROLLBACK");  // a transaction left open by a failed write
   if (Status s = exec("BEGIN IMMEDIATE"); !s.is_ok()) return s;
   Status s = write(entry);
   if (s.is_ok()) s = exec("COMMIT");  // returns once the WAL is synced (synchronous=FULL)
-  if (!s.is_ok()) exec("ROLLBACK");   // a failed COMMIT may already have rolled back: ignore
-  return s;
+  if (!s.is_ok()) {
+    exec("ROLLBACK");  // a failed COMMIT may already have rolled back: ignore
+    return s;
+  }
+  return entry.revision;  // the store numbers its writes; this file only keeps them
 }
 
 Result<core::PersistedState> SqliteJournal::load() {

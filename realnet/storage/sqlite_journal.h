@@ -36,7 +36,8 @@ class SqliteJournal : public core::StoreJournal {
   SqliteJournal& operator=(const SqliteJournal&) = delete;
 
   // One transaction per write: the object's row (replaced, or removed for kDelete) and the revision.
-  core::Status record(const core::JournalEntry& entry) override;
+  // Returns entry.revision: in SQLite mode the store numbers its writes.
+  core::Result<uint64_t> record(const core::JournalEntry& entry) override;
   // Every object, decoded, and the revision, for core::MemoryStore::restore. Invalid names the row
   // whose JSON does not decode or does not match its key.
   core::Result<core::PersistedState> load();
