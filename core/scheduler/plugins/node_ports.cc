@@ -4,11 +4,11 @@
 namespace ktwin::core {
 namespace {
 
-const std::string kStateKey = "PreFilterNodePorts";
-
 struct WantedPorts : StateData {
   std::vector<std::pair<std::string, int32_t>> ports;
 };
+
+const StateKey<WantedPorts> kStateKey("PreFilterNodePorts");
 
 }  // namespace
 
@@ -22,7 +22,7 @@ PluginStatus NodePorts::pre_filter(CycleState& state, const Pod& pod) const {
 }
 
 PluginStatus NodePorts::filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
-  const WantedPorts* wanted = state.read<WantedPorts>(kStateKey);
+  const WantedPorts* wanted = state.read(kStateKey);
   if (wanted == nullptr) return PluginStatus::error("NodePorts: PreFilter state missing");
   for (const auto& port : wanted->ports)
     if (node.used_ports.count(port)) return PluginStatus::unschedulable(kErrReason);

@@ -4,11 +4,11 @@
 namespace ktwin::core {
 namespace {
 
-const std::string kStateKey = "PreFilterNodeResourcesFit";
-
 struct PodRequestState : StateData {
   Resource request;
 };
+
+const StateKey<PodRequestState> kStateKey("PreFilterNodeResourcesFit");
 
 // k/k noderesources/least_allocated.go leastRequestedScore.
 int64_t least_requested(int64_t requested, int64_t capacity) {
@@ -33,7 +33,7 @@ PluginStatus NodeResourcesFit::pre_filter(CycleState& state, const Pod& pod) con
 }
 
 PluginStatus NodeResourcesFit::filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
-  const PodRequestState* s = state.read<PodRequestState>(kStateKey);
+  const PodRequestState* s = state.read(kStateKey);
   if (s == nullptr) return PluginStatus::error("NodeResourcesFit: PreFilter state missing");
   const Resource& want = s->request;
   PluginStatus out;

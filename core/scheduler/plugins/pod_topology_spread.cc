@@ -14,8 +14,6 @@
 namespace ktwin::core {
 namespace {
 
-const std::string kPreFilterKey = "PreFilterPodTopologySpread";
-const std::string kPreScoreKey = "PreScorePodTopologySpread";
 const std::string kHostname = "kubernetes.io/hostname";
 
 struct FilterState : StateData {
@@ -32,6 +30,9 @@ struct ScoreState : StateData {
   std::vector<std::unordered_map<uint32_t, int64_t>> host_count;
   std::vector<double> weight;
 };
+
+const StateKey<FilterState> kPreFilterKey("PreFilterPodTopologySpread");
+const StateKey<ScoreState> kPreScoreKey("PreScorePodTopologySpread");
 
 bool has_all_keys(const Labels& labels, const std::vector<PodTopologySpread::Constraint>& cs) {
   for (const auto& c : cs)
@@ -156,7 +157,7 @@ PluginStatus PodTopologySpread::pre_filter(CycleState& state, const Pod& pod) co
 }
 
 PluginStatus PodTopologySpread::filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
-  const FilterState* s = state.read<FilterState>(kPreFilterKey);
+  const FilterState* s = state.read(kPreFilterKey);
   if (s == nullptr) return PluginStatus::error("PodTopologySpread: PreFilter state missing");
   for (const Constraint& c : s->constraints) {
     const std::string* value = label_of(*node.node, c.topology_key);
@@ -238,7 +239,7 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
 }
 
 int64_t PodTopologySpread::score(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
-  const ScoreState* s = state.read<ScoreState>(kPreScoreKey);
+  const ScoreState* s = state.read(kPreScoreKey);
   if (s == nullptr || s->constraints.empty() || s->ignored.count(node.name())) return 0;
   double score = 0;
   for (size_t i = 0; i < s->constraints.size(); ++i) {
@@ -261,7 +262,7 @@ int64_t PodTopologySpread::score(const CycleState& state, const Pod& pod, const 
 
 void PodTopologySpread::normalize_scores(const CycleState& state, const Pod& pod,
                                          std::vector<NodeScore>& scores) const {
-  const ScoreState* s = state.read<ScoreState>(kPreScoreKey);
+  const ScoreState* s = state.read(kPreScoreKey);
   if (s == nullptr) return;
   // Without constraints, 1.20 still normalizes: every raw score is 0, so every node gets 100. Later
   // releases skip the plugin (PreScore returns Skip), leaving 0.
