@@ -18,8 +18,7 @@ int64_t least_requested(int64_t requested, int64_t capacity) {
 
 }  // namespace
 
-int64_t least_allocated_score(const Pod& pod, const NodeInfo& node) {
-  PodRequests r = compute_pod_requests(pod);
+int64_t least_allocated_score(const PodRequests& r, const NodeInfo& node) {
   int64_t cpu = least_requested(node.non_zero_milli_cpu + r.non_zero_milli_cpu, node.allocatable.milli_cpu);
   int64_t mem = least_requested(node.non_zero_memory + r.non_zero_memory, node.allocatable.memory);
   return (cpu + mem) / 2;
