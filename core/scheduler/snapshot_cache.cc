@@ -40,6 +40,13 @@ void SnapshotCache::rebuild_structure(const std::vector<ObjectPtr>& listed) {
   snapshot_index_ = SnapshotIndex(nodes_);  // positions moved
 }
 
+void SnapshotCache::set_node(size_t i, std::shared_ptr<const Node> node, bool& images_dirty) {
+  NodeInfo& ni = nodes_[i];
+  if (!same_images(*ni.node, *node)) images_dirty = true;
+  if (ni.node->metadata.labels != node->metadata.labels) snapshot_index_.node_labels_changed();
+  ni.set_node(std::move(node));
+}
+
 void SnapshotCache::relist_pods(size_t i, uint64_t stamp) {
   NodeInfo fresh(nodes_[i].node);
   for (const ObjectPtr& obj : store_.list_pods_on_node(fresh.name())) {
@@ -77,11 +84,7 @@ bool SnapshotCache::update_from_journal(bool& images_dirty) {
   for (size_t i : changed) {
     NodeInfo& ni = nodes_[i];
     ObjectPtr current = store_.find(Kind::kNode, "", ni.name());
-    if (ni.node != current) {
-      auto node = as<Node>(current);
-      if (!same_images(*ni.node, *node)) images_dirty = true;
-      ni.set_node(std::move(node));
-    }
+    if (ni.node != current) set_node(i, as<Node>(current), images_dirty);
     uint64_t stamp = store_.pods_on_node_stamp(ni.name());
     if (entries_[i].dirty || stamp == 0 || stamp != entries_[i].pods_stamp) relist_pods(i, stamp);
   }
@@ -123,11 +126,7 @@ void SnapshotCache::full_update(bool& images_dirty) {
   }
   for (size_t i = 0; i < listed.size(); ++i) {
     NodeInfo& ni = nodes_[i];
-    if (ni.node != listed[i]) {
-      auto node = as<Node>(listed[i]);
-      if (!same_images(*ni.node, *node)) images_dirty = true;
-      ni.set_node(std::move(node));
-    }
+    if (ni.node != listed[i]) set_node(i, as<Node>(listed[i]), images_dirty);
     uint64_t stamp = store_.pods_on_node_stamp(ni.name());
     if (entries_[i].dirty || stamp == 0 || stamp != entries_[i].pods_stamp) relist_pods(i, stamp);
   }

@@ -79,3 +79,36 @@ TEST_CASE("the snapshot cache matches a fresh snapshot after each change", "[sch
   store.create(make_pod("p4", "50m", "", "aa"));
   require_same(cache.update(assumed), fresh(store, assumed));
 }
+
+TEST_CASE("the snapshot's topology domains follow node label changes", "[scheduler]") {
+  EventLoop loop(Time{});
+  MemoryStore store(loop, Rng(1, "store"));
+  SnapshotCache cache(store);
+  std::map<std::string, std::shared_ptr<const Pod>> assumed;
+  auto a = make_node("a", "2", "4Gi");
+  a->metadata.labels["topology.kubernetes.io/zone"] = "z1";
+  store.create(a);
+  store.create(make_node("b", "2", "4Gi"));  // no zone
+  cache.update(assumed);
+  const std::string zone = "topology.kubernetes.io/zone";
+  {
+    const TopologyDomains& d = cache.index().domains(zone);
+    CHECK(d.size() == 1);
+    CHECK(d.value(d.of(0)) == "z1");
+    CHECK(d.of(1) == TopologyDomains::kMissing);
+    CHECK(d.find("z2") == TopologyDomains::kMissing);
+  }
+  // b joins zone z2 and a moves to it: the domains are resolved again.
+  auto b = make_node("b", "2", "4Gi");
+  b->metadata.labels[zone] = "z2";
+  store.update(b);
+  auto a2 = make_node("a", "2", "4Gi");
+  a2->metadata.labels[zone] = "z2";
+  store.update(a2);
+  cache.update(assumed);
+  const TopologyDomains& d = cache.index().domains(zone);
+  CHECK(d.size() == 1);
+  CHECK(d.of(0) == d.of(1));
+  CHECK(d.value(d.of(1)) == "z2");
+  CHECK(cache.index().domains("kubernetes.io/hostname").size() == 2);
+}
