@@ -118,9 +118,12 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
 
   for (const auto& plugin : profile.pre_score) plugin->pre_score(state, pod, feasible);
   std::vector<int64_t> totals(feasible.size(), 0);
+  // One vector for every plugin: the names are copied once per node, not once per node per plugin.
+  std::vector<NodeScore> scores;
+  scores.reserve(feasible.size());
+  for (const NodeInfo* ni : feasible) scores.push_back({ni->name(), 0});
   for (const auto& [plugin, weight] : profile.score) {
-    std::vector<NodeScore> scores;
-    for (const NodeInfo* ni : feasible) scores.push_back({ni->name(), plugin->score(state, pod, *ni)});
+    for (size_t i = 0; i < feasible.size(); ++i) scores[i].score = plugin->score(state, pod, *feasible[i]);
     plugin->normalize_scores(state, pod, scores);
     for (size_t i = 0; i < scores.size(); ++i) {
       if (profile.record_explanation) result.scores[scores[i].name][std::string(plugin->name())] = scores[i].score;
