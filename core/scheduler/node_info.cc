@@ -73,6 +73,8 @@ NodeInfo::NodeInfo(std::shared_ptr<const Node> n) { set_node(std::move(n)); }
 
 void NodeInfo::set_node(std::shared_ptr<const Node> n) {
   node = std::move(n);
+  unschedulable = node->spec.unschedulable;
+  has_taints = !node->spec.taints.empty();
   const ResourceList& alloc = node->status.allocatable;
   allocatable = Resource{};
   allocatable.add(alloc);

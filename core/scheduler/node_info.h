@@ -53,6 +53,10 @@ struct NodeInfo {
   void add_pod(std::shared_ptr<const Pod> pod);
 
   std::shared_ptr<const Node> node;
+  // Copied from `node` by set_node for the filters every node goes through: a node that is neither
+  // cordoned nor tainted then costs them no read of its Node object (a cache miss per node per cycle).
+  bool unschedulable = false;  // spec.unschedulable
+  bool has_taints = false;     // !spec.taints.empty()
   std::vector<std::shared_ptr<const Pod>> pods;
   std::vector<std::shared_ptr<const Pod>> pods_with_affinity;  // pod (anti-)affinity (types.go PodsWithAffinity)
   Resource requested;                                   // sum of real requests

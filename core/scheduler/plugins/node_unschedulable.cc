@@ -6,7 +6,7 @@
 namespace ktwin::core {
 
 PluginStatus NodeUnschedulable::filter(const CycleState&, const Pod& pod, const NodeInfo& node) const {
-  if (!node.node->spec.unschedulable) return PluginStatus::success();
+  if (!node.unschedulable) return PluginStatus::success();
   // A pod that tolerates node.kubernetes.io/unschedulable:NoSchedule also tolerates spec.unschedulable.
   // Built once: constructing its strings on every node was 5% of a cycle.
   static const Taint kUnschedulable{"node.kubernetes.io/unschedulable", "", "NoSchedule", std::nullopt};
