@@ -90,8 +90,9 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
   const size_t to_find = num_feasible_nodes_to_find(n, profile.percentageOfNodesToScore);
   std::vector<const NodeInfo*> feasible;
   size_t processed = 0;
-  for (size_t i = 0; i < n && feasible.size() < to_find; ++i, ++processed) {
-    const NodeInfo& ni = nodes[(start_index + i) % n];
+  for (size_t i = 0, at = start_index % n; i < n && feasible.size() < to_find; ++i, ++processed) {
+    const NodeInfo& ni = nodes[at];
+    if (++at == n) at = 0;  // (start_index + i) % n without a division per node
     bool fits = true;
     for (const auto& plugin : profile.filter) {
       PluginStatus st = plugin->filter(state, pod, ni);
@@ -118,15 +119,15 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
 
   for (const auto& plugin : profile.pre_score) plugin->pre_score(state, pod, feasible);
   std::vector<int64_t> totals(feasible.size(), 0);
-  // One vector for every plugin: the names are copied once per node, not once per node per plugin.
+  // One vector for every plugin.
   std::vector<NodeScore> scores;
   scores.reserve(feasible.size());
-  for (const NodeInfo* ni : feasible) scores.push_back({ni->name(), 0});
+  for (const NodeInfo* ni : feasible) scores.push_back({ni, 0});
   for (const auto& [plugin, weight] : profile.score) {
     for (size_t i = 0; i < feasible.size(); ++i) scores[i].score = plugin->score(state, pod, *feasible[i]);
     plugin->normalize_scores(state, pod, scores);
     for (size_t i = 0; i < scores.size(); ++i) {
-      if (profile.record_explanation) result.scores[scores[i].name][std::string(plugin->name())] = scores[i].score;
+      if (profile.record_explanation) result.scores[scores[i].name()][std::string(plugin->name())] = scores[i].score;
       totals[i] += scores[i].score * weight;
     }
   }

@@ -32,7 +32,8 @@ struct FilterState : StateData {
 
 struct ScoreState : StateData {
   std::vector<PodTopologySpread::Constraint> constraints;
-  std::set<std::string> ignored;
+  // By node position: feasible nodes scoring leaves out (missing a topology key it requires).
+  std::vector<bool> ignored;
   std::vector<const TopologyDomains*> domains;  // per constraint
   // Per constraint: for the hostname key, node position -> matching pods there; otherwise bucket ->
   // matching pods, a bucket being the node's domain or, for a node without the key, the domain of the
@@ -40,6 +41,8 @@ struct ScoreState : StateData {
   std::vector<std::vector<int64_t>> count;
   std::vector<double> weight;
 };
+
+bool is_ignored(const ScoreState& s, uint32_t position) { return !s.ignored.empty() && s.ignored[position]; }
 
 const StateKey<FilterState> kPreFilterKey("PreFilterPodTopologySpread");
 const StateKey<ScoreState> kPreScoreKey("PreScorePodTopologySpread");
@@ -230,10 +233,11 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
       return d == TopologyDomains::kMissing ? empty_bucket[i] : d;
     };
     size_t ignored = 0;
+    s->ignored.assign(nodes.size(), false);
     for (const NodeInfo* ni : feasible) {
       const uint32_t position = state.position(*ni);
       if (require_all && !has_all_keys(s->domains, position)) {
-        s->ignored.insert(ni->name());
+        s->ignored[position] = true;
         ++ignored;
         continue;
       }
@@ -264,7 +268,7 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
         // only the feasible nodes are walked.
         if (!for_each_indexed(state, c, pod.metadata.namespace_, [&](uint32_t n) { ++count[n]; }))
           for (const NodeInfo* ni : feasible) {
-            if (!s->ignored.empty() && s->ignored.count(ni->name())) continue;  // score() reads no count
+            if (s->ignored[state.position(*ni)]) continue;  // score() reads no count
             int64_t k = 0;
             for (const auto& p : ni->pods) k += counts(c, pod.metadata.namespace_, *p);
             count[state.position(*ni)] = k;
@@ -285,8 +289,8 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
 
 int64_t PodTopologySpread::score(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
   const ScoreState* s = state.read(kPreScoreKey);
-  if (s == nullptr || s->constraints.empty() || (!s->ignored.empty() && s->ignored.count(node.name()))) return 0;
   const uint32_t position = state.position(node);
+  if (s == nullptr || s->constraints.empty() || is_ignored(*s, position)) return 0;
   double score = 0;
   for (size_t i = 0; i < s->count.size(); ++i) {  // empty when PreScore saw no feasible node
     const Constraint& c = s->constraints[i];
@@ -311,12 +315,12 @@ void PodTopologySpread::normalize_scores(const CycleState& state, const Pod& pod
   }
   int64_t min = std::numeric_limits<int64_t>::max(), max = 0;
   for (const NodeScore& ns : scores) {
-    if (s->ignored.count(ns.name)) continue;
+    if (is_ignored(*s, state.position(*ns.node))) continue;
     min = std::min(min, ns.score);
     max = std::max(max, ns.score);
   }
   for (NodeScore& ns : scores) {
-    if (s->ignored.count(ns.name))
+    if (is_ignored(*s, state.position(*ns.node)))
       ns.score = 0;
     else if (max == 0)
       ns.score = kMaxNodeScore;
