@@ -123,7 +123,8 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
   std::vector<NodeScore> scores;
   scores.reserve(feasible.size());
   for (const NodeInfo* ni : feasible) scores.push_back({ni, 0});
-  for (const auto& [plugin, weight] : profile.score) {
+  for (const auto& [plugin, plugin_weight] : profile.score) {
+    const int64_t weight = plugin_weight;  // a local: the totals loop need not reload it per node
     for (size_t i = 0; i < feasible.size(); ++i) scores[i].score = plugin->score(state, pod, *feasible[i]);
     plugin->normalize_scores(state, pod, scores);
     for (size_t i = 0; i < scores.size(); ++i) {

@@ -46,9 +46,11 @@ PluginStatus NodeResourcesFit::filter(const CycleState& state, const Pod& pod, c
   bool requests_any =
       want.milli_cpu != 0 || want.memory != 0 || want.ephemeral_storage != 0 || !want.scalar.empty();
   if (!requests_any) return out;
-  auto check = [&](int64_t request, int64_t allocatable, int64_t requested, const std::string& name) {
+  // `name` as a string_view: a std::string built from "cpu" on every call, fitting or not, cost more
+  // than the comparison.
+  auto check = [&](int64_t request, int64_t allocatable, int64_t requested, std::string_view name) {
     if (minor_ >= 21 && request == 0) return;
-    if (allocatable < request + requested) fail("Insufficient " + name);
+    if (allocatable < request + requested) fail("Insufficient " + std::string(name));
   };
   check(want.milli_cpu, node.allocatable.milli_cpu, node.requested.milli_cpu, "cpu");
   check(want.memory, node.allocatable.memory, node.requested.memory, "memory");
