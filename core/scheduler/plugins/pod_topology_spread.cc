@@ -35,6 +35,7 @@ struct ScoreState : StateData {
   // By node position: feasible nodes scoring leaves out (missing a topology key it requires).
   std::vector<bool> ignored;
   std::vector<const TopologyDomains*> domains;  // per constraint
+  std::vector<bool> by_host;                    // per constraint: its key is the hostname
   // Per constraint: for the hostname key, node position -> matching pods there; otherwise bucket ->
   // matching pods, a bucket being the node's domain or, for a node without the key, the domain of the
   // value "" (or one past the domains when no node has it), as the value-keyed map it replaces did.
@@ -217,9 +218,10 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
     std::vector<int32_t> empty_bucket(n_constraints);  // where a node without the key counts
     std::vector<std::vector<bool>> present(n_constraints);
     std::vector<size_t> domains(n_constraints, 0);     // buckets of feasible, not ignored nodes
+    for (size_t i = 0; i < n_constraints; ++i) s->by_host.push_back(s->constraints[i].topology_key == kHostname);
     for (size_t i = 0; i < n_constraints; ++i) {
       const TopologyDomains& d = *s->domains[i];
-      if (s->constraints[i].topology_key == kHostname) {
+      if (s->by_host[i]) {
         s->count.emplace_back(nodes.size(), 0);
         continue;
       }
@@ -233,7 +235,7 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
       return d == TopologyDomains::kMissing ? empty_bucket[i] : d;
     };
     size_t ignored = 0;
-    s->ignored.assign(nodes.size(), false);
+    if (require_all) s->ignored.assign(nodes.size(), false);  // otherwise no node is ignored
     for (const NodeInfo* ni : feasible) {
       const uint32_t position = state.position(*ni);
       if (require_all && !has_all_keys(s->domains, position)) {
@@ -242,19 +244,22 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
         continue;
       }
       for (size_t i = 0; i < n_constraints; ++i) {
-        if (s->constraints[i].topology_key == kHostname) continue;  // counted per node below
+        if (s->by_host[i]) continue;  // counted per node below
         auto b = bucket(i, position);
         if (!present[i][b]) present[i][b] = true, ++domains[i];
       }
     }
     for (size_t i = 0; i < n_constraints; ++i) {
-      size_t n = s->constraints[i].topology_key == kHostname ? feasible.size() - ignored : domains[i];
+      size_t n = s->by_host[i] ? feasible.size() - ignored : domains[i];
       s->weight.push_back(std::log(static_cast<double>(n + 2)));  // topologyNormalizingWeight
     }
     // Matching pods on every node of the snapshot that passes the pod's node selector and affinity
     // (and has every key when required); for the hostname key, per node.
-    std::vector<int8_t> eligible(nodes.size(), -1);  // -1: not decided yet
+    // Sized on first use, -1: not decided yet. Most cycles never ask (hostname constraints only read
+    // counts), and filling a byte per node of the cluster showed in the profile.
+    std::vector<int8_t> eligible;
     auto is_eligible = [&](uint32_t i) {
+      if (eligible.empty()) eligible.assign(nodes.size(), -1);
       if (eligible[i] < 0)
         eligible[i] = pod_matches_node_selector_and_affinity(pod, *nodes[i].node) &&
                       (!require_all || has_all_keys(s->domains, i));
@@ -263,12 +268,12 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
     for (size_t i = 0; i < n_constraints; ++i) {
       const Constraint& c = s->constraints[i];
       std::vector<int64_t>& count = s->count[i];
-      if (c.topology_key == kHostname) {
+      if (s->by_host[i]) {
         // score() counts a feasible, not ignored node's own pods, eligible or not: without the index,
         // only the feasible nodes are walked.
         if (!for_each_indexed(state, c, pod.metadata.namespace_, [&](uint32_t n) { ++count[n]; }))
           for (const NodeInfo* ni : feasible) {
-            if (s->ignored[state.position(*ni)]) continue;  // score() reads no count
+            if (is_ignored(*s, state.position(*ni))) continue;  // score() reads no count
             int64_t k = 0;
             for (const auto& p : ni->pods) k += counts(c, pod.metadata.namespace_, *p);
             count[state.position(*ni)] = k;
@@ -296,7 +301,7 @@ int64_t PodTopologySpread::score(const CycleState& state, const Pod& pod, const 
     const Constraint& c = s->constraints[i];
     int32_t domain = s->domains[i]->of(position);
     if (domain == TopologyDomains::kMissing) continue;
-    int64_t count = s->count[i][c.topology_key == kHostname ? position : static_cast<uint32_t>(domain)];
+    int64_t count = s->count[i][s->by_host[i] ? position : static_cast<uint32_t>(domain)];
     score +=
         static_cast<double>(count) * s->weight[i] + static_cast<double>(c.max_skew - 1);  // scoreForCount
   }
