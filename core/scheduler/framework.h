@@ -23,8 +23,15 @@ struct PluginStatus {
   enum class Code { kSuccess, kUnschedulable, kUnschedulableAndUnresolvable, kError };
   Code code = Code::kSuccess;
   std::vector<std::string> reasons;  // FailedScheduling counts each reason once per node
+  // Only with kSuccess, from PreFilter: this plugin's Filter would pass every node; from PreScore: its
+  // Score would leave every node at 0 after normalization. The framework then does not call it this
+  // cycle, as k/k's runtime skips plugins whose PreFilter or PreScore return framework.Skip (recent
+  // releases; which plugins return it there is not modelled). Here it changes nothing but the work:
+  // the plugins say it only where the outcome is the same, for every version ktwin models.
+  bool skip = false;
 
   static PluginStatus success() { return {}; }
+  static PluginStatus skipped() { return {Code::kSuccess, {}, true}; }
   static PluginStatus unschedulable(std::string reason) {
     return {Code::kUnschedulable, {std::move(reason)}};
   }

@@ -74,7 +74,8 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
     result.failed_plugin[ni.name()] = std::string(plugin);
   };
 
-  // PreFilter: a failure applies to every node.
+  // PreFilter: a failure applies to every node; a plugin that says skip is not asked to filter.
+  std::vector<const Plugin*> skip_filter;
   for (const auto& plugin : profile.pre_filter) {
     PluginStatus st = plugin->pre_filter(state, pod);
     if (!st.is_success()) {
@@ -83,7 +84,13 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
       result.message = fit_error(profile, nodes.size(), statuses);
       return result;
     }
+    if (st.skip) skip_filter.push_back(plugin.get());
   }
+  std::vector<const FilterPlugin*> filters;
+  for (const auto& plugin : profile.filter)
+    if (std::find(skip_filter.begin(), skip_filter.end(), static_cast<const Plugin*>(plugin.get())) ==
+        skip_filter.end())
+      filters.push_back(plugin.get());
 
   // Filter: plugins in order, the first failure decides the node's reasons (RunFilterPlugins).
   const size_t n = nodes.size();
@@ -94,7 +101,7 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
     const NodeInfo& ni = nodes[at];
     if (++at == n) at = 0;  // (start_index + i) % n without a division per node
     bool fits = true;
-    for (const auto& plugin : profile.filter) {
+    for (const FilterPlugin* plugin : filters) {
       PluginStatus st = plugin->filter(state, pod, ni);
       if (!st.is_success()) {
         record_failure(ni, st, plugin->name());
@@ -117,7 +124,9 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
     return result;
   }
 
-  for (const auto& plugin : profile.pre_score) plugin->pre_score(state, pod, feasible);
+  std::vector<const Plugin*> skip_score;  // their normalized scores are all 0
+  for (const auto& plugin : profile.pre_score)
+    if (plugin->pre_score(state, pod, feasible).skip) skip_score.push_back(plugin.get());
   std::vector<int64_t> totals(feasible.size(), 0);
   // One vector for every plugin.
   std::vector<NodeScore> scores;
@@ -125,6 +134,12 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
   for (const NodeInfo* ni : feasible) scores.push_back({ni, 0});
   for (const auto& [plugin, plugin_weight] : profile.score) {
     const int64_t weight = plugin_weight;  // a local: the totals loop need not reload it per node
+    if (std::find(skip_score.begin(), skip_score.end(), static_cast<const Plugin*>(plugin.get())) !=
+        skip_score.end()) {
+      if (profile.record_explanation)
+        for (const NodeInfo* ni : feasible) result.scores[ni->name()][std::string(plugin->name())] = 0;
+      continue;
+    }
     for (size_t i = 0; i < feasible.size(); ++i) scores[i].score = plugin->score(state, pod, *feasible[i]);
     plugin->normalize_scores(state, pod, scores);
     for (size_t i = 0; i < scores.size(); ++i) {

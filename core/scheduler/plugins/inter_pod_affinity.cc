@@ -123,8 +123,10 @@ PluginStatus InterPodAffinity::pre_filter(CycleState& state, const Pod& pod) con
       }
     }
   }
+  // Nothing to satisfy either way: Filter passes every node.
+  const bool skip = !incoming && s->existing_anti_affinity.empty();
   state.write(kPreFilterKey, s);
-  return PluginStatus::success();
+  return skip ? PluginStatus::skipped() : PluginStatus::success();
 }
 
 PluginStatus InterPodAffinity::filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
@@ -172,8 +174,10 @@ PluginStatus InterPodAffinity::pre_score(CycleState& state, const Pod& pod,
     for (const NodeInfo& ni : nodes)
       for (const auto& existing : ni.pods) process(*ni.node, existing, has_pod_affinity(*existing));
   }
+  // No topology scores: every node scores 0, and normalize_scores leaves them so.
+  const bool skip = s->topology_score.empty();
   state.write(kPreScoreKey, s);
-  return PluginStatus::success();
+  return skip ? PluginStatus::skipped() : PluginStatus::success();
 }
 
 int64_t InterPodAffinity::score(const CycleState& state, const Pod&, const NodeInfo& node) const {

@@ -17,8 +17,10 @@ PluginStatus NodePorts::pre_filter(CycleState& state, const Pod& pod) const {
   for (const Container& c : pod.spec.containers)
     for (const ContainerPort& p : c.ports)
       if (p.hostPort > 0) wanted->ports.push_back({p.protocol.empty() ? "TCP" : p.protocol, p.hostPort});
+  // No host ports: Filter passes every node.
+  const bool skip = wanted->ports.empty();
   state.write(kStateKey, wanted);
-  return PluginStatus::success();
+  return skip ? PluginStatus::skipped() : PluginStatus::success();
 }
 
 PluginStatus NodePorts::filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const {

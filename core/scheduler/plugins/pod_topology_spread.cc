@@ -186,8 +186,10 @@ PluginStatus PodTopologySpread::pre_filter(CycleState& state, const Pod& pod) co
       s->min_count.push_back(min == std::numeric_limits<int64_t>::max() ? 0 : min);
     }
   }
+  // No DoNotSchedule constraint: Filter passes every node.
+  const bool skip = s->constraints.empty();
   state.write(kPreFilterKey, s);
-  return PluginStatus::success();
+  return skip ? PluginStatus::skipped() : PluginStatus::success();
 }
 
 PluginStatus PodTopologySpread::filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
@@ -288,8 +290,10 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
       });
     }
   }
+  // No ScheduleAnyway constraint: from 1.23 normalize_scores gives every node 0 (1.20 gives 100).
+  const bool skip = s->constraints.empty() && minor_ >= 23;
   state.write(kPreScoreKey, s);
-  return PluginStatus::success();
+  return skip ? PluginStatus::skipped() : PluginStatus::success();
 }
 
 int64_t PodTopologySpread::score(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
