@@ -51,6 +51,8 @@ struct NodeInfo {
   void set_node(std::shared_ptr<const Node> node);
   // Adds a pod bound (or assumed bound) to this node: counts its requests and host ports.
   void add_pod(std::shared_ptr<const Pod> pod);
+  // The accounting half of add_pod: requests, non-zero requests and host ports, without listing the pod.
+  void count_pod(const Pod& pod);
 
   std::shared_ptr<const Node> node;
   // Copied from `node` by set_node for the filters every node goes through: a node that is neither
