@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/scheduler/cycle_state.h"
 #include "core/scheduler/node_info.h"
-#include "core/scheduler/snapshot_index.h"
 
 namespace ktwin::core {
 
@@ -23,8 +23,15 @@ struct PluginStatus {
   enum class Code { kSuccess, kUnschedulable, kUnschedulableAndUnresolvable, kError };
   Code code = Code::kSuccess;
   std::vector<std::string> reasons;  // FailedScheduling counts each reason once per node
+  // Only with kSuccess, from PreFilter: this plugin's Filter would pass every node; from PreScore: its
+  // Score would leave every node at 0 after normalization. The framework then does not call it this
+  // cycle, as k/k's runtime skips plugins whose PreFilter or PreScore return framework.Skip (recent
+  // releases; which plugins return it there is not modelled). Here it changes nothing but the work:
+  // the plugins say it only where the outcome is the same, for every version ktwin models.
+  bool skip = false;
 
   static PluginStatus success() { return {}; }
+  static PluginStatus skipped() { return {Code::kSuccess, {}, true}; }
   static PluginStatus unschedulable(std::string reason) {
     return {Code::kUnschedulable, {std::move(reason)}};
   }
@@ -35,45 +42,12 @@ struct PluginStatus {
   bool is_success() const { return code == Code::kSuccess; }
 };
 
-// Data a plugin computes once per cycle (PreFilter, PreScore) and reads per node later.
-struct StateData {
-  virtual ~StateData() = default;
-};
-
-// Per-cycle scratch space shared by the plugins of one scheduling attempt.
-class CycleState {
- public:
-  // `index`, if given, indexes `all_nodes` (the SnapshotCache's); otherwise one is built when first asked.
-  explicit CycleState(const std::vector<NodeInfo>& all_nodes, const SnapshotIndex* index = nullptr)
-      : all_nodes_(all_nodes), index_(index) {}
-  // Every node of the snapshot, feasible or not (the framework's SharedLister).
-  const std::vector<NodeInfo>& all_nodes() const { return all_nodes_; }
-  const SnapshotIndex& index() const {
-    if (index_ == nullptr) {
-      own_index_ = std::make_unique<SnapshotIndex>(all_nodes_);
-      index_ = own_index_.get();
-    }
-    return *index_;
-  }
-  // The position of `node` in all_nodes(); REQUIRES: it is one of them.
-  uint32_t position(const NodeInfo& node) const { return static_cast<uint32_t>(&node - all_nodes_.data()); }
-  void write(const std::string& key, std::shared_ptr<StateData> data) { data_[key] = std::move(data); }
-  template <class T>
-  const T* read(const std::string& key) const {
-    auto it = data_.find(key);
-    return it == data_.end() ? nullptr : dynamic_cast<const T*>(it->second.get());
-  }
-
- private:
-  const std::vector<NodeInfo>& all_nodes_;
-  mutable const SnapshotIndex* index_;
-  mutable std::unique_ptr<SnapshotIndex> own_index_;
-  std::map<std::string, std::shared_ptr<StateData>> data_;
-};
-
+// One feasible node's score. It points at the node rather than copying its name: the name lives in the
+// Node object, and reading it cost a cache miss per node per cycle.
 struct NodeScore {
-  std::string name;
+  const NodeInfo* node = nullptr;
   int64_t score = 0;
+  const std::string& name() const { return node->name(); }
 };
 
 class Plugin {

@@ -73,6 +73,8 @@ NodeInfo::NodeInfo(std::shared_ptr<const Node> n) { set_node(std::move(n)); }
 
 void NodeInfo::set_node(std::shared_ptr<const Node> n) {
   node = std::move(n);
+  unschedulable = node->spec.unschedulable;
+  has_taints = !node->spec.taints.empty();
   const ResourceList& alloc = node->status.allocatable;
   allocatable = Resource{};
   allocatable.add(alloc);
@@ -80,14 +82,18 @@ void NodeInfo::set_node(std::shared_ptr<const Node> n) {
   if (auto it = alloc.find("pods"); it != alloc.end()) allowed_pod_number = it->second.value();
 }
 
-void NodeInfo::add_pod(std::shared_ptr<const Pod> pod) {
-  PodRequests r = compute_pod_requests(*pod);
+void NodeInfo::count_pod(const Pod& pod) {
+  PodRequests r = compute_pod_requests(pod);
   requested.add(r.requested);
   non_zero_milli_cpu += r.non_zero_milli_cpu;
   non_zero_memory += r.non_zero_memory;
-  for (const Container& c : pod->spec.containers)
+  for (const Container& c : pod.spec.containers)
     for (const ContainerPort& p : c.ports)
       if (p.hostPort > 0) used_ports.insert({p.protocol.empty() ? "TCP" : p.protocol, p.hostPort});
+}
+
+void NodeInfo::add_pod(std::shared_ptr<const Pod> pod) {
+  count_pod(*pod);
   if (has_pod_affinity(*pod)) pods_with_affinity.push_back(pod);
   pods.push_back(std::move(pod));
 }

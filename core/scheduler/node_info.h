@@ -51,8 +51,14 @@ struct NodeInfo {
   void set_node(std::shared_ptr<const Node> node);
   // Adds a pod bound (or assumed bound) to this node: counts its requests and host ports.
   void add_pod(std::shared_ptr<const Pod> pod);
+  // The accounting half of add_pod: requests, non-zero requests and host ports, without listing the pod.
+  void count_pod(const Pod& pod);
 
   std::shared_ptr<const Node> node;
+  // Copied from `node` by set_node for the filters every node goes through: a node that is neither
+  // cordoned nor tainted then costs them no read of its Node object (a cache miss per node per cycle).
+  bool unschedulable = false;  // spec.unschedulable
+  bool has_taints = false;     // !spec.taints.empty()
   std::vector<std::shared_ptr<const Pod>> pods;
   std::vector<std::shared_ptr<const Pod>> pods_with_affinity;  // pod (anti-)affinity (types.go PodsWithAffinity)
   Resource requested;                                   // sum of real requests

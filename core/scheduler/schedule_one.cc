@@ -74,7 +74,8 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
     result.failed_plugin[ni.name()] = std::string(plugin);
   };
 
-  // PreFilter: a failure applies to every node.
+  // PreFilter: a failure applies to every node; a plugin that says skip is not asked to filter.
+  std::vector<const Plugin*> skip_filter;
   for (const auto& plugin : profile.pre_filter) {
     PluginStatus st = plugin->pre_filter(state, pod);
     if (!st.is_success()) {
@@ -83,17 +84,24 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
       result.message = fit_error(profile, nodes.size(), statuses);
       return result;
     }
+    if (st.skip) skip_filter.push_back(plugin.get());
   }
+  std::vector<const FilterPlugin*> filters;
+  for (const auto& plugin : profile.filter)
+    if (std::find(skip_filter.begin(), skip_filter.end(), static_cast<const Plugin*>(plugin.get())) ==
+        skip_filter.end())
+      filters.push_back(plugin.get());
 
   // Filter: plugins in order, the first failure decides the node's reasons (RunFilterPlugins).
   const size_t n = nodes.size();
   const size_t to_find = num_feasible_nodes_to_find(n, profile.percentageOfNodesToScore);
   std::vector<const NodeInfo*> feasible;
   size_t processed = 0;
-  for (size_t i = 0; i < n && feasible.size() < to_find; ++i, ++processed) {
-    const NodeInfo& ni = nodes[(start_index + i) % n];
+  for (size_t i = 0, at = start_index % n; i < n && feasible.size() < to_find; ++i, ++processed) {
+    const NodeInfo& ni = nodes[at];
+    if (++at == n) at = 0;  // (start_index + i) % n without a division per node
     bool fits = true;
-    for (const auto& plugin : profile.filter) {
+    for (const FilterPlugin* plugin : filters) {
       PluginStatus st = plugin->filter(state, pod, ni);
       if (!st.is_success()) {
         record_failure(ni, st, plugin->name());
@@ -116,14 +124,26 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
     return result;
   }
 
-  for (const auto& plugin : profile.pre_score) plugin->pre_score(state, pod, feasible);
+  std::vector<const Plugin*> skip_score;  // their normalized scores are all 0
+  for (const auto& plugin : profile.pre_score)
+    if (plugin->pre_score(state, pod, feasible).skip) skip_score.push_back(plugin.get());
   std::vector<int64_t> totals(feasible.size(), 0);
-  for (const auto& [plugin, weight] : profile.score) {
-    std::vector<NodeScore> scores;
-    for (const NodeInfo* ni : feasible) scores.push_back({ni->name(), plugin->score(state, pod, *ni)});
+  // One vector for every plugin.
+  std::vector<NodeScore> scores;
+  scores.reserve(feasible.size());
+  for (const NodeInfo* ni : feasible) scores.push_back({ni, 0});
+  for (const auto& [plugin, plugin_weight] : profile.score) {
+    const int64_t weight = plugin_weight;  // a local: the totals loop need not reload it per node
+    if (std::find(skip_score.begin(), skip_score.end(), static_cast<const Plugin*>(plugin.get())) !=
+        skip_score.end()) {
+      if (profile.record_explanation)
+        for (const NodeInfo* ni : feasible) result.scores[ni->name()][std::string(plugin->name())] = 0;
+      continue;
+    }
+    for (size_t i = 0; i < feasible.size(); ++i) scores[i].score = plugin->score(state, pod, *feasible[i]);
     plugin->normalize_scores(state, pod, scores);
     for (size_t i = 0; i < scores.size(); ++i) {
-      if (profile.record_explanation) result.scores[scores[i].name][std::string(plugin->name())] = scores[i].score;
+      if (profile.record_explanation) result.scores[scores[i].name()][std::string(plugin->name())] = scores[i].score;
       totals[i] += scores[i].score * weight;
     }
   }

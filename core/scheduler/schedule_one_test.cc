@@ -126,3 +126,25 @@ TEST_CASE("numFeasibleNodesToFind follows the adaptive percentage", "[scheduler]
   CHECK(num_feasible_nodes_to_find(5000, 0) == 500);  // max(5, 50 - 40) = 10%
   CHECK(num_feasible_nodes_to_find(200, 10) == 100);  // at least 100
 }
+
+TEST_CASE("plugins whose PreFilter or PreScore say skip still show in the explanation", "[scheduler][schedule_one]") {
+  auto nodes = make_snapshot({make_node("a", "2", "3Gi"), make_node("b", "2", "3Gi")}, {});
+  auto pod = make_pod("web", "100m", "100Mi");  // no node affinity, no pod affinity, no host ports
+  Rng rng(1, "scheduler");
+  for (const char* version : {"1.20", "1.32"}) {
+    Profile profile = default_profile(version, nullptr);
+    ScheduleResult r = schedule_one(profile, *pod, nodes, rng);
+    REQUIRE(r.feasible_nodes == 2);
+    for (const char* node : {"a", "b"}) {
+      CHECK(r.scores.at(node).at("NodeAffinity") == 0);
+      CHECK(r.scores.at(node).at("InterPodAffinity") == 0);
+      CHECK(r.scores.at(node).size() == profile.score.size());
+    }
+    // The same placement with the explanation off (the path the Scheduler takes), from the same Rng state.
+    Rng first(1, "scheduler"), second(1, "scheduler");
+    ScheduleResult with = schedule_one(profile, *pod, nodes, first);
+    profile.record_explanation = false;
+    ScheduleResult without = schedule_one(profile, *pod, nodes, second);
+    CHECK(with.node == without.node);
+  }
+}

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/scheduler/plugins/pod_affinity_terms.h"
+
 namespace ktwin::core {
 namespace {
 
@@ -40,11 +42,44 @@ void SnapshotCache::rebuild_structure(const std::vector<ObjectPtr>& listed) {
   snapshot_index_ = SnapshotIndex(nodes_);  // positions moved
 }
 
+void SnapshotCache::set_node(size_t i, std::shared_ptr<const Node> node, bool& images_dirty) {
+  NodeInfo& ni = nodes_[i];
+  if (!same_images(*ni.node, *node)) images_dirty = true;
+  if (ni.node->metadata.labels != node->metadata.labels) snapshot_index_.node_labels_changed();
+  ni.set_node(std::move(node));
+}
+
 void SnapshotCache::relist_pods(size_t i, uint64_t stamp) {
-  NodeInfo fresh(nodes_[i].node);
+  NodeInfo& old = nodes_[i];
+  NodeInfo fresh(old.node);
+  std::vector<std::shared_ptr<const Pod>> listed;
   for (const ObjectPtr& obj : store_.list_pods_on_node(fresh.name())) {
     auto pod = as<Pod>(obj);
-    if (!pod->is_terminal()) fresh.add_pod(std::move(pod));
+    if (!pod->is_terminal()) listed.push_back(std::move(pod));
+  }
+  // Usually the node only gained pods (the previous cycle's binding): when every pod counted before is
+  // still listed, as the same object and in the same order, its sums are kept and only the new pods'
+  // requests are computed (as k/k's cache AddPod does). The sums are of integers, so the result equals
+  // the full count; any other change (a pod gone, rewritten or assumed) counts everything again.
+  size_t kept = 0;
+  for (const auto& pod : listed)
+    if (kept < old.pods.size() && old.pods[kept] == pod) ++kept;
+  if (kept == old.pods.size() && kept > 0) {
+    fresh.requested = old.requested;
+    fresh.non_zero_milli_cpu = old.non_zero_milli_cpu;
+    fresh.non_zero_memory = old.non_zero_memory;
+    fresh.used_ports = old.used_ports;
+    kept = 0;
+    for (auto& pod : listed) {
+      if (kept < old.pods.size() && old.pods[kept] == pod)
+        ++kept;
+      else
+        fresh.count_pod(*pod);
+      if (has_pod_affinity(*pod)) fresh.pods_with_affinity.push_back(pod);
+      fresh.pods.push_back(std::move(pod));
+    }
+  } else {
+    for (auto& pod : listed) fresh.add_pod(std::move(pod));
   }
   fresh.image_states = std::move(nodes_[i].image_states);
   snapshot_index_.replace_pods(static_cast<uint32_t>(i), nodes_[i].pods, fresh);
@@ -77,11 +112,7 @@ bool SnapshotCache::update_from_journal(bool& images_dirty) {
   for (size_t i : changed) {
     NodeInfo& ni = nodes_[i];
     ObjectPtr current = store_.find(Kind::kNode, "", ni.name());
-    if (ni.node != current) {
-      auto node = as<Node>(current);
-      if (!same_images(*ni.node, *node)) images_dirty = true;
-      ni.set_node(std::move(node));
-    }
+    if (ni.node != current) set_node(i, as<Node>(current), images_dirty);
     uint64_t stamp = store_.pods_on_node_stamp(ni.name());
     if (entries_[i].dirty || stamp == 0 || stamp != entries_[i].pods_stamp) relist_pods(i, stamp);
   }
@@ -123,11 +154,7 @@ void SnapshotCache::full_update(bool& images_dirty) {
   }
   for (size_t i = 0; i < listed.size(); ++i) {
     NodeInfo& ni = nodes_[i];
-    if (ni.node != listed[i]) {
-      auto node = as<Node>(listed[i]);
-      if (!same_images(*ni.node, *node)) images_dirty = true;
-      ni.set_node(std::move(node));
-    }
+    if (ni.node != listed[i]) set_node(i, as<Node>(listed[i]), images_dirty);
     uint64_t stamp = store_.pods_on_node_stamp(ni.name());
     if (entries_[i].dirty || stamp == 0 || stamp != entries_[i].pods_stamp) relist_pods(i, stamp);
   }

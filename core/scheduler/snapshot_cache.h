@@ -36,6 +36,8 @@ class SnapshotCache {
   // Only the nodes the store's journal names, plus those made dirty; false if the shape changed.
   bool update_from_journal(bool& images_dirty);
   void rebuild_structure(const std::vector<ObjectPtr>& listed);
+  // Points node `i` at a newer object of it.
+  void set_node(size_t i, std::shared_ptr<const Node> node, bool& images_dirty);
   void relist_pods(size_t i, uint64_t stamp);
 
   const Store& store_;

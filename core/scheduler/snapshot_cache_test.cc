@@ -32,6 +32,11 @@ void require_same(const std::vector<NodeInfo>& a, const std::vector<NodeInfo>& b
     CHECK(a[i].requested.milli_cpu == b[i].requested.milli_cpu);
     CHECK(a[i].requested.memory == b[i].requested.memory);
     CHECK(a[i].non_zero_milli_cpu == b[i].non_zero_milli_cpu);
+    CHECK(a[i].non_zero_memory == b[i].non_zero_memory);
+    CHECK(a[i].requested.ephemeral_storage == b[i].requested.ephemeral_storage);
+    CHECK(a[i].requested.scalar == b[i].requested.scalar);
+    CHECK(a[i].used_ports == b[i].used_ports);
+    CHECK(a[i].pods_with_affinity.size() == b[i].pods_with_affinity.size());
     CHECK(a[i].allocatable.milli_cpu == b[i].allocatable.milli_cpu);
     CHECK(a[i].allowed_pod_number == b[i].allowed_pod_number);
     CHECK(a[i].image_states.size() == b[i].image_states.size());
@@ -70,6 +75,22 @@ TEST_CASE("the snapshot cache matches a fresh snapshot after each change", "[sch
   store.update(bound);
   require_same(cache.update(assumed), fresh(store, assumed));
 
+  // Pods added one by one to a node that has some (the counts carried over, only the new ones
+  // counted), with host ports, an extended resource and pod affinity among them.
+  for (int k = 0; k < 4; ++k) {
+    auto p = make_pod("inc" + std::to_string(k), "100m", "64Mi", "a");
+    p->spec.containers[0].resources.requests["example.com/gpu"] = *Quantity::parse("1");
+    if (k == 1) p->spec.containers[0].ports.push_back({"web", "TCP", 80, 8080});
+    if (k == 2) {
+      p->spec.affinity = Affinity{};
+      p->spec.affinity->podAntiAffinity = nlohmann::json::parse(
+          R"({"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 1, "podAffinityTerm":)"
+          R"( {"labelSelector": {"matchLabels": {"app": "x"}}, "topologyKey": "kubernetes.io/hostname"}}]})");
+    }
+    store.create(p);
+    require_same(cache.update(assumed), fresh(store, assumed));
+  }
+
   // Terminal pods drop out; a removed node takes its pods with it; a new node sorts in.
   auto done = mutable_copy(*find<Pod>(store, "default", "p1"));
   done->status.phase = "Succeeded";
@@ -78,4 +99,37 @@ TEST_CASE("the snapshot cache matches a fresh snapshot after each change", "[sch
   store.create(make_node("aa", "1", "1Gi"));
   store.create(make_pod("p4", "50m", "", "aa"));
   require_same(cache.update(assumed), fresh(store, assumed));
+}
+
+TEST_CASE("the snapshot's topology domains follow node label changes", "[scheduler]") {
+  EventLoop loop(Time{});
+  MemoryStore store(loop, Rng(1, "store"));
+  SnapshotCache cache(store);
+  std::map<std::string, std::shared_ptr<const Pod>> assumed;
+  auto a = make_node("a", "2", "4Gi");
+  a->metadata.labels["topology.kubernetes.io/zone"] = "z1";
+  store.create(a);
+  store.create(make_node("b", "2", "4Gi"));  // no zone
+  cache.update(assumed);
+  const std::string zone = "topology.kubernetes.io/zone";
+  {
+    const TopologyDomains& d = cache.index().domains(zone);
+    CHECK(d.size() == 1);
+    CHECK(d.value(d.of(0)) == "z1");
+    CHECK(d.of(1) == TopologyDomains::kMissing);
+    CHECK(d.find("z2") == TopologyDomains::kMissing);
+  }
+  // b joins zone z2 and a moves to it: the domains are resolved again.
+  auto b = make_node("b", "2", "4Gi");
+  b->metadata.labels[zone] = "z2";
+  store.update(b);
+  auto a2 = make_node("a", "2", "4Gi");
+  a2->metadata.labels[zone] = "z2";
+  store.update(a2);
+  cache.update(assumed);
+  const TopologyDomains& d = cache.index().domains(zone);
+  CHECK(d.size() == 1);
+  CHECK(d.of(0) == d.of(1));
+  CHECK(d.value(d.of(1)) == "z2");
+  CHECK(cache.index().domains("kubernetes.io/hostname").size() == 2);
 }

@@ -5,7 +5,7 @@
 
 namespace ktwin::core {
 
-SnapshotIndex::SnapshotIndex(const std::vector<NodeInfo>& nodes) {
+SnapshotIndex::SnapshotIndex(const std::vector<NodeInfo>& nodes) : nodes_(&nodes) {
   for (uint32_t i = 0; i < nodes.size(); ++i) {
     for (const auto& pod : nodes[i].pods) add(*pod, i);
     if (!nodes[i].pods_with_affinity.empty()) with_affinity_.insert(i);
@@ -64,6 +64,15 @@ const SnapshotIndex::Postings* SnapshotIndex::postings(const std::string& key, c
   if (k == by_label_.end()) return nullptr;
   auto v = k->second.find(value);
   return v == k->second.end() ? nullptr : &v->second;
+}
+
+const TopologyDomains& SnapshotIndex::domains(const std::string& key) const {
+  std::unique_ptr<TopologyDomains>& slot = domains_[key];
+  if (!slot) {
+    static const std::vector<NodeInfo> kNoNodes;
+    slot = std::make_unique<TopologyDomains>(nodes_ ? *nodes_ : kNoNodes, key);
+  }
+  return *slot;
 }
 
 size_t SnapshotIndex::TEST_indexed_pods() const {

@@ -1,6 +1,7 @@
 // Indexes over a scheduler snapshot, so that a plugin's per-cycle count over every node costs what
 // the matching pods cost, not what the cluster costs: the snapshot's pods by label, and the nodes
-// holding pods with (anti-)affinity (k/k framework.Snapshot HavePodsWithAffinityNodeInfoList).
+// holding pods with (anti-)affinity (k/k framework.Snapshot HavePodsWithAffinityNodeInfoList), and the
+// nodes' topology domains per label key.
 // The answers are those of a full walk; only the work differs.
 #pragma once
 
@@ -12,13 +13,15 @@
 #include <vector>
 
 #include "core/scheduler/node_info.h"
+#include "core/scheduler/topology_domains.h"
 
 namespace ktwin::core {
 
 class SnapshotIndex {
  public:
   SnapshotIndex() = default;
-  // Indexes every pod of `nodes`; positions are indexes into `nodes`.
+  // Indexes every pod of `nodes`; positions are indexes into `nodes`, which must outlive this (its
+  // elements may change: see node_labels_changed).
   explicit SnapshotIndex(const std::vector<NodeInfo>& nodes);
 
   // Node `node`'s pods went from `before` to `after` (the pods themselves must still be alive).
@@ -26,6 +29,11 @@ class SnapshotIndex {
                     const NodeInfo& after);
   // `pod` was added to node `node` (an assumed pod).
   void add_pod(uint32_t node, const Pod& pod, bool node_has_affinity);
+
+  // A node of the snapshot now carries different labels: the domains are resolved again when next asked.
+  void node_labels_changed() { domains_.clear(); }
+  // The snapshot's nodes grouped by their value of label `key`, resolved once until labels change.
+  const TopologyDomains& domains(const std::string& key) const;
 
   // Positions of the nodes with at least one pod with pod (anti-)affinity, ascending.
   const std::set<uint32_t>& nodes_with_affinity() const { return with_affinity_; }
@@ -50,6 +58,8 @@ class SnapshotIndex {
   std::unordered_map<std::string, Values> by_label_;  // key -> value -> pods
   std::set<uint32_t> with_affinity_;
   size_t pods_ = 0;  // indexed pods, labelled or not
+  const std::vector<NodeInfo>* nodes_ = nullptr;  // null: an index of no nodes
+  mutable std::unordered_map<std::string, std::unique_ptr<TopologyDomains>> domains_;
 };
 
 template <class F>

@@ -4,6 +4,15 @@
 #include <algorithm>
 
 namespace ktwin::core {
+namespace {
+
+struct PreScoreState : StateData {
+  std::vector<std::string> images;
+};
+
+const StateKey<PreScoreState> kPreScoreKey("PreScoreImageLocality");
+
+}  // namespace
 
 std::string ImageLocality::normalized_image_name(const std::string& name) {
   size_t colon = name.rfind(':');
@@ -12,26 +21,42 @@ std::string ImageLocality::normalized_image_name(const std::string& name) {
   return has_tag ? name : name + ":latest";
 }
 
+std::vector<std::string> ImageLocality::images_of(const Pod& pod) const {
+  std::vector<std::string> out;
+  if (minor_ >= 21)
+    for (const Container& c : pod.spec.initContainers) out.push_back(normalized_image_name(c.image));
+  for (const Container& c : pod.spec.containers) out.push_back(normalized_image_name(c.image));
+  return out;
+}
+
+PluginStatus ImageLocality::pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const {
+  auto s = std::make_shared<PreScoreState>();
+  s->images = images_of(pod);
+  state.write(kPreScoreKey, std::move(s));
+  return PluginStatus::success();
+}
+
 int64_t ImageLocality::score(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
   const int64_t total_nodes = static_cast<int64_t>(state.all_nodes().size());
   if (total_nodes == 0) return 0;
+  const PreScoreState* s = state.read(kPreScoreKey);
+  std::vector<std::string> scratch;  // PreScore did not run: a plugin called on its own, as in tests
+  if (s == nullptr) scratch = images_of(pod);
+  const std::vector<std::string>& images = s ? s->images : scratch;
   int64_t sum = 0;
-  auto add = [&](const std::vector<Container>& containers) {
-    for (const Container& c : containers) {
-      auto it = node.image_states.find(normalized_image_name(c.image));
+  if (!node.image_states.empty()) {
+    for (const std::string& image : images) {
+      auto it = node.image_states.find(image);
       if (it == node.image_states.end()) continue;
       // scaledImageScore: size x (nodes having the image / all nodes), truncated.
       double spread = static_cast<double>(it->second.num_nodes) / static_cast<double>(total_nodes);
       sum += static_cast<int64_t>(static_cast<double>(it->second.size) * spread);
     }
-  };
+  }
   int64_t max_threshold = kMaxThreshold;
-  if (minor_ >= 21) {
-    add(pod.spec.initContainers);
+  if (minor_ >= 21)
     max_threshold =
         kMaxThreshold * static_cast<int64_t>(pod.spec.initContainers.size() + pod.spec.containers.size());
-  }
-  add(pod.spec.containers);
   sum = std::clamp(sum, kMinThreshold, std::max(kMinThreshold, max_threshold));
   if (max_threshold <= kMinThreshold) return 0;
   return kMaxNodeScore * (sum - kMinThreshold) / (max_threshold - kMinThreshold);

@@ -6,7 +6,7 @@
 
 namespace ktwin::core {
 
-class ImageLocality : public ScorePlugin {
+class ImageLocality : public PreScorePlugin, public ScorePlugin {
  public:
   static constexpr std::string_view kName = "ImageLocality";
   static constexpr int64_t kMiB = 1024 * 1024;
@@ -16,12 +16,17 @@ class ImageLocality : public ScorePlugin {
   // bound scales with the number of containers (version of that change UNCONFIRMED).
   explicit ImageLocality(int minor = 20) : minor_(minor) {}
   std::string_view name() const override { return kName; }
+  // The pod's image names, normalized once per cycle instead of once per node.
+  PluginStatus pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const override;
   int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
 
   // "mongo" -> "mongo:latest"; a name with a tag or a registry port is left alone.
   static std::string normalized_image_name(const std::string& name);
 
  private:
+  // The normalized image names that count: containers' (and, from 1.21, init containers' first).
+  std::vector<std::string> images_of(const Pod& pod) const;
+
   int minor_;
 };
 

@@ -9,9 +9,6 @@
 namespace ktwin::core {
 namespace {
 
-const std::string kPreFilterKey = "PreFilterInterPodAffinity";
-const std::string kPreScoreKey = "PreScoreInterPodAffinity";
-
 using TopologyPair = std::pair<std::string, std::string>;  // (key, value)
 using TopologyCounts = std::map<TopologyPair, int64_t>;
 
@@ -23,6 +20,9 @@ struct PreFilterState : StateData {
 struct PreScoreState : StateData {
   std::map<std::string, std::map<std::string, int64_t>> topology_score;  // key -> value -> score
 };
+
+const StateKey<PreFilterState> kPreFilterKey("PreFilterInterPodAffinity");
+const StateKey<PreScoreState> kPreScoreKey("PreScoreInterPodAffinity");
 
 const std::string* label(const Node& node, const std::string& key) {
   auto it = node.metadata.labels.find(key);
@@ -123,12 +123,14 @@ PluginStatus InterPodAffinity::pre_filter(CycleState& state, const Pod& pod) con
       }
     }
   }
+  // Nothing to satisfy either way: Filter passes every node.
+  const bool skip = !incoming && s->existing_anti_affinity.empty();
   state.write(kPreFilterKey, s);
-  return PluginStatus::success();
+  return skip ? PluginStatus::skipped() : PluginStatus::success();
 }
 
 PluginStatus InterPodAffinity::filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
-  const PreFilterState* s = state.read<PreFilterState>(kPreFilterKey);
+  const PreFilterState* s = state.read(kPreFilterKey);
   if (s == nullptr) return PluginStatus::error("InterPodAffinity: PreFilter state missing");
   // 1.20 and 1.21 report the generic reason and the specific one; k/k PR #102518 (merged June 2021,
   // 1.22) dropped the generic one.
@@ -172,12 +174,14 @@ PluginStatus InterPodAffinity::pre_score(CycleState& state, const Pod& pod,
     for (const NodeInfo& ni : nodes)
       for (const auto& existing : ni.pods) process(*ni.node, existing, has_pod_affinity(*existing));
   }
+  // No topology scores: every node scores 0, and normalize_scores leaves them so.
+  const bool skip = s->topology_score.empty();
   state.write(kPreScoreKey, s);
-  return PluginStatus::success();
+  return skip ? PluginStatus::skipped() : PluginStatus::success();
 }
 
 int64_t InterPodAffinity::score(const CycleState& state, const Pod&, const NodeInfo& node) const {
-  const PreScoreState* s = state.read<PreScoreState>(kPreScoreKey);
+  const PreScoreState* s = state.read(kPreScoreKey);
   if (s == nullptr) return 0;
   int64_t total = 0;
   for (const auto& [key, values] : s->topology_score)
@@ -187,7 +191,7 @@ int64_t InterPodAffinity::score(const CycleState& state, const Pod&, const NodeI
 }
 
 void InterPodAffinity::normalize_scores(const CycleState& state, const Pod&, std::vector<NodeScore>& scores) const {
-  const PreScoreState* s = state.read<PreScoreState>(kPreScoreKey);
+  const PreScoreState* s = state.read(kPreScoreKey);
   if (s == nullptr || s->topology_score.empty() || scores.empty()) return;
   // 1.20 starts max and min at 0 (so min <= 0 <= max); later releases use the true extremes
   // (scoring.go NormalizeScore; the release that switched is UNCONFIRMED, 1.22 assumed).

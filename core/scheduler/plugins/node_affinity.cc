@@ -5,6 +5,20 @@
 
 namespace ktwin::core {
 
+PluginStatus NodeAffinityPlugin::pre_filter(CycleState&, const Pod& pod) const {
+  // Without a nodeSelector or required terms pod_matches_node_selector_and_affinity holds everywhere.
+  const bool required = pod.spec.affinity && pod.spec.affinity->nodeAffinity &&
+                        pod.spec.affinity->nodeAffinity->requiredDuringSchedulingIgnoredDuringExecution;
+  return pod.spec.nodeSelector.empty() && !required ? PluginStatus::skipped() : PluginStatus::success();
+}
+
+PluginStatus NodeAffinityPlugin::pre_score(CycleState&, const Pod& pod, const std::vector<const NodeInfo*>&) const {
+  // Without preferred terms every raw score is 0, and so is every normalized one.
+  const bool preferred = pod.spec.affinity && pod.spec.affinity->nodeAffinity &&
+                         !pod.spec.affinity->nodeAffinity->preferredDuringSchedulingIgnoredDuringExecution.empty();
+  return preferred ? PluginStatus::success() : PluginStatus::skipped();
+}
+
 PluginStatus NodeAffinityPlugin::filter(const CycleState&, const Pod& pod, const NodeInfo& node) const {
   if (pod_matches_node_selector_and_affinity(pod, *node.node)) return PluginStatus::success();
   // 1.20 ErrReasonPod; later releases say "Pod's node affinity/selector" (1.22 era).

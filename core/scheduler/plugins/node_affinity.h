@@ -7,11 +7,14 @@
 
 namespace ktwin::core {
 
-class NodeAffinityPlugin : public FilterPlugin, public ScorePlugin {
+class NodeAffinityPlugin : public PreFilterPlugin, public FilterPlugin, public PreScorePlugin, public ScorePlugin {
  public:
   static constexpr std::string_view kName = "NodeAffinity";
   explicit NodeAffinityPlugin(int minor = 20) : minor_(minor) {}
   std::string_view name() const override { return kName; }
+  // Both only say whether the pod has anything for Filter or Score to look at (skip when not).
+  PluginStatus pre_filter(CycleState& state, const Pod& pod) const override;
+  PluginStatus pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const override;
   PluginStatus filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
   int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
   void normalize_scores(const CycleState& state, const Pod& pod,

@@ -4,11 +4,11 @@
 namespace ktwin::core {
 namespace {
 
-const std::string kStateKey = "PreFilterNodePorts";
-
 struct WantedPorts : StateData {
   std::vector<std::pair<std::string, int32_t>> ports;
 };
+
+const StateKey<WantedPorts> kStateKey("PreFilterNodePorts");
 
 }  // namespace
 
@@ -17,12 +17,14 @@ PluginStatus NodePorts::pre_filter(CycleState& state, const Pod& pod) const {
   for (const Container& c : pod.spec.containers)
     for (const ContainerPort& p : c.ports)
       if (p.hostPort > 0) wanted->ports.push_back({p.protocol.empty() ? "TCP" : p.protocol, p.hostPort});
+  // No host ports: Filter passes every node.
+  const bool skip = wanted->ports.empty();
   state.write(kStateKey, wanted);
-  return PluginStatus::success();
+  return skip ? PluginStatus::skipped() : PluginStatus::success();
 }
 
 PluginStatus NodePorts::filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
-  const WantedPorts* wanted = state.read<WantedPorts>(kStateKey);
+  const WantedPorts* wanted = state.read(kStateKey);
   if (wanted == nullptr) return PluginStatus::error("NodePorts: PreFilter state missing");
   for (const auto& port : wanted->ports)
     if (node.used_ports.count(port)) return PluginStatus::unschedulable(kErrReason);

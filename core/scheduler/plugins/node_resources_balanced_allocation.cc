@@ -6,9 +6,10 @@
 
 namespace ktwin::core {
 
-int64_t NodeResourcesBalancedAllocation::score(const CycleState&, const Pod& pod,
+int64_t NodeResourcesBalancedAllocation::score(const CycleState& state, const Pod& pod,
                                                const NodeInfo& node) const {
-  PodRequests r = compute_pod_requests(pod);
+  PodRequests scratch;
+  const PodRequests& r = pod_requests(state, pod, scratch);
   int64_t cpu_alloc = node.allocatable.milli_cpu, mem_alloc = node.allocatable.memory;
   if (minor_ < 22) {
     // 1.20 fractionOfCapacity: a zero capacity counts as full.
@@ -20,14 +21,15 @@ int64_t NodeResourcesBalancedAllocation::score(const CycleState&, const Pod& pod
     if (cpu >= 1 || mem >= 1) return 0;
     return static_cast<int64_t>((1 - std::abs(cpu - mem)) * kMaxNodeScore);
   }
-  std::vector<double> fractions;
+  double fractions[2];  // at most cpu and memory: an array, not a vector allocated per node
+  size_t count = 0;
   auto add = [&](int64_t requested, int64_t capacity) {
     if (capacity == 0) return;  // a resource the node lacks is skipped
-    fractions.push_back(std::min(1.0, static_cast<double>(requested) / static_cast<double>(capacity)));
+    fractions[count++] = std::min(1.0, static_cast<double>(requested) / static_cast<double>(capacity));
   };
   add(node.requested.milli_cpu + r.requested.milli_cpu, cpu_alloc);
   add(node.requested.memory + r.requested.memory, mem_alloc);
-  double std_dev = fractions.size() == 2 ? std::abs((fractions[0] - fractions[1]) / 2) : 0.0;
+  double std_dev = count == 2 ? std::abs((fractions[0] - fractions[1]) / 2) : 0.0;
   return static_cast<int64_t>((1 - std_dev) * kMaxNodeScore);
 }
 

@@ -3,10 +3,11 @@
 #pragma once
 
 #include "core/scheduler/framework.h"
+#include "core/scheduler/plugins/pod_requests_state.h"
 
 namespace ktwin::core {
 
-class NodeResourcesBalancedAllocation : public ScorePlugin {
+class NodeResourcesBalancedAllocation : public PreScorePlugin, public ScorePlugin {
  public:
   static constexpr std::string_view kName = "NodeResourcesBalancedAllocation";
   // minor < 22: the 1.20 formula on non-zero requests, (1 - |cpuFraction - memFraction|) * 100, and 0
@@ -14,6 +15,10 @@ class NodeResourcesBalancedAllocation : public ScorePlugin {
   // std = |f1 - f2| / 2 (PRs #102925, #105845).
   explicit NodeResourcesBalancedAllocation(int minor = 20) : minor_(minor) {}
   std::string_view name() const override { return kName; }
+  PluginStatus pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const override {
+    pre_score_pod_requests(state, pod);
+    return PluginStatus::success();
+  }
   int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
 
  private:

@@ -4,11 +4,11 @@
 namespace ktwin::core {
 namespace {
 
-const std::string kStateKey = "PreFilterNodeResourcesFit";
-
 struct PodRequestState : StateData {
   Resource request;
 };
+
+const StateKey<PodRequestState> kStateKey("PreFilterNodeResourcesFit");
 
 // k/k noderesources/least_allocated.go leastRequestedScore.
 int64_t least_requested(int64_t requested, int64_t capacity) {
@@ -18,8 +18,7 @@ int64_t least_requested(int64_t requested, int64_t capacity) {
 
 }  // namespace
 
-int64_t least_allocated_score(const Pod& pod, const NodeInfo& node) {
-  PodRequests r = compute_pod_requests(pod);
+int64_t least_allocated_score(const PodRequests& r, const NodeInfo& node) {
   int64_t cpu = least_requested(node.non_zero_milli_cpu + r.non_zero_milli_cpu, node.allocatable.milli_cpu);
   int64_t mem = least_requested(node.non_zero_memory + r.non_zero_memory, node.allocatable.memory);
   return (cpu + mem) / 2;
@@ -33,7 +32,7 @@ PluginStatus NodeResourcesFit::pre_filter(CycleState& state, const Pod& pod) con
 }
 
 PluginStatus NodeResourcesFit::filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
-  const PodRequestState* s = state.read<PodRequestState>(kStateKey);
+  const PodRequestState* s = state.read(kStateKey);
   if (s == nullptr) return PluginStatus::error("NodeResourcesFit: PreFilter state missing");
   const Resource& want = s->request;
   PluginStatus out;
@@ -47,9 +46,11 @@ PluginStatus NodeResourcesFit::filter(const CycleState& state, const Pod& pod, c
   bool requests_any =
       want.milli_cpu != 0 || want.memory != 0 || want.ephemeral_storage != 0 || !want.scalar.empty();
   if (!requests_any) return out;
-  auto check = [&](int64_t request, int64_t allocatable, int64_t requested, const std::string& name) {
+  // `name` as a string_view: a std::string built from "cpu" on every call, fitting or not, cost more
+  // than the comparison.
+  auto check = [&](int64_t request, int64_t allocatable, int64_t requested, std::string_view name) {
     if (minor_ >= 21 && request == 0) return;
-    if (allocatable < request + requested) fail("Insufficient " + name);
+    if (allocatable < request + requested) fail("Insufficient " + std::string(name));
   };
   check(want.milli_cpu, node.allocatable.milli_cpu, node.requested.milli_cpu, "cpu");
   check(want.memory, node.allocatable.memory, node.requested.memory, "memory");

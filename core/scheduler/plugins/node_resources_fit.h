@@ -13,9 +13,12 @@ namespace ktwin::core {
 
 // LeastAllocated for cpu and memory, weight 1 each, on non-zero requests (incoming pod included):
 // sum_r((alloc_r - req_r) * 100 / alloc_r) / 2, a resource scoring 0 when over-requested or alloc is 0.
-int64_t least_allocated_score(const Pod& pod, const NodeInfo& node);
+int64_t least_allocated_score(const PodRequests& pod, const NodeInfo& node);
+inline int64_t least_allocated_score(const Pod& pod, const NodeInfo& node) {
+  return least_allocated_score(compute_pod_requests(pod), node);
+}
 
-class NodeResourcesFit : public PreFilterPlugin, public FilterPlugin, public ScorePlugin {
+class NodeResourcesFit : public PreFilterPlugin, public FilterPlugin, public PreScorePlugin, public ScorePlugin {
  public:
   static constexpr std::string_view kName = "NodeResourcesFit";
   // `strategy` (pluginConfig scoringStrategy): unset is LeastAllocated on cpu:1, memory:1.
@@ -26,8 +29,14 @@ class NodeResourcesFit : public PreFilterPlugin, public FilterPlugin, public Sco
   // Reasons, all that apply: "Too many pods", "Insufficient cpu", "Insufficient memory", "Insufficient
   // <name>".
   PluginStatus filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
+  PluginStatus pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const override {
+    pre_score_pod_requests(state, pod);
+    return PluginStatus::success();
+  }
   int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const override {
-    return strategy_ ? resource_allocation_score(*strategy_, pod, node, minor_) : least_allocated_score(pod, node);
+    PodRequests scratch;
+    const PodRequests& r = pod_requests(state, pod, scratch);
+    return strategy_ ? resource_allocation_score(*strategy_, r, node, minor_) : least_allocated_score(r, node);
   }
 
  private:

@@ -5,8 +5,10 @@
 
 namespace ktwin::core {
 
-int64_t NodeResourcesLeastAllocated::score(const CycleState&, const Pod& pod, const NodeInfo& node) const {
-  return strategy_ ? resource_allocation_score(*strategy_, pod, node, minor_) : least_allocated_score(pod, node);
+int64_t NodeResourcesLeastAllocated::score(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
+  PodRequests scratch;
+  const PodRequests& r = pod_requests(state, pod, scratch);
+  return strategy_ ? resource_allocation_score(*strategy_, r, node, minor_) : least_allocated_score(r, node);
 }
 
 }  // namespace ktwin::core

@@ -1,10 +1,10 @@
 // PodTopologySpread filter and score.
 #include "core/scheduler/plugins/pod_topology_spread.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <set>
-#include <unordered_map>
 
 #include "core/api/service.h"
 #include "core/api/workload.h"
@@ -14,28 +14,51 @@
 namespace ktwin::core {
 namespace {
 
-const std::string kPreFilterKey = "PreFilterPodTopologySpread";
-const std::string kPreScoreKey = "PreScorePodTopologySpread";
 const std::string kHostname = "kubernetes.io/hostname";
 
+// Counts are per topology domain (TopologyDomains ids), read per node through its position.
 struct FilterState : StateData {
   std::vector<PodTopologySpread::Constraint> constraints;
-  std::map<std::pair<std::string, std::string>, int64_t> pair_count;  // (key, value) -> matching pods
-  std::map<std::string, int64_t> min_count;                           // key -> critical path minimum
+  // Per constraint: its key's domains, its key's slot in `count`, whether it selects the pod itself.
+  std::vector<const TopologyDomains*> domains;
+  std::vector<size_t> key_slot;
+  std::vector<int64_t> self;
+  // Per distinct key (constraints with one key share their counts, as 1.20's TpPairToMatchNum keyed by
+  // (key, value) does): domain -> matching pods on eligible nodes, and the critical path minimum over
+  // the domains of eligible nodes (0 when there are none).
+  std::vector<std::vector<int64_t>> count;
+  std::vector<int64_t> min_count;
 };
 
 struct ScoreState : StateData {
   std::vector<PodTopologySpread::Constraint> constraints;
-  std::set<std::string> ignored;
-  std::vector<std::map<std::string, int64_t>> value_count;  // per constraint: value -> matching pods
-  // Per hostname constraint: node position -> matching pods there (absent: none).
-  std::vector<std::unordered_map<uint32_t, int64_t>> host_count;
+  // By node position: feasible nodes scoring leaves out (missing a topology key it requires).
+  std::vector<bool> ignored;
+  std::vector<const TopologyDomains*> domains;  // per constraint
+  std::vector<bool> by_host;                    // per constraint: its key is the hostname
+  // Per constraint: for the hostname key, node position -> matching pods there; otherwise bucket ->
+  // matching pods, a bucket being the node's domain or, for a node without the key, the domain of the
+  // value "" (or one past the domains when no node has it), as the value-keyed map it replaces did.
+  std::vector<std::vector<int64_t>> count;
   std::vector<double> weight;
 };
 
-bool has_all_keys(const Labels& labels, const std::vector<PodTopologySpread::Constraint>& cs) {
-  for (const auto& c : cs)
-    if (!labels.count(c.topology_key)) return false;
+bool is_ignored(const ScoreState& s, uint32_t position) { return !s.ignored.empty() && s.ignored[position]; }
+
+const StateKey<FilterState> kPreFilterKey("PreFilterPodTopologySpread");
+const StateKey<ScoreState> kPreScoreKey("PreScorePodTopologySpread");
+
+std::vector<const TopologyDomains*> domains_of(const CycleState& state,
+                                               const std::vector<PodTopologySpread::Constraint>& cs) {
+  std::vector<const TopologyDomains*> out;
+  for (const auto& c : cs) out.push_back(&state.index().domains(c.topology_key));
+  return out;
+}
+
+// The node carries every constraint's key.
+bool has_all_keys(const std::vector<const TopologyDomains*>& domains, uint32_t node) {
+  for (const TopologyDomains* d : domains)
+    if (d->of(node) == TopologyDomains::kMissing) return false;
   return true;
 }
 
@@ -67,11 +90,6 @@ void for_each_matching(const CycleState& state, const PodTopologySpread::Constra
   for (uint32_t i = 0; i < nodes.size(); ++i)
     for (const auto& p : nodes[i].pods)
       if (counts(c, ns, *p)) fn(i);
-}
-
-const std::string* label_of(const Node& node, const std::string& key) {
-  auto it = node.metadata.labels.find(key);
-  return it == node.metadata.labels.end() ? nullptr : &it->second;
 }
 
 }  // namespace
@@ -133,40 +151,57 @@ PluginStatus PodTopologySpread::pre_filter(CycleState& state, const Pod& pod) co
   auto s = std::make_shared<FilterState>();
   s->constraints = constraints_for(pod, "DoNotSchedule");
   if (!s->constraints.empty()) {
+    s->domains = domains_of(state, s->constraints);
+    std::vector<std::string> keys;
+    for (size_t c = 0; c < s->constraints.size(); ++c) {
+      const Constraint& con = s->constraints[c];
+      size_t slot = std::find(keys.begin(), keys.end(), con.topology_key) - keys.begin();
+      if (slot == keys.size()) {
+        keys.push_back(con.topology_key);
+        s->count.emplace_back(s->domains[c]->size(), 0);
+      }
+      s->key_slot.push_back(slot);
+      s->self.push_back(selects(con, pod.metadata.labels) ? 1 : 0);
+    }
     const std::vector<NodeInfo>& nodes = state.all_nodes();
     std::vector<bool> eligible(nodes.size());
-    for (size_t i = 0; i < nodes.size(); ++i) {
-      const Node& node = *nodes[i].node;
-      if (!pod_matches_node_selector_and_affinity(pod, node) || !has_all_keys(node.metadata.labels, s->constraints))
-        continue;
+    std::vector<std::vector<bool>> present;  // per key: a domain of an eligible node
+    for (const auto& count : s->count) present.emplace_back(count.size(), false);
+    for (uint32_t i = 0; i < nodes.size(); ++i) {
+      if (!has_all_keys(s->domains, i) || !pod_matches_node_selector_and_affinity(pod, *nodes[i].node)) continue;
       eligible[i] = true;
-      for (const Constraint& c : s->constraints) s->pair_count.try_emplace({c.topology_key, *label_of(node, c.topology_key)}, 0);
+      for (size_t c = 0; c < s->constraints.size(); ++c) present[s->key_slot[c]][s->domains[c]->of(i)] = true;
     }
-    for (const Constraint& c : s->constraints)
-      for_each_matching(state, c, pod.metadata.namespace_, [&](uint32_t i) {
-        if (eligible[i]) ++s->pair_count[{c.topology_key, *label_of(*nodes[i].node, c.topology_key)}];
+    for (size_t c = 0; c < s->constraints.size(); ++c) {
+      std::vector<int64_t>& count = s->count[s->key_slot[c]];
+      const TopologyDomains& domains = *s->domains[c];
+      for_each_matching(state, s->constraints[c], pod.metadata.namespace_, [&](uint32_t i) {
+        if (eligible[i]) ++count[domains.of(i)];
       });
-    for (const auto& [pair, count] : s->pair_count) {
-      auto it = s->min_count.find(pair.first);
-      if (it == s->min_count.end() || count < it->second) s->min_count[pair.first] = count;
+    }
+    for (size_t k = 0; k < s->count.size(); ++k) {
+      int64_t min = std::numeric_limits<int64_t>::max();
+      for (size_t d = 0; d < s->count[k].size(); ++d)
+        if (present[k][d]) min = std::min(min, s->count[k][d]);
+      s->min_count.push_back(min == std::numeric_limits<int64_t>::max() ? 0 : min);
     }
   }
+  // No DoNotSchedule constraint: Filter passes every node.
+  const bool skip = s->constraints.empty();
   state.write(kPreFilterKey, s);
-  return PluginStatus::success();
+  return skip ? PluginStatus::skipped() : PluginStatus::success();
 }
 
 PluginStatus PodTopologySpread::filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
-  const FilterState* s = state.read<FilterState>(kPreFilterKey);
+  const FilterState* s = state.read(kPreFilterKey);
   if (s == nullptr) return PluginStatus::error("PodTopologySpread: PreFilter state missing");
-  for (const Constraint& c : s->constraints) {
-    const std::string* value = label_of(*node.node, c.topology_key);
-    if (value == nullptr) return PluginStatus::unresolvable(kErrReasonNodeLabelNotMatch);
-    int64_t self = selects(c, pod.metadata.labels) ? 1 : 0;
-    auto count = s->pair_count.find({c.topology_key, *value});
-    auto min = s->min_count.find(c.topology_key);
-    int64_t skew = (count == s->pair_count.end() ? 0 : count->second) + self -
-                   (min == s->min_count.end() ? 0 : min->second);
-    if (skew > c.max_skew) return PluginStatus::unschedulable(kErrReasonConstraintsNotMatch);
+  const uint32_t position = state.position(node);
+  for (size_t c = 0; c < s->constraints.size(); ++c) {
+    int32_t domain = s->domains[c]->of(position);
+    if (domain == TopologyDomains::kMissing) return PluginStatus::unresolvable(kErrReasonNodeLabelNotMatch);
+    const size_t k = s->key_slot[c];
+    int64_t skew = s->count[k][domain] + s->self[c] - s->min_count[k];
+    if (skew > s->constraints[c].max_skew) return PluginStatus::unschedulable(kErrReasonConstraintsNotMatch);
   }
   return PluginStatus::success();
 }
@@ -179,80 +214,98 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
   // scoring.go requireAllTopologies: also for List defaulting.
   bool require_all = minor_ < 23 || !pod.spec.topologySpreadConstraints.empty() || !system_defaulted();
   if (!s->constraints.empty() && !feasible.empty()) {
-    s->value_count.resize(s->constraints.size());
-    for (const NodeInfo* ni : feasible) {
-      if (require_all && !has_all_keys(ni->node->metadata.labels, s->constraints)) {
-        s->ignored.insert(ni->name());
+    const std::vector<NodeInfo>& nodes = state.all_nodes();
+    s->domains = domains_of(state, s->constraints);
+    const size_t n_constraints = s->constraints.size();
+    std::vector<int32_t> empty_bucket(n_constraints);  // where a node without the key counts
+    std::vector<std::vector<bool>> present(n_constraints);
+    std::vector<size_t> domains(n_constraints, 0);     // buckets of feasible, not ignored nodes
+    for (size_t i = 0; i < n_constraints; ++i) s->by_host.push_back(s->constraints[i].topology_key == kHostname);
+    for (size_t i = 0; i < n_constraints; ++i) {
+      const TopologyDomains& d = *s->domains[i];
+      if (s->by_host[i]) {
+        s->count.emplace_back(nodes.size(), 0);
         continue;
       }
-      for (size_t i = 0; i < s->constraints.size(); ++i) {
-        if (s->constraints[i].topology_key == kHostname) continue;  // counted per node in score()
-        const std::string* v = label_of(*ni->node, s->constraints[i].topology_key);
-        s->value_count[i].try_emplace(v ? *v : "", 0);
+      int32_t empty = d.find("");
+      empty_bucket[i] = empty == TopologyDomains::kMissing ? static_cast<int32_t>(d.size()) : empty;
+      s->count.emplace_back(d.size() + 1, 0);
+      present[i].assign(d.size() + 1, false);
+    }
+    auto bucket = [&](size_t i, uint32_t node) {
+      int32_t d = s->domains[i]->of(node);
+      return d == TopologyDomains::kMissing ? empty_bucket[i] : d;
+    };
+    size_t ignored = 0;
+    if (require_all) s->ignored.assign(nodes.size(), false);  // otherwise no node is ignored
+    for (const NodeInfo* ni : feasible) {
+      const uint32_t position = state.position(*ni);
+      if (require_all && !has_all_keys(s->domains, position)) {
+        s->ignored[position] = true;
+        ++ignored;
+        continue;
+      }
+      for (size_t i = 0; i < n_constraints; ++i) {
+        if (s->by_host[i]) continue;  // counted per node below
+        auto b = bucket(i, position);
+        if (!present[i][b]) present[i][b] = true, ++domains[i];
       }
     }
-    for (size_t i = 0; i < s->constraints.size(); ++i) {
-      size_t domains = s->constraints[i].topology_key == kHostname ? feasible.size() - s->ignored.size()
-                                                                   : s->value_count[i].size();
-      s->weight.push_back(std::log(static_cast<double>(domains + 2)));  // topologyNormalizingWeight
+    for (size_t i = 0; i < n_constraints; ++i) {
+      size_t n = s->by_host[i] ? feasible.size() - ignored : domains[i];
+      s->weight.push_back(std::log(static_cast<double>(n + 2)));  // topologyNormalizingWeight
     }
     // Matching pods on every node of the snapshot that passes the pod's node selector and affinity
     // (and has every key when required); for the hostname key, per node.
-    const std::vector<NodeInfo>& nodes = state.all_nodes();
-    std::vector<int8_t> eligible(nodes.size(), -1);  // -1: not decided yet
+    // Sized on first use, -1: not decided yet. Most cycles never ask (hostname constraints only read
+    // counts), and filling a byte per node of the cluster showed in the profile.
+    std::vector<int8_t> eligible;
     auto is_eligible = [&](uint32_t i) {
-      if (eligible[i] < 0) {
-        const Node& node = *nodes[i].node;
-        eligible[i] = pod_matches_node_selector_and_affinity(pod, node) &&
-                      (!require_all || has_all_keys(node.metadata.labels, s->constraints));
-      }
+      if (eligible.empty()) eligible.assign(nodes.size(), -1);
+      if (eligible[i] < 0)
+        eligible[i] = pod_matches_node_selector_and_affinity(pod, *nodes[i].node) &&
+                      (!require_all || has_all_keys(s->domains, i));
       return eligible[i] == 1;
     };
-    s->host_count.resize(s->constraints.size());
-    for (size_t i = 0; i < s->constraints.size(); ++i) {
+    for (size_t i = 0; i < n_constraints; ++i) {
       const Constraint& c = s->constraints[i];
-      if (c.topology_key == kHostname) {
+      std::vector<int64_t>& count = s->count[i];
+      if (s->by_host[i]) {
         // score() counts a feasible, not ignored node's own pods, eligible or not: without the index,
         // only the feasible nodes are walked.
-        auto& host = s->host_count[i];
-        if (!for_each_indexed(state, c, pod.metadata.namespace_, [&](uint32_t n) { ++host[n]; }))
+        if (!for_each_indexed(state, c, pod.metadata.namespace_, [&](uint32_t n) { ++count[n]; }))
           for (const NodeInfo* ni : feasible) {
-            if (!s->ignored.empty() && s->ignored.count(ni->name())) continue;  // score() reads no count
+            if (is_ignored(*s, state.position(*ni))) continue;  // score() reads no count
             int64_t k = 0;
             for (const auto& p : ni->pods) k += counts(c, pod.metadata.namespace_, *p);
-            if (k > 0) host[state.position(*ni)] = k;
+            count[state.position(*ni)] = k;
           }
         continue;
       }
-      if (s->value_count[i].empty()) continue;
+      if (domains[i] == 0) continue;
       for_each_matching(state, c, pod.metadata.namespace_, [&](uint32_t n) {
         if (!is_eligible(n)) return;
-        const std::string* v = label_of(*nodes[n].node, c.topology_key);
-        auto it = s->value_count[i].find(v ? *v : "");
-        if (it != s->value_count[i].end()) ++it->second;
+        auto b = bucket(i, n);
+        if (present[i][b]) ++count[b];
       });
     }
   }
+  // No ScheduleAnyway constraint: from 1.23 normalize_scores gives every node 0 (1.20 gives 100).
+  const bool skip = s->constraints.empty() && minor_ >= 23;
   state.write(kPreScoreKey, s);
-  return PluginStatus::success();
+  return skip ? PluginStatus::skipped() : PluginStatus::success();
 }
 
 int64_t PodTopologySpread::score(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
-  const ScoreState* s = state.read<ScoreState>(kPreScoreKey);
-  if (s == nullptr || s->constraints.empty() || s->ignored.count(node.name())) return 0;
+  const ScoreState* s = state.read(kPreScoreKey);
+  const uint32_t position = state.position(node);
+  if (s == nullptr || s->constraints.empty() || is_ignored(*s, position)) return 0;
   double score = 0;
-  for (size_t i = 0; i < s->constraints.size(); ++i) {
+  for (size_t i = 0; i < s->count.size(); ++i) {  // empty when PreScore saw no feasible node
     const Constraint& c = s->constraints[i];
-    const std::string* v = label_of(*node.node, c.topology_key);
-    if (v == nullptr) continue;
-    int64_t count = 0;
-    if (c.topology_key == kHostname) {
-      if (i >= s->host_count.size()) continue;  // PreScore saw no feasible node
-      auto it = s->host_count[i].find(state.position(node));
-      if (it != s->host_count[i].end()) count = it->second;
-    } else {
-      count = s->value_count[i].at(*v);
-    }
+    int32_t domain = s->domains[i]->of(position);
+    if (domain == TopologyDomains::kMissing) continue;
+    int64_t count = s->count[i][s->by_host[i] ? position : static_cast<uint32_t>(domain)];
     score +=
         static_cast<double>(count) * s->weight[i] + static_cast<double>(c.max_skew - 1);  // scoreForCount
   }
@@ -261,7 +314,7 @@ int64_t PodTopologySpread::score(const CycleState& state, const Pod& pod, const 
 
 void PodTopologySpread::normalize_scores(const CycleState& state, const Pod& pod,
                                          std::vector<NodeScore>& scores) const {
-  const ScoreState* s = state.read<ScoreState>(kPreScoreKey);
+  const ScoreState* s = state.read(kPreScoreKey);
   if (s == nullptr) return;
   // Without constraints, 1.20 still normalizes: every raw score is 0, so every node gets 100. Later
   // releases skip the plugin (PreScore returns Skip), leaving 0.
@@ -271,12 +324,12 @@ void PodTopologySpread::normalize_scores(const CycleState& state, const Pod& pod
   }
   int64_t min = std::numeric_limits<int64_t>::max(), max = 0;
   for (const NodeScore& ns : scores) {
-    if (s->ignored.count(ns.name)) continue;
+    if (is_ignored(*s, state.position(*ns.node))) continue;
     min = std::min(min, ns.score);
     max = std::max(max, ns.score);
   }
   for (NodeScore& ns : scores) {
-    if (s->ignored.count(ns.name))
+    if (is_ignored(*s, state.position(*ns.node)))
       ns.score = 0;
     else if (max == 0)
       ns.score = kMaxNodeScore;

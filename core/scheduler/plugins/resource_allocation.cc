@@ -57,8 +57,8 @@ int64_t broken_linear(const std::vector<UtilizationShapePoint>& shape, int64_t p
 
 }  // namespace
 
-int64_t resource_allocation_score(const ScoringStrategy& strategy, const Pod& pod, const NodeInfo& node, int minor) {
-  const PodRequests req = compute_pod_requests(pod);
+int64_t resource_allocation_score(const ScoringStrategy& strategy, const PodRequests& req, const NodeInfo& node,
+                                  int minor) {
   int64_t node_score = 0, weight_sum = 0;
   for (const ResourceSpec& r : strategy.resources) {
     auto [alloc, requested] = allocatable_and_requested(r.name, req, node, minor);

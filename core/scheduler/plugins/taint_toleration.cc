@@ -4,8 +4,26 @@
 #include "core/scheduler/plugins/helpers.h"
 
 namespace ktwin::core {
+namespace {
+
+struct PreScoreState : StateData {
+  std::vector<Toleration> prefer_no_schedule;
+};
+
+const StateKey<PreScoreState> kPreScoreKey("PreScoreTaintToleration");
+
+// Only tolerations that can apply to PreferNoSchedule (that effect or empty) count.
+std::vector<Toleration> prefer_no_schedule(const Pod& pod) {
+  std::vector<Toleration> out;
+  for (const Toleration& t : pod.spec.tolerations)
+    if (t.effect.empty() || t.effect == "PreferNoSchedule") out.push_back(t);
+  return out;
+}
+
+}  // namespace
 
 PluginStatus TaintToleration::filter(const CycleState&, const Pod& pod, const NodeInfo& node) const {
+  if (!node.has_taints) return PluginStatus::success();
   const Taint* taint = find_untolerated_taint(
       node.node->spec.taints, pod.spec.tolerations,
       [](const Taint& t) { return t.effect == "NoSchedule" || t.effect == "NoExecute"; });
@@ -17,11 +35,19 @@ PluginStatus TaintToleration::filter(const CycleState&, const Pod& pod, const No
   return PluginStatus::unresolvable(reason);
 }
 
-int64_t TaintToleration::score(const CycleState&, const Pod& pod, const NodeInfo& node) const {
-  // Only tolerations that can apply to PreferNoSchedule (that effect or empty) count.
-  std::vector<Toleration> prefer;
-  for (const Toleration& t : pod.spec.tolerations)
-    if (t.effect.empty() || t.effect == "PreferNoSchedule") prefer.push_back(t);
+PluginStatus TaintToleration::pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const {
+  auto s = std::make_shared<PreScoreState>();
+  s->prefer_no_schedule = prefer_no_schedule(pod);
+  state.write(kPreScoreKey, std::move(s));
+  return PluginStatus::success();
+}
+
+int64_t TaintToleration::score(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
+  if (!node.has_taints) return 0;
+  const PreScoreState* s = state.read(kPreScoreKey);
+  std::vector<Toleration> scratch;  // PreScore did not run: a plugin called on its own, as in tests
+  if (s == nullptr) scratch = prefer_no_schedule(pod);
+  const std::vector<Toleration>& prefer = s ? s->prefer_no_schedule : scratch;
   int64_t count = 0;
   for (const Taint& taint : node.node->spec.taints)
     if (taint.effect == "PreferNoSchedule" && !tolerations_tolerate(prefer, taint)) ++count;

@@ -6,13 +6,15 @@
 
 namespace ktwin::core {
 
-class TaintToleration : public FilterPlugin, public ScorePlugin {
+class TaintToleration : public FilterPlugin, public PreScorePlugin, public ScorePlugin {
  public:
   static constexpr std::string_view kName = "TaintToleration";
   // minor: the Kubernetes minor version, which picks the message wording.
   explicit TaintToleration(int minor = 20) : minor_(minor) {}
   std::string_view name() const override { return kName; }
   PluginStatus filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
+  // The pod's tolerations that can apply to PreferNoSchedule, once per cycle (taint_toleration.go PreScore).
+  PluginStatus pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const override;
   // Raw score: the number of PreferNoSchedule taints not tolerated.
   int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
   // Reversed: 100 - raw * 100 / max.
