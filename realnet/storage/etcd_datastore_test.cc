@@ -17,15 +17,9 @@ using core::Kind;
 using realnet::EtcdClient;
 using realnet::testing::EtcdServer;
 using realnet::testing::EtcdStore;
+using realnet::testing::web_pod;
 
 namespace {
-
-std::shared_ptr<core::Pod> pod(std::string name) {
-  auto p = std::make_shared<core::Pod>();
-  p->metadata.name = std::move(name);
-  p->metadata.labels = {{"app", "web"}};
-  return p;
-}
 
 // A Pod as a person would write it with etcdctl put: no uid, no resourceVersion.
 std::string pod_json(const std::string& name, const std::string& node = "") {
@@ -167,7 +161,7 @@ TEST_CASE("a key written behind the server's back reaches the store and its watc
   CHECK(d.store.resource_version() == deleted);
 
   // The store's own writes come back through the watch too, and are not applied twice.
-  auto mine = d.store.create(pod("mine")).value();
+  auto mine = d.store.create(web_pod("mine")).value();
   d.executor.run_for(std::chrono::milliseconds(300));
   CHECK(seen.events.back() == "ADDED mine " + std::to_string(mine->metadata.resourceVersion));
   CHECK(seen.events.size() == 4);
@@ -208,7 +202,7 @@ TEST_CASE("a write after another writer's comes after it, in revision order", "[
   // revision skips theirs, so it applies them from the watch first.
   uint64_t first = put(*etcdctl, "/registry/pods/default/theirs-1", pod_json("theirs-1"));
   uint64_t second = put(*etcdctl, "/registry/pods/default/theirs-2", pod_json("theirs-2"));
-  auto mine = d.store.create(pod("mine")).value();
+  auto mine = d.store.create(web_pod("mine")).value();
   CHECK(mine->metadata.resourceVersion == second + 1);
   CHECK(d.store.find(Kind::kPod, "default", "theirs-1"));
   CHECK(d.store.find(Kind::kPod, "default", "theirs-2"));
@@ -226,7 +220,7 @@ TEST_CASE("a write whose gap the watch cannot fill is applied, then the store re
   seen.watch(d.store, Kind::kPod);
   d.datastore().stop();  // the watch will not bring `theirs`
   uint64_t theirs = put(*etcdctl, "/registry/pods/default/theirs", pod_json("theirs"));
-  auto mine = d.store.create(pod("mine")).value();
+  auto mine = d.store.create(web_pod("mine")).value();
   CHECK(mine->metadata.resourceVersion == theirs + 1);
   REQUIRE(d.executor.run_until([&] { return d.store.find(Kind::kPod, "default", "theirs") != nullptr; }));
   CHECK(d.datastore().TEST_relists() == 1);
@@ -245,7 +239,7 @@ TEST_CASE("a restart reloads what other writers wrote with its revisions", "[sto
   uint64_t revision = 0;
   {
     EtcdStore d(etcd.endpoint());
-    d.store.create(pod("mine"));
+    d.store.create(web_pod("mine"));
     revision = put(*etcdctl, "/registry/pods/default/theirs", pod_json("theirs"));
   }
   EtcdStore d(etcd.endpoint());
@@ -258,8 +252,8 @@ TEST_CASE("a compaction the watch missed makes it re-list", "[storage][etcd][wat
   EtcdServer etcd;
   EtcdStore d(etcd.endpoint());
   auto etcdctl = EtcdClient::create(etcd.endpoint(), std::chrono::seconds(2)).value();
-  auto kept = d.store.create(pod("kept")).value();
-  REQUIRE(d.store.create(pod("old")).is_ok());
+  auto kept = d.store.create(web_pod("kept")).value();
+  REQUIRE(d.store.create(web_pod("old")).is_ok());
   d.executor.run_for(std::chrono::milliseconds(200));
   Seen seen;
   seen.watch(d.store, Kind::kPod);
@@ -315,11 +309,11 @@ TEST_CASE("a write whose answer was lost but which landed is found before the ne
   LossyProxy proxy(port);
   EtcdStore d(proxy.endpoint());
   auto etcdctl = EtcdClient::create(etcd.endpoint(), std::chrono::seconds(2)).value();
-  REQUIRE(d.store.create(pod("before")).is_ok());
+  REQUIRE(d.store.create(web_pod("before")).is_ok());
   d.executor.run_for(std::chrono::milliseconds(200));  // its watch event delivered
   SECTION("the retry on a fresh connection meets its own write: AlreadyExists, and the store has it") {
     proxy.lose_answers(1);
-    auto lost = d.store.create(pod("lost"));
+    auto lost = d.store.create(web_pod("lost"));
     CHECK(lost.status().is_already_exists());  // as a client that retried after a timeout would see
     auto stored = d.store.find(Kind::kPod, "default", "lost");
     REQUIRE(stored);  // the refused guard caught the store up first
@@ -327,12 +321,12 @@ TEST_CASE("a write whose answer was lost but which landed is found before the ne
   }
   SECTION("unanswered twice: Unavailable, then the next write first brings in what landed") {
     proxy.lose_answers(2);
-    auto lost = d.store.create(pod("lost"));
+    auto lost = d.store.create(web_pod("lost"));
     CHECK(lost.status().code() == core::Status::Code::kUnavailable);
     CHECK_FALSE(d.store.find(Kind::kPod, "default", "lost"));
     Seen seen;
     seen.watch(d.store, Kind::kPod);
-    auto next = d.store.create(pod("next")).value();
+    auto next = d.store.create(web_pod("next")).value();
     auto landed = d.store.find(Kind::kPod, "default", "lost");
     REQUIRE(landed);
     auto raw = etcdctl->call("/v3/kv/range", {{"key", core::base64_encode("/registry/pods/default/lost")}});
@@ -362,7 +356,7 @@ TEST_CASE("two servers writing the same objects at once converge on etcd's state
         auto current = d.store.find(Kind::kPod, "default", name);
         core::Status s;
         if (!current) {
-          s = d.store.create(pod(name)).status();
+          s = d.store.create(web_pod(name)).status();
         } else if (rng.uniform(4) == 0) {
           core::DeleteOptions now;
           now.gracePeriodSeconds = 0;

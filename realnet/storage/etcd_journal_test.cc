@@ -16,15 +16,9 @@ using core::Kind;
 using realnet::EtcdJournal;
 using realnet::testing::EtcdServer;
 using realnet::testing::EtcdStore;
+using realnet::testing::web_pod;
 
 namespace {
-
-std::shared_ptr<core::Pod> pod(std::string name) {
-  auto p = std::make_shared<core::Pod>();
-  p->metadata.name = std::move(name);
-  p->metadata.labels = {{"app", "web"}};
-  return p;
-}
 
 std::map<std::string, nlohmann::json> everything(const core::Store& store) {
   std::map<std::string, nlohmann::json> out;
@@ -85,15 +79,15 @@ TEST_CASE("resourceVersions are etcd's mod_revisions, and survive a reopen", "[s
   uint64_t revision = 0;
   {
     EtcdStore d(etcd.endpoint());
-    auto a = d.store.create(pod("a")).value();
+    auto a = d.store.create(web_pod("a")).value();
     CHECK(a->metadata.resourceVersion == mod_revision(*client, "/registry/pods/default/a"));
-    auto b = d.store.create(pod("b")).value();
+    auto b = d.store.create(web_pod("b")).value();
     auto copy = core::mutable_copy(*core::as<core::Pod>(b));
     copy->status.phase = "Running";
     auto running = d.store.update(copy).value();
     CHECK(running->metadata.resourceVersion == mod_revision(*client, "/registry/pods/default/b"));
     CHECK(running->metadata.resourceVersion > b->metadata.resourceVersion);
-    REQUIRE(d.store.create(pod("gone")).is_ok());
+    REQUIRE(d.store.create(web_pod("gone")).is_ok());
     REQUIRE(d.store.remove(Kind::kPod, "default", "gone").is_ok());
     auto node = std::make_shared<core::Node>();
     node->metadata.name = "worker1";
@@ -106,7 +100,7 @@ TEST_CASE("resourceVersions are etcd's mod_revisions, and survive a reopen", "[s
   EtcdStore d(etcd.endpoint());
   CHECK(everything(d.store) == before);  // the same objects with the same resourceVersions
   CHECK(d.store.resource_version() == revision);
-  auto c = d.store.create(pod("c")).value();
+  auto c = d.store.create(web_pod("c")).value();
   CHECK(c->metadata.resourceVersion == revision + 1);
   // The layout an etcdctl user expects: JSON under /registry/<resource>/<namespace>/<name>, without
   // resourceVersion (the mod_revision is the version, as in kube-apiserver).
@@ -124,7 +118,7 @@ TEST_CASE("resourceVersions are etcd's mod_revisions, and survive a reopen", "[s
 TEST_CASE("each write is guarded on its own key", "[storage][etcd]") {
   EtcdServer etcd;
   EtcdStore d(etcd.endpoint());
-  auto web = d.store.create(pod("web")).value();
+  auto web = d.store.create(web_pod("web")).value();
   SECTION("an update with a stale resourceVersion is Conflict") {
     auto first = core::mutable_copy(*core::as<core::Pod>(web));
     first->status.phase = "Running";
@@ -149,9 +143,9 @@ TEST_CASE("each write is guarded on its own key", "[storage][etcd]") {
     CHECK(d.store.remove(Kind::kPod, "default", "web", now).is_conflict());
     REQUIRE(client->call("/v3/kv/deleterange", {{"key", core::base64_encode("/registry/pods/default/web")}}).is_ok());
     REQUIRE(client->call("/v3/kv/put", {{"key", core::base64_encode("/registry/pods/default/taken")},
-                                        {"value", core::base64_encode(core::encode(*pod("taken")).dump())}})
+                                        {"value", core::base64_encode(core::encode(*web_pod("taken")).dump())}})
                 .is_ok());
-    CHECK(d.store.create(pod("taken")).status().is_already_exists());
+    CHECK(d.store.create(web_pod("taken")).status().is_already_exists());
     CHECK_FALSE(d.store.find(Kind::kPod, "default", "taken"));
     CHECK(d.store.find(Kind::kPod, "default", "web") == web);  // nothing the store did not write changed
   }
@@ -161,16 +155,16 @@ TEST_CASE("while etcd is away writes fail and change nothing, and resume when it
           "[storage][etcd]") {
   EtcdServer etcd;
   EtcdStore d(etcd.endpoint());
-  REQUIRE(d.store.create(pod("before")).is_ok());
+  REQUIRE(d.store.create(web_pod("before")).is_ok());
   uint64_t revision = d.store.resource_version();
   etcd.stop();
-  auto refused = d.store.create(pod("during"));
+  auto refused = d.store.create(web_pod("during"));
   CHECK(refused.status().code() == core::Status::Code::kUnavailable);
   CHECK(refused.status().message().find(etcd.endpoint()) != std::string::npos);
   CHECK_FALSE(d.store.find(Kind::kPod, "default", "during"));
   CHECK(d.store.resource_version() == revision);
   etcd.start();
-  REQUIRE(d.store.create(pod("after")).is_ok());  // the unanswered write had not landed: carry on
+  REQUIRE(d.store.create(web_pod("after")).is_ok());  // the unanswered write had not landed: carry on
   EtcdStore reopened(etcd.endpoint());
   CHECK(reopened.store.list(Kind::kPod).size() == 2);
   CHECK_FALSE(reopened.store.find(Kind::kPod, "default", "during"));
@@ -181,10 +175,10 @@ TEST_CASE("two servers on one etcd see each other's writes and conflict per obje
   EtcdServer etcd;
   EtcdStore first(etcd.endpoint());
   EtcdStore second(etcd.endpoint());
-  auto mine = first.store.create(pod("mine")).value();
+  auto mine = first.store.create(web_pod("mine")).value();
   REQUIRE(second.executor.run_until([&] { return second.store.find(Kind::kPod, "default", "mine") != nullptr; }));
   CHECK(second.store.find(Kind::kPod, "default", "mine")->metadata.resourceVersion == mine->metadata.resourceVersion);
-  auto theirs = second.store.create(pod("theirs")).value();
+  auto theirs = second.store.create(web_pod("theirs")).value();
   REQUIRE(first.executor.run_until([&] { return first.store.find(Kind::kPod, "default", "theirs") != nullptr; }));
   CHECK(first.store.resource_version() == theirs->metadata.resourceVersion);
   // Both update the same version of one object: etcd takes the first, refuses the second.

@@ -18,12 +18,21 @@
 #include <random>
 #include <thread>
 
+#include "core/api/pod.h"
 #include "core/store/memory_store.h"
 #include "realnet/storage/datastore.h"
 #include "realnet/storage/etcd_client.h"
 #include "realnet/storage/etcd_datastore.h"
 
 namespace ktwin::realnet::testing {
+
+// The pod the etcd tests write: a name and the label app=web.
+inline std::shared_ptr<core::Pod> web_pod(std::string name) {
+  auto p = std::make_shared<core::Pod>();
+  p->metadata.name = std::move(name);
+  p->metadata.labels = {{"app", "web"}};
+  return p;
+}
 
 inline int free_port() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
