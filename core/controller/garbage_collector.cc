@@ -28,6 +28,13 @@ void GarbageCollector::start() {
         dependents_.erase(it);
         return;
       }
+      // k/k garbagecollector/graph_builder.go processGraphChanges: an update whose owner references
+      // are unchanged (referencesDiffs empty) queues nothing; the object was registered and checked
+      // when it was added or its references last changed, and an owner's deletion queues it again.
+      // Most updates are of this kind (lease renewals, pod status), so each was a needless check.
+      if (e.type == WatchEventType::kModified && e.old &&
+          e.old->metadata.ownerReferences == e.object->metadata.ownerReferences)
+        return;
       observe(*e.object);
     }));
     for (const ObjectPtr& obj : env_.store.list(kind)) observe(*obj);

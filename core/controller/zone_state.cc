@@ -14,20 +14,31 @@ std::string_view zone_state_name(ZoneState state) {
 }
 
 namespace {
-std::string label_or(const Node& node, const char* primary, const char* fallback) {
+// The label keys as std::string once: Labels is a std::map<std::string, ...> without a transparent
+// comparator, so a lookup by `const char*` built (and heap-allocated) a key per call, 5 per node per
+// monitor pass.
+const std::string kRegion = "topology.kubernetes.io/region", kRegionBeta = "failure-domain.beta.kubernetes.io/region";
+const std::string kZone = "topology.kubernetes.io/zone", kZoneBeta = "failure-domain.beta.kubernetes.io/zone";
+const std::string kExcludeDisruption = "node.kubernetes.io/exclude-disruption";
+
+std::string_view label_or(const Node& node, const std::string& primary, const std::string& fallback) {
   auto it = node.metadata.labels.find(primary);
   if (it != node.metadata.labels.end()) return it->second;
   it = node.metadata.labels.find(fallback);
-  return it == node.metadata.labels.end() ? "" : it->second;
+  return it == node.metadata.labels.end() ? std::string_view() : std::string_view(it->second);
 }
 }  // namespace
 
 std::string zone_key(const Node& node) {
-  std::string region = label_or(node, "topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region");
-  std::string zone = label_or(node, "topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone");
+  std::string_view region = label_or(node, kRegion, kRegionBeta);
+  std::string_view zone = label_or(node, kZone, kZoneBeta);
   if (region.empty() && zone.empty()) return "";
   // k/k pkg/util/node GetZoneKey: region + ":\x00:" + zone, so "a:b" never collides with another split.
-  return region + ":" + std::string(1, '\0') + ":" + zone;
+  std::string key;
+  key.reserve(region.size() + 3 + zone.size());
+  key.append(region).append(":").push_back('\0');
+  key.append(":").append(zone);
+  return key;
 }
 
 std::string zone_display_name(const std::string& key) {
@@ -38,7 +49,7 @@ std::string zone_display_name(const std::string& key) {
 }
 
 bool excluded_from_disruption(const Node& node) {
-  return node.metadata.labels.count("node.kubernetes.io/exclude-disruption") > 0;
+  return node.metadata.labels.count(kExcludeDisruption) > 0;
 }
 
 ZoneHealth compute_zone_state(const std::vector<const NodeCondition*>& ready_conditions,

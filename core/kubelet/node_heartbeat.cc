@@ -130,11 +130,13 @@ void NodeHeartbeat::post_status() {
       if (env_.store.create(make_initial_node(reg_, config_, images_, now)).is_ok()) last_report_ = now;
       return;
     }
+    // k/k kubelet_node_status.go tryUpdateNodeStatus: skip when unchanged within the report period.
+    // Most ticks are such a skip: decide it on the stored Node before copying it.
+    bool within_period = now < last_report_ + config_.nodeStatusReportFrequency;
+    if (within_period && node_status_current(*node, reg_, config_, images_)) return;
     auto copy = mutable_copy(*node);
     set_node_status(*copy, reg_, config_, images_, now);
-    // k/k kubelet_node_status.go tryUpdateNodeStatus: skip when unchanged within the report period.
-    if (now < last_report_ + config_.nodeStatusReportFrequency && !node_status_changed(*node, *copy))
-      return;
+    if (within_period && !node_status_changed(*node, *copy)) return;
     Status s = env_.store.update(copy).status();
     if (s.is_ok()) {
       last_report_ = now;

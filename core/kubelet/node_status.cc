@@ -126,6 +126,75 @@ bool identical_status(const NodeStatus& a, const NodeStatus& b) {
 
 }  // namespace
 
+namespace {
+
+// `have` equals set_node_status's capacity: reg.capacity, with "pods" at 110 when it has none.
+bool same_as_capacity(const ResourceList& have, const ResourceList& reg_capacity) {
+  static const Quantity kDefaultPods = Quantity::from_value(110);
+  bool add_pods = !reg_capacity.count("pods");
+  if (have.size() != reg_capacity.size() + (add_pods ? 1 : 0)) return false;
+  auto want = reg_capacity.begin();
+  for (const auto& [name, q] : have) {
+    const Quantity* expected = nullptr;
+    if (add_pods && name == "pods") {
+      expected = &kDefaultPods;
+    } else {
+      if (want == reg_capacity.end() || want->first != name) return false;
+      expected = &(want++)->second;
+    }
+    if (!(q == *expected) || q.text() != expected->text()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool node_status_current(const Node& node, const NodeRegistration& reg, const KubeletConfig& config,
+                         const std::vector<ImageInfo>& images) {
+  // Each check mirrors one setter of set_node_status against what identical_status compares.
+  const NodeStatus& st = node.status;
+  if (!same_as_capacity(st.capacity, reg.capacity) || !same_as_capacity(st.allocatable, reg.capacity)) return false;
+
+  size_t n_addresses = reg.internalIP.empty() ? 1 : 2;
+  if (st.addresses.size() != n_addresses) return false;
+  if (n_addresses == 2 && (st.addresses[0].type != "InternalIP" || st.addresses[0].address != reg.internalIP))
+    return false;
+  if (st.addresses.back().type != "Hostname" || st.addresses.back().address != reg.name) return false;
+
+  const NodeSystemInfo& info = st.nodeInfo;
+  if (info.kernelVersion != reg.kernelVersion || info.osImage != reg.osImage ||
+      info.operatingSystem != reg.operatingSystem || info.architecture != reg.architecture ||
+      info.kubeletVersion != config.kubeletVersion || info.kubeProxyVersion != config.kubeletVersion ||
+      info.containerRuntimeVersion != config.containerRuntimeVersion)
+    return false;
+
+  // The same order as set_node_status's stable sort, by pointer.
+  std::vector<const ImageInfo*> sorted;
+  sorted.reserve(images.size());
+  for (const ImageInfo& image : images) sorted.push_back(&image);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const ImageInfo* a, const ImageInfo* b) { return a->size > b->size; });
+  if (sorted.size() > kMaxNodeStatusImages) sorted.resize(kMaxNodeStatusImages);
+  if (st.images.size() != sorted.size()) return false;
+  for (size_t i = 0; i < sorted.size(); ++i)
+    if (st.images[i].names != sorted[i]->repoTags || st.images[i].sizeBytes != sorted[i]->size) return false;
+
+  // Ours first, in kConditions order, each keeping its lastTransitionTime (so it must have one); then
+  // only conditions we do not own, which set_node_status keeps in their order.
+  constexpr size_t kOurs = std::size(kConditions);
+  if (st.conditions.size() < kOurs) return false;
+  for (size_t i = 0; i < kOurs; ++i) {
+    const NodeCondition& c = st.conditions[i];
+    const ConditionSpec& spec = kConditions[i];
+    if (c.type != spec.type || c.status != spec.status || c.reason != spec.reason || c.message != spec.message ||
+        !c.lastTransitionTime)
+      return false;
+  }
+  for (size_t i = kOurs; i < st.conditions.size(); ++i)
+    for (const ConditionSpec& spec : kConditions)
+      if (st.conditions[i].type == spec.type) return false;
+  return true;
+}
+
 bool node_status_changed(const Node& before, const Node& after) {
   // The fast path avoids encoding two nodes to JSON on every heartbeat (most change nothing).
   if (identical_status(before.status, after.status)) return false;

@@ -24,4 +24,10 @@ void set_node_status(Node& node, const NodeRegistration& reg, const KubeletConfi
 // nodeStatusHasChanged: any difference besides the conditions' lastHeartbeatTime.
 bool node_status_changed(const Node& before, const Node& after);
 
+// True when set_node_status on a copy of `node` would give a status node_status_changed calls unchanged,
+// checked without building the copy (most heartbeats change nothing, and a Node copy per node every
+// 10 s was the heartbeat's cost). False may still mean unchanged: then the caller builds and compares.
+bool node_status_current(const Node& node, const NodeRegistration& reg, const KubeletConfig& config,
+                         const std::vector<ImageInfo>& images);
+
 }  // namespace ktwin::core
