@@ -60,8 +60,12 @@ void FlagSet::flag(const std::string& name, bool* target) {
                   }};
 }
 
-core::Status FlagSet::parse(const std::vector<std::string>& args) const {
+core::Status FlagSet::parse(const std::vector<std::string>& args, std::vector<std::string>* operands) const {
   for (size_t i = 0; i < args.size(); ++i) {
+    if (operands && args[i].rfind("--", 0) != 0) {
+      operands->push_back(args[i]);
+      continue;
+    }
     std::string name = args[i];
     std::optional<std::string> value;
     if (size_t eq = name.find('='); name.rfind("--", 0) == 0 && eq != std::string::npos) {

@@ -22,8 +22,9 @@ class FlagSet {
   void flag(const std::string& name, bool* target);      // present: true; takes no value
 
   // Invalid, naming the flag: "unknown flag --x", "--x needs a value", "--x takes no value", or the
-  // value's fault. Targets of flags before the bad one may already be set.
-  core::Status parse(const std::vector<std::string>& args) const;
+  // value's fault. Targets of flags before the bad one may already be set. With `operands`, the
+  // arguments that are not flags (files) are collected there, in order; without, they are unknown flags.
+  core::Status parse(const std::vector<std::string>& args, std::vector<std::string>* operands = nullptr) const;
 
  private:
   struct Spec {

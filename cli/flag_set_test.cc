@@ -55,5 +55,16 @@ TEST_CASE("FlagSet: each fault names its flag", "[flag_set]") {
   CHECK(error_of({"--port", "0"}) == "--port: \"0\" is not a port (1-65535)");
 }
 
+TEST_CASE("FlagSet: with operands, the arguments that are not flags are kept in order", "[flag_set]") {
+  Parsed p;
+  std::vector<std::string> files;
+  REQUIRE(flags_for(p).parse({"a.tar", "--data-dir", "/d", "b.tar"}, &files).is_ok());
+  CHECK(files == std::vector<std::string>{"a.tar", "b.tar"});
+  CHECK(p.dir == "/d");
+  CHECK(error_of({"a.tar"}) == "unknown flag a.tar");  // without operands
+  std::vector<std::string> ignored;
+  CHECK(flags_for(p).parse({"a.tar", "--bogus"}, &ignored).message() == "unknown flag --bogus");
+}
+
 }  // namespace
 }  // namespace ktwin::cli

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/flag_set.h"
 #include "realnet/runtime/image_store.h"
 #include "realnet/runtime/oci_import.h"
 #ifdef KTWIN_HAVE_CONTAINERD
@@ -30,21 +31,13 @@ int image_command(const std::vector<std::string>& args) {
   std::string data_dir = "/var/lib/ktwin";
   std::string containerd;
   std::vector<std::string> files;
-  for (size_t i = 1; i < args.size(); ++i) {
-    // --containerd-address: this flag's first spelling; --container-runtime-endpoint is the agent's.
-    if (args[i] == "--data-dir" || args[i] == "--container-runtime-endpoint" || args[i] == "--containerd-address") {
-      if (i + 1 >= args.size()) {
-        std::cerr << "ktwin image: " << args[i] << " needs a value\n" << kUsage;
-        return 2;
-      }
-      (args[i] == "--data-dir" ? data_dir : containerd) = args[i + 1];
-      ++i;
-    } else if (args[i].rfind("--", 0) == 0) {
-      std::cerr << "ktwin image: unknown flag " << args[i] << "\n" << kUsage;
-      return 2;
-    } else {
-      files.push_back(args[i]);
-    }
+  FlagSet flags;
+  flags.text("--data-dir", &data_dir);
+  flags.text("--container-runtime-endpoint", &containerd);
+  flags.text("--containerd-address", &containerd);  // this flag's first spelling
+  if (core::Status s = flags.parse({args.begin() + 1, args.end()}, &files); !s.is_ok()) {
+    std::cerr << "ktwin image: " << s.message() << "\n" << kUsage;
+    return 2;
   }
   realnet::ImageStore store(std::filesystem::path(data_dir) / "agent" / "images");
   if (verb == "ls" || verb == "list") {
