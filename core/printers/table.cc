@@ -240,7 +240,7 @@ bool empty_time(Time t) { return t.time_since_epoch().count() == 0; }
 
 // k/k pkg/printers/internalversion/printers.go printEvent: the object as "kind/name", a count of 0 is 1,
 // an unset last timestamp is the first.
-Cells event_cells(const Event& ev, Time now) {
+Cells event_cells(const Event& ev, Time now, bool wide) {
   auto since = [now](Time t) { return empty_time(t) ? std::string("<unknown>") : human_duration(now - t); };
   std::string first = since(ev.firstTimestamp);
   std::string last = empty_time(ev.lastTimestamp) ? first : since(ev.lastTimestamp);
@@ -251,6 +251,7 @@ Cells event_cells(const Event& ev, Time now) {
   if (!host.empty()) source += ", " + host;
   std::string message = ev.message;
   while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) message.pop_back();
+  if (!wide) return {last, ev.type, ev.reason, target, message};
   return {last, ev.type, ev.reason, target, ev.involvedObject.fieldPath, source, message, first,
           std::to_string(ev.count == 0 ? 1 : ev.count), ev.metadata.name};
 }
@@ -340,7 +341,7 @@ Cells cells_of(const ObjectPtr& obj, Time now, const PrintOptions& options) {
               std::to_string(pdb->status.disruptionsAllowed), age(*obj, now)};
     }
     case Kind::kEvent:
-      return event_cells(*as<Event>(obj), now);
+      return event_cells(*as<Event>(obj), now, options.wide);
     case Kind::kNamespace:
       return {as<Namespace>(obj)->phase, age(*obj, now)};
   }
@@ -389,17 +390,20 @@ Table make_table(Kind kind, const std::vector<ObjectPtr>& objects, Time now, con
   const bool with_namespace = options.with_namespace && is_namespaced(kind);
   // kubectl adds NAMESPACE itself in front of the server's columns.
   if (with_namespace) table.columns.push_back({"Namespace"});
-  for (const TableColumn& c : columns_of(kind, options))
+  std::vector<TableColumn> columns = columns_of(kind, options);
+  // The first column is the object's name, filled here; cells_of gives the rest (an Event's table
+  // starts with LAST SEEN and names the Event in its own cells).
+  const bool name_first = columns.front().name == "Name";
+  for (const TableColumn& c : columns)
     if (c.priority == 0 || options.wide) table.columns.push_back(c);
   for (const ObjectPtr& obj : objects) {
     KT_CHECK(obj && obj->kind() == kind, "make_table: object of another kind");
     std::vector<std::string> row;
     if (with_namespace) row.push_back(obj->metadata.namespace_);
-    if (kind != Kind::kEvent)
+    if (name_first)
       row.push_back(options.with_kind_prefix ? kind_prefix(kind) + "/" + obj->metadata.name
                                              : obj->metadata.name);
     Cells cells = cells_of(obj, now, options);
-    if (kind == Kind::kEvent && !options.wide) cells = {cells[0], cells[1], cells[2], cells[3], cells[6]};
     row.insert(row.end(), cells.begin(), cells.end());
     table.rows.push_back(std::move(row));
   }

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/api/event.h"
 #include "core/api/service.h"
 #include "core/printers/test_objects.h"
 
@@ -338,6 +339,33 @@ TEST_CASE("render: minimum width 6, no header for an empty table, blank line onl
   b.rows = {{"n", "1"}};
   CHECK(render({a, empty, b}) == "A     B\nx     y\n\nLONG-NAME   V\nn           1\n");
   CHECK(render({empty}).empty());
+}
+
+TEST_CASE("an Event's table starts with LAST SEEN; -o wide adds its source, count and name", "[printers]") {
+  auto ev = std::make_shared<Event>();
+  ev->metadata.namespace_ = "default";
+  ev->metadata.name = "web-1.18ede8e5625a6c4c";
+  ev->involvedObject = {"Pod", "default", "web-1", "", "v1", "", ""};
+  ev->type = "Warning";
+  ev->reason = "BackOff";
+  ev->message = "Back-off restarting failed container\n";
+  ev->source = {"kubelet", "worker1"};
+  ev->firstTimestamp = kNow - minutes(3);
+  ev->lastTimestamp = kNow - seconds(15);
+  ev->count = 4;
+  Table narrow = make_table(Kind::kEvent, {ev}, kNow, PrintOptions{});
+  std::vector<std::string> names;
+  for (const TableColumn& c : narrow.columns) names.push_back(c.name);
+  CHECK(names == std::vector<std::string>{"Last Seen", "Type", "Reason", "Object", "Message"});
+  CHECK(narrow.rows.at(0) ==
+        std::vector<std::string>{"15s", "Warning", "BackOff", "pod/web-1", "Back-off restarting failed container"});
+  PrintOptions wide;
+  wide.wide = true;
+  Table all = make_table(Kind::kEvent, {ev}, kNow, wide);
+  REQUIRE(all.columns.size() == 10);
+  CHECK(all.rows.at(0) == std::vector<std::string>{"15s", "Warning", "BackOff", "pod/web-1", "", "kubelet, worker1",
+                                                   "Back-off restarting failed container", "3m", "4",
+                                                   "web-1.18ede8e5625a6c4c"});
 }
 
 }  // namespace
