@@ -83,10 +83,10 @@ Result<ObjectPtr> MemoryStore::create(std::shared_ptr<Object> obj) {
     // The apiserver returns AlreadyExists on a collision and the client retries; retry here instead.
     do {
       meta.name = base + random_suffix();
-    } while (table.count(key_of(meta.namespace_, meta.name)));
+    } while (table.contains(key_of(meta.namespace_, meta.name)));
   }
   Key key = key_of(meta.namespace_, meta.name);
-  if (table.count(key))
+  if (table.contains(key))
     return Status::already_exists(std::string(kind_name(obj->kind())) + " \"" + meta.name + "\" already exists");
   meta.uid = new_uid();
   meta.resourceVersion = revision_ + 1;
@@ -97,7 +97,7 @@ Result<ObjectPtr> MemoryStore::create(std::shared_ptr<Object> obj) {
   if (!revision.is_ok()) return revision.status();
   meta.resourceVersion = revision_ = revision.value();
   ObjectPtr stored = obj;
-  table[key] = stored;
+  table.assign(key, stored);
   if (obj->kind() == Kind::kPod) index_pod(nullptr, stored);
   if (obj->kind() == Kind::kNode) node_changed(meta.name);
   publish(WatchEventType::kAdded, stored, nullptr);
@@ -108,7 +108,7 @@ Result<ObjectPtr> MemoryStore::update(std::shared_ptr<Object> obj) {
   ObjectMeta& meta = obj->metadata;
   if (is_namespaced(obj->kind()) && meta.namespace_.empty()) meta.namespace_ = "default";
   auto& table = objects_[static_cast<size_t>(obj->kind())];
-  auto it = table.find(key_of(meta.namespace_, meta.name));
+  auto it = table.find(meta.namespace_, meta.name);
   if (it == table.end())
     return Status::not_found(std::string(kind_name(obj->kind())) + " \"" + meta.name + "\" not found");
   const ObjectPtr old = it->second;
@@ -209,7 +209,7 @@ Result<uint64_t> MemoryStore::record(JournalOp op, const Object& obj, uint64_t p
 void MemoryStore::install(Kind kind, const Key& key, const ObjectPtr& old, ObjectPtr now, uint64_t revision) {
   auto& table = objects_[static_cast<size_t>(kind)];
   if (now) {
-    table[key] = now;
+    table.assign(key, now);
   } else {
     table.erase(key);
   }
@@ -284,7 +284,7 @@ Status MemoryStore::restore(const PersistedState& state) {
     if (is_namespaced(obj->kind()) == meta.namespace_.empty() || meta.name.empty())
       return refuse("has a malformed namespace or name");
     auto& table = objects_[static_cast<size_t>(obj->kind())];
-    if (!table.emplace(key_of(meta.namespace_, meta.name), obj).second) return refuse("appears twice");
+    if (!table.emplace(key_of(meta.namespace_, meta.name), obj)) return refuse("appears twice");
     if (obj->kind() == Kind::kPod) index_pod(nullptr, obj);
     revision = std::max(revision, meta.resourceVersion);
   }
@@ -294,7 +294,7 @@ Status MemoryStore::restore(const PersistedState& state) {
 
 ObjectPtr MemoryStore::find(Kind kind, const std::string& ns, const std::string& name) const {
   const auto& table = objects_[static_cast<size_t>(kind)];
-  auto it = table.find(key_of(is_namespaced(kind) ? (ns.empty() ? "default" : ns) : "", name));
+  auto it = table.find(is_namespaced(kind) ? (ns.empty() ? std::string_view("default") : ns) : "", name);
   return it == table.end() ? nullptr : it->second;
 }
 

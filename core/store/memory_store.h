@@ -8,6 +8,7 @@
 #include "core/env/executor.h"
 #include "core/env/rng.h"
 #include "core/store/store.h"
+#include "core/store/object_table.h"
 #include "core/store/store_journal.h"
 
 namespace ktwin::core {
@@ -61,8 +62,8 @@ class MemoryStore : public Store {
   void replace(const PersistedState& state);
 
  private:
-  using Key = std::string;  // "namespace/name"
-  static Key key_of(const std::string& ns, const std::string& name) { return ns + "/" + name; }
+  using Key = ObjectTable::Key;
+  static Key key_of(const std::string& ns, const std::string& name) { return ObjectTable::key_of(ns, name); }
   std::string random_suffix();
   std::string new_uid();
   void index_pod(const ObjectPtr& old_obj, const ObjectPtr& new_obj);
@@ -77,7 +78,7 @@ class MemoryStore : public Store {
   Rng rng_;
   uint64_t revision_ = 0;
   StoreJournal* journal_ = nullptr;
-  std::map<Key, ObjectPtr> objects_[std::size(kAllKinds)];
+  ObjectTable objects_[std::size(kAllKinds)];
   std::unordered_map<std::string, std::map<Key, ObjectPtr>> pods_by_node_;
   std::unordered_map<std::string, uint64_t> node_stamps_;  // node -> last change to its pods
   std::unordered_map<std::string, std::map<Key, ObjectPtr>> pods_by_controller_;  // by controller uid
