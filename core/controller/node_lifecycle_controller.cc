@@ -102,67 +102,84 @@ std::vector<std::shared_ptr<const Pod>> NodeLifecycleController::pods_on(const s
   return out;
 }
 
+NodeLifecycleController::NodeRecord& NodeLifecycleController::record_of(const std::shared_ptr<const Node>& node) {
+  NodeRecord& record = records_[node->metadata.name];
+  refresh_zone(record, node);
+  return record;
+}
+
+void NodeLifecycleController::refresh_zone(NodeRecord& record, const std::shared_ptr<const Node>& node) {
+  if (record.labelled == node) return;
+  record.zone = zone_key(*node);
+  record.excluded = excluded_from_disruption(*node);
+  record.labelled = node;
+}
+
 void NodeLifecycleController::monitor_node_health() {
   auto nodes = list<Node>(env_.store);
+  ++pass_;
   // classifyNodes: new nodes, vanished nodes and known nodes of a zone not seen yet.
-  std::vector<std::string_view> present;  // sorted, for the vanished-node check below
-  present.reserve(nodes.size());
-  for (const auto& node : nodes) present.push_back(node->metadata.name);
-  if (!std::is_sorted(present.begin(), present.end())) std::sort(present.begin(), present.end());
+  std::vector<NodeRecord*> records;  // by position in `nodes`
+  records.reserve(nodes.size());
   for (const auto& node : nodes) {
+    NodeRecord& record = record_of(node);
+    records.push_back(&record);
+    record.seen_in_pass = pass_;
     const std::string& name = node->metadata.name;
-    if (!known_nodes_.count(name)) {
+    if (!record.known) {
       record_node_event(name, "RegisteredNode", "Node " + name + " event: Registered Node " + name + " in Controller");
-      known_nodes_.insert(name);
-      add_evictor_for_new_zone(*node);
+      record.known = true;
+      add_evictor_for_new_zone(record.zone);
       if (taint_mode())
-        mark_node_as_reachable(*node);
+        mark_node_as_reachable(*node, record.zone);
       else
         cancel_pod_eviction(*node);
-    } else if (!zone_states_.count(zone_key(*node))) {
-      add_evictor_for_new_zone(*node);
+    } else if (!zone_states_.count(record.zone)) {
+      add_evictor_for_new_zone(record.zone);
     }
   }
-  for (auto it = known_nodes_.begin(); it != known_nodes_.end();) {
-    if (std::binary_search(present.begin(), present.end(), std::string_view(*it))) {
-      ++it;
-      continue;
-    }
-    record_node_event(*it, "RemovingNode", "Node " + *it + " event: Removing Node " + *it + " from Controller");
-    it = known_nodes_.erase(it);
+  std::vector<std::string> vanished;
+  for (auto& [name, record] : records_)
+    if (record.known && record.seen_in_pass != pass_) vanished.push_back(name);
+  std::sort(vanished.begin(), vanished.end());  // reported in name order
+  for (const std::string& name : vanished) {
+    record_node_event(name, "RemovingNode", "Node " + name + " event: Removing Node " + name + " from Controller");
+    records_[name].known = false;
   }
 
   std::map<std::string, std::vector<const NodeCondition*>> zone_conditions;
   std::vector<std::shared_ptr<const Node>> updated;  // keeps the conditions zone_conditions points into
-  for (const auto& original : nodes) {
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const std::shared_ptr<const Node>& original = nodes[i];
+    NodeRecord& record = *records[i];
     std::shared_ptr<const Node> node = original;
-    Result<HealthResult> result = try_update_node_health(node);
+    Result<HealthResult> result = try_update_node_health(node, record);
     for (int attempt = 1; !result.is_ok() && attempt < kUpdateRetries; ++attempt) {
       auto fresh = find<Node>(env_.store, "", original->metadata.name);
       if (!fresh) break;
       node = fresh;
-      result = try_update_node_health(node);
+      result = try_update_node_health(node, record);
     }
     if (!result.is_ok()) continue;  // "Skipping - no pods will be evicted."
     updated.push_back(node);
+    refresh_zone(record, node);  // a copy this pass wrote, or a fresh read after a conflict
     const HealthResult& health = result.value();
     const std::string& name = node->metadata.name;
-    if (!excluded_from_disruption(*node))
-      zone_conditions[zone_key(*node)].push_back(node->find_condition("Ready"));
+    if (!record.excluded) zone_conditions[record.zone].push_back(node->find_condition("Ready"));
     if (health.current) {
       // Listed only when used: taint mode writes nodes only, so the list is the same before and after.
       std::optional<std::vector<std::shared_ptr<const Pod>>> pods;
       if (taint_mode()) {
-        process_taint_base_eviction(*node, health.observed);
+        process_taint_base_eviction(*node, record.zone, health.observed());
       } else {
         pods = pods_on(name);
-        process_no_taint_base_eviction(*node, health.observed, *pods);
+        process_no_taint_base_eviction(*node, health.observed(), *pods);
       }
       bool needs_retry = nodes_to_retry_.count(name) > 0;
-      bool became_not_ready = health.current->status != "True" && health.observed.status == "True";
+      bool became_not_ready = health.current->status != "True" && health.observed().status == "True";
       if (became_not_ready)  // reported once, on the transition
         record_node_event(name, "NodeNotReady", "Node " + name + " status is now: NodeNotReady");
-      if (became_not_ready || (needs_retry && health.observed.status != "True")) {
+      if (became_not_ready || (needs_retry && health.observed().status != "True")) {
         if (!pods) pods = pods_on(name);
         if (!mark_pods_not_ready(*pods, name).is_ok()) {
           nodes_to_retry_.insert(name);
@@ -186,60 +203,48 @@ NodeLifecycleController::NodeHealth NodeLifecycleController::fresh_health(Time p
 }
 
 Result<NodeLifecycleController::HealthResult> NodeLifecycleController::try_update_node_health(
-    std::shared_ptr<const Node>& node) {
-  const std::shared_ptr<const Node> given = node;  // `current` and `name` point into it
-  const std::string& name = given->metadata.name;
+    std::shared_ptr<const Node>& node, NodeRecord& record) {
   Time now = env_.executor.now();
-  auto found = health_.find(name);
-  std::optional<NodeHealth> health;
-  if (found != health_.end()) health = found->second;
-
   HealthResult out;
+  out.observed_in = node;  // keeps `current` below alive when `node` is pointed at a copy
   const NodeCondition* current = node->find_condition("Ready");
+  std::optional<NodeHealth>& health = record.health;  // updated in place: most passes change a timestamp
   if (current == nullptr) {
     // Never posted: a fake Unknown condition dated at creation, and the startup grace period.
-    out.observed = NodeCondition{"Ready", "Unknown", "", "", node->metadata.creationTimestamp,
-                                 node->metadata.creationTimestamp};
+    out.never_posted = NodeCondition{"Ready", "Unknown", "", "", node->metadata.creationTimestamp,
+                                     node->metadata.creationTimestamp};
     out.grace = config_.nodeStartupGracePeriod;
     if (health)
       health->ready.reset();
     else
       health = fresh_health(node->metadata.creationTimestamp, node->metadata.creationTimestamp, std::nullopt);
   } else {
-    out.observed = *current;
+    out.observed_ready = current;
     out.grace = config_.nodeMonitorGracePeriod;
   }
 
-  std::optional<NodeCondition> saved;
-  bool saved_has_lease = false;
-  std::optional<Time> saved_renew;
-  if (health) {
-    saved = health->ready;
-    saved_has_lease = health->has_lease;
-    saved_renew = health->leaseRenewTime;
-  }
-  std::optional<NodeCondition> current_copy;
-  if (current) current_copy = *current;
+  const bool saved = health && health->ready;
+  const bool saved_has_lease = health && health->has_lease;
+  const Time saved_renew = health ? health->leaseRenewTime.value_or(Time{}) : Time{};
   // The cases of tryUpdateNodeHealth; a fresh record drops the remembered lease, as k/k's does.
   if (!health) {
-    health = fresh_health(now, now, current_copy);
+    health = fresh_health(now, now, *current);
   } else if (!saved && current) {
-    health = fresh_health(now, now, current_copy);
+    health = fresh_health(now, now, *current);
   } else if (saved && !current) {
     health = fresh_health(now, now, std::nullopt);
-  } else if (saved && current && saved->lastHeartbeatTime != current->lastHeartbeatTime) {
+  } else if (saved && current && health->ready->lastHeartbeatTime != current->lastHeartbeatTime) {
     Time transition =
-        saved->lastTransitionTime != current->lastTransitionTime ? now : health->readyTransitionTimestamp;
-    health = fresh_health(now, transition, current_copy);
+        health->ready->lastTransitionTime != current->lastTransitionTime ? now : health->readyTransitionTimestamp;
+    health = fresh_health(now, transition, *current);
   }
   // A newer lease renewal refreshes the probe time with the controller's clock.
-  auto lease = find<Lease>(env_.store, kNodeLeaseNamespace, name);
-  if (lease && (!saved_has_lease || saved_renew.value_or(Time{}) < lease->spec.renewTime.value_or(Time{}))) {
+  auto lease = find<Lease>(env_.store, kNodeLeaseNamespace, node->metadata.name);
+  if (lease && (!saved_has_lease || saved_renew < lease->spec.renewTime.value_or(Time{}))) {
     health->has_lease = true;
     health->leaseRenewTime = lease->spec.renewTime;
     health->probeTimestamp = now;
   }
-  health_[name] = *health;
 
   if (now > health->probeTimestamp + out.grace) {
     std::shared_ptr<Node> copy = mutable_copy(*node);  // copied only when conditions may change
@@ -258,25 +263,23 @@ Result<NodeLifecycleController::HealthResult> NodeLifecycleController::try_updat
       }
     }
     const NodeCondition* ready = copy->find_condition("Ready");
-    if (!conditions_equal(*ready, out.observed)) {
+    if (!conditions_equal(*ready, out.observed())) {
       Result<ObjectPtr> written = env_.store.update(copy);
       if (!written.is_ok()) return written.status();
       copy->metadata.resourceVersion = written.value()->metadata.resourceVersion;
-      NodeHealth& h = health_[name];
-      h.ready = *ready;
-      h.readyTransitionTimestamp = now;
+      health->ready = *ready;
+      health->readyTransitionTimestamp = now;
       if (lease) {
-        h.has_lease = true;
-        h.leaseRenewTime = lease->spec.renewTime;
+        health->has_lease = true;
+        health->leaseRenewTime = lease->spec.renewTime;
       }
     }
   }
-  if (const NodeCondition* ready = node->find_condition("Ready")) out.current = *ready;
+  out.current = node->find_condition("Ready");
   return out;
 }
 
-void NodeLifecycleController::add_evictor_for_new_zone(const Node& node) {
-  std::string zone = zone_key(node);
+void NodeLifecycleController::add_evictor_for_new_zone(const std::string& zone) {
   if (zone_states_.count(zone)) return;
   zone_states_[zone] = ZoneState::kInitial;
   zone_queues_[zone] = std::make_unique<RateLimitedTimedQueue>(env_.executor, config_.nodeEvictionRate);
@@ -329,7 +332,7 @@ void NodeLifecycleController::handle_disruption(
     log("Controller detected that all Nodes are not-Ready. Entering master disruption mode.");
     for (const auto& node : nodes) {
       if (taint_mode())
-        mark_node_as_reachable(*node);
+        mark_node_as_reachable(*node, zone_key(*node));
       else
         cancel_pod_eviction(*node);
     }
@@ -344,9 +347,10 @@ void NodeLifecycleController::handle_disruption(
     log("Controller detected that some Nodes are Ready. Exiting master disruption mode.");
     Time now = env_.executor.now();
     for (const auto& node : nodes) {
-      NodeHealth& h = health_[node->metadata.name];
-      h.probeTimestamp = now;
-      h.readyTransitionTimestamp = now;
+      std::optional<NodeHealth>& h = records_[node->metadata.name].health;
+      if (!h) h = NodeHealth{};
+      h->probeTimestamp = now;
+      h->readyTransitionTimestamp = now;
     }
     for (auto& [zone, state] : zone_states_) {
       set_limiter_in_zone(zone, zones.at(zone).size(), new_states[zone]);
@@ -368,25 +372,27 @@ void NodeLifecycleController::handle_disruption(
 
 // ---- Taint-based eviction ----
 
-void NodeLifecycleController::process_taint_base_eviction(const Node& node, const NodeCondition& observed) {
+void NodeLifecycleController::process_taint_base_eviction(const Node& node, const std::string& zone,
+                                                          const NodeCondition& observed) {
   if (observed.status == "False") {
     // An existing opposite taint is swapped at once, without waiting for the rate limiter.
     if (node.has_taint(kUnreachable, "NoExecute"))
       swap_node_taints(node.metadata.name, {taint(kNotReady, "NoExecute")}, {taint(kUnreachable, "NoExecute")});
     else
-      mark_node_for_tainting(node, "False");
+      mark_node_for_tainting(node, zone, "False");
   } else if (observed.status == "Unknown") {
     if (node.has_taint(kNotReady, "NoExecute"))
       swap_node_taints(node.metadata.name, {taint(kUnreachable, "NoExecute")}, {taint(kNotReady, "NoExecute")});
     else
-      mark_node_for_tainting(node, "Unknown");
+      mark_node_for_tainting(node, zone, "Unknown");
   } else if (observed.status == "True") {
-    mark_node_as_reachable(node);
+    mark_node_as_reachable(node, zone);
   }
 }
 
-bool NodeLifecycleController::mark_node_for_tainting(const Node& node, const std::string& status) {
-  auto& queue = zone_queues_[zone_key(node)];
+bool NodeLifecycleController::mark_node_for_tainting(const Node& node, const std::string& zone,
+                                                     const std::string& status) {
+  auto& queue = zone_queues_[zone];
   if (!queue) queue = std::make_unique<RateLimitedTimedQueue>(env_.executor, config_.nodeEvictionRate);
   // A node not (or no longer) tainted is queued again. Remove, not SetRemove: k/k PR #96876 (Dec 2020)
   // fixed SetRemove's stale heap entries, which kept later nodes from ever being tainted (issues
@@ -397,10 +403,10 @@ bool NodeLifecycleController::mark_node_for_tainting(const Node& node, const std
   return queue->add(node.metadata.name, node.metadata.uid);
 }
 
-bool NodeLifecycleController::mark_node_as_reachable(const Node& node) {
+bool NodeLifecycleController::mark_node_as_reachable(const Node& node, const std::string& zone) {
   if (node.has_taint(kUnreachable, "NoExecute") || node.has_taint(kNotReady, "NoExecute"))
     swap_node_taints(node.metadata.name, {}, {taint(kUnreachable, "NoExecute"), taint(kNotReady, "NoExecute")});
-  auto it = zone_queues_.find(zone_key(node));
+  auto it = zone_queues_.find(zone);
   return it != zone_queues_.end() && it->second->remove(node.metadata.name);
 }
 
@@ -533,11 +539,11 @@ void NodeLifecycleController::on_pod_event(const WatchEvent& event) {
   if (event.old && as<Pod>(event.old)->spec.nodeName == pod->spec.nodeName) return;
   auto current = find<Pod>(env_.store, pod->metadata.namespace_, pod->metadata.name);
   if (!current) return;
-  auto health = health_.find(current->spec.nodeName);
-  if (health == health_.end() || !health->second.ready) return;
+  auto record = records_.find(current->spec.nodeName);
+  if (record == records_.end() || !record->second.health || !record->second.health->ready) return;
   auto node = find<Node>(env_.store, "", current->spec.nodeName);
   if (!node) return;
-  NodeCondition ready = *health->second.ready;
+  NodeCondition ready = *record->second.health->ready;
   if (!taint_mode()) process_no_taint_base_eviction(*node, ready, {current});
   if (ready.status != "True") mark_pods_not_ready({current}, node->metadata.name);
   ensure_eviction_ticker();

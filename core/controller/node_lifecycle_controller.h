@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/api/node.h"
@@ -53,27 +54,45 @@ class NodeLifecycleController {
     std::optional<Time> leaseRenewTime;  // renewTime of the lease last seen; nullopt: no lease seen
     bool has_lease = false;
   };
+  // What the controller keeps of a node between passes, found with one lookup per node and pass.
+  struct NodeRecord {
+    bool known = false;               // knownNodeSet: RegisteredNode was reported
+    std::optional<NodeHealth> health;  // nodeHealthMap
+    // zone_key and excluded_from_disruption of `labelled`, the Node object they were read from: objects
+    // are immutable, so the same pointer means the same labels and a pass reads no label map.
+    std::shared_ptr<const Node> labelled;
+    std::string zone;
+    bool excluded = false;
+    uint64_t seen_in_pass = 0;
+  };
   struct HealthResult {
     Duration grace{};
-    NodeCondition observed;                // Ready at the start of the pass
-    std::optional<NodeCondition> current;  // Ready after the pass
+    std::shared_ptr<const Node> observed_in;    // the Node read at the start of the pass
+    const NodeCondition* observed_ready = nullptr;  // its Ready; null when never posted
+    std::optional<NodeCondition> never_posted;  // the fake Unknown condition then
+    const NodeCondition* current = nullptr;     // Ready after the pass, in the Node the caller holds
+    const NodeCondition& observed() const { return observed_ready ? *observed_ready : *never_posted; }
   };
 
   static NodeHealth fresh_health(Time probe, Time transition, std::optional<NodeCondition> ready);
   bool taint_mode() const { return config_.evictionMode != "legacy"; }
   void schedule_monitor(Duration delay);
   void monitor_node_health();
+  // The node's record, its zone fields read from `node` if they were read from another object.
+  NodeRecord& record_of(const std::shared_ptr<const Node>& node);
+  static void refresh_zone(NodeRecord& record, const std::shared_ptr<const Node>& node);
   // May point `node` at a copy with updated conditions (the one written, if any).
-  Result<HealthResult> try_update_node_health(std::shared_ptr<const Node>& node);
+  Result<HealthResult> try_update_node_health(std::shared_ptr<const Node>& node, NodeRecord& record);
   void handle_disruption(const std::map<std::string, std::vector<const NodeCondition*>>& zones,
                          const std::vector<std::shared_ptr<const Node>>& nodes);
   void set_limiter_in_zone(const std::string& zone, size_t zone_size, ZoneState state);
-  void add_evictor_for_new_zone(const Node& node);
+  void add_evictor_for_new_zone(const std::string& zone);
 
   // Taint-based eviction.
-  void process_taint_base_eviction(const Node& node, const NodeCondition& observed);
-  bool mark_node_for_tainting(const Node& node, const std::string& status);
-  bool mark_node_as_reachable(const Node& node);
+  // `zone` is zone_key(node).
+  void process_taint_base_eviction(const Node& node, const std::string& zone, const NodeCondition& observed);
+  bool mark_node_for_tainting(const Node& node, const std::string& zone, const std::string& status);
+  bool mark_node_as_reachable(const Node& node, const std::string& zone);
   void do_no_execute_tainting_pass();
   Status do_no_schedule_tainting_pass(const std::string& node_name);
   // Adds `add` (timeAdded = now) and removes `remove` (matched by key and effect) in one update.
@@ -99,8 +118,8 @@ class NodeLifecycleController {
   ControlPlaneConfig config_;
   std::unique_ptr<TaintManager> taint_manager_;
   WorkQueue node_update_queue_;  // NoSchedule condition taints, per node update
-  std::set<std::string> known_nodes_;
-  std::map<std::string, NodeHealth> health_;
+  std::unordered_map<std::string, NodeRecord> records_;  // by node name
+  uint64_t pass_ = 0;                                    // monitor passes run
   std::map<std::string, EvictionStatus> eviction_status_;
   std::set<std::string> nodes_to_retry_;
   std::map<std::string, ZoneState> zone_states_;

@@ -6,9 +6,9 @@ namespace ktwin::core {
 
 void NodeLifecycleController::process_no_taint_base_eviction(const Node& node, const NodeCondition& observed,
                                                              const std::vector<std::shared_ptr<const Pod>>& pods) {
-  auto it = health_.find(node.metadata.name);
-  if (it == health_.end()) return;
-  const NodeHealth& health = it->second;
+  auto it = records_.find(node.metadata.name);
+  if (it == records_.end() || !it->second.health) return;
+  const NodeHealth& health = *it->second.health;
   Time now = env_.executor.now();
   // False counts from the Ready transition; Unknown from the last heartbeat seen, not from NotReady.
   if (observed.status == "False") {

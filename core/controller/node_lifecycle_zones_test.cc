@@ -192,3 +192,27 @@ TEST_CASE("a small zone goes PartialDisruption (no taints) -> FullDisruption (0.
   CHECK_FALSE(find<Node>(c.store, "", "a1")->has_taint("node.kubernetes.io/unreachable", "NoExecute"));
   CHECK(find<Node>(c.store, "", "a3")->has_taint("node.kubernetes.io/unreachable", "NoExecute"));
 }
+
+TEST_CASE("a node relabelled into another zone is counted there from the next pass", "[nodelifecycle][zones]") {
+  // The controller keeps each node's zone between passes; a label change must still move it.
+  Cluster c;
+  auto moved = nodes_in(c, "a", 3, zone("a"));
+  auto other = nodes_in(c, "c", 1, zone("c"));
+  NodeLifecycleController nlc(c.env, ControlPlaneConfig{});
+  nlc.start();
+  c.loop.run_until(at(1));
+  REQUIRE(nlc.zone_state(key_of("a")) == ZoneState::kNormal);
+  REQUIRE_FALSE(nlc.zone_state(key_of("b")));
+  for (int i = 1; i <= 3; ++i) {
+    auto copy = mutable_copy(*find<Node>(c.env.store, "", "a" + std::to_string(i)));
+    copy->metadata.labels = zone("b");
+    REQUIRE(c.env.store.update(copy).is_ok());
+  }
+  c.loop.run_until(at(10));
+  CHECK(nlc.zone_state(key_of("b")) == ZoneState::kNormal);
+  CHECK_FALSE(nlc.zone_state(key_of("a")));  // no node left there
+  for (auto& kubelet : moved) kubelet->halt();
+  c.loop.run_until(at(120));
+  CHECK(nlc.zone_state(key_of("b")) == ZoneState::kFullDisruption);
+  CHECK(nlc.zone_state(key_of("c")) == ZoneState::kNormal);
+}
