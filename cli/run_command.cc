@@ -157,6 +157,7 @@ int run_command(const std::vector<std::string>& args) {
       progress.update(fraction);
     };
   }
+  options.skip_teardown = true;  // this process ends after the run
   auto wall_start = std::chrono::steady_clock::now();
   auto result = sim::run_scenario(s, options);
   timeline_out.flush();

@@ -411,8 +411,10 @@ class Run {
 core::Result<RunResult> run_scenario(const Scenario& scenario, const RunOptions& options) {
   auto config = make_cluster_config(scenario);
   if (!config.is_ok()) return config.status();
-  Run run(scenario, config.value(), options);
-  return run.run();
+  auto run = std::make_unique<Run>(scenario, config.value(), options);
+  RunResult result = run->run();
+  if (options.skip_teardown) (void)run.release();  // nothing runs after: the callbacks die with the process
+  return result;
 }
 
 }  // namespace ktwin::sim
