@@ -32,12 +32,12 @@ class AdmittingStore : public Store {
   void visit_node_changes(uint64_t since, const std::function<void(const std::string&)>& fn) const override {
     inner_.visit_node_changes(since, fn);
   }
-  std::vector<ObjectPtr> list_pods_controlled_by(const std::string& ns, const std::string& uid) const override {
-    return inner_.list_pods_controlled_by(ns, uid);
+  std::vector<ObjectPtr> list_controlled_by(Kind kind, const std::string& ns, const std::string& uid) const override {
+    return inner_.list_controlled_by(kind, ns, uid);
   }
-  void visit_pods_controlled_by(const std::string& ns, const std::string& uid,
-                                const std::function<void(const ObjectPtr&)>& fn) const override {
-    inner_.visit_pods_controlled_by(ns, uid, fn);
+  void visit_controlled_by(Kind kind, const std::string& ns, const std::string& uid,
+                           const std::function<void(const ObjectPtr&)>& fn) const override {
+    inner_.visit_controlled_by(kind, ns, uid, fn);
   }
   WatchId observe_pod_writes(PodWriteObserver fn) override { return inner_.observe_pod_writes(std::move(fn)); }
   void unobserve_pod_writes(WatchId id) override { inner_.unobserve_pod_writes(id); }

@@ -78,8 +78,11 @@ void DeploymentController::on_pod(const WatchEvent& event) {
 
 RSList DeploymentController::replica_sets_for(const Deployment& d) const {
   RSList out;
-  for (const auto& rs : list<ReplicaSet>(env_.store, d.metadata.namespace_))
+  // Through the controllerUID index, in store order as the namespace's listing gave.
+  env_.store.visit_controlled_by(Kind::kReplicaSet, d.metadata.namespace_, d.metadata.uid, [&](const ObjectPtr& obj) {
+    auto rs = as<ReplicaSet>(obj);
     if (is_controlled_by(*rs, d) && d.spec.selector.matches(rs->metadata.labels)) out.push_back(rs);
+  });
   return out;
 }
 
@@ -88,7 +91,7 @@ DeploymentController::PodMap DeploymentController::pods_for(const Deployment& d,
   for (const RSPtr& rs : rss) out[rs->metadata.uid];
   // Through the controllerUID index: each ReplicaSet's pods in store order, as the full listing gave.
   for (auto& [uid, pods] : out)
-    for (const ObjectPtr& obj : env_.store.list_pods_controlled_by(d.metadata.namespace_, uid))
+    for (const ObjectPtr& obj : env_.store.list_controlled_by(Kind::kPod, d.metadata.namespace_, uid))
       if (d.spec.selector.matches(obj->metadata.labels)) pods.push_back(as<Pod>(obj));
   return out;
 }

@@ -118,7 +118,7 @@ void ReplicaSetController::on_pod(const WatchEvent& event) {
 std::vector<PodPtr> ReplicaSetController::owned_pods(const ReplicaSet& rs) const {
   std::vector<PodPtr> out;
   // Through the controllerUID index rather than every pod of the namespace (same pods, same order).
-  for (const ObjectPtr& obj : env_.store.list_pods_controlled_by(rs.metadata.namespace_, rs.metadata.uid))
+  for (const ObjectPtr& obj : env_.store.list_controlled_by(Kind::kPod, rs.metadata.namespace_, rs.metadata.uid))
     if (rs.spec.selector.matches(obj->metadata.labels)) out.push_back(as<Pod>(obj));
   return out;
 }
@@ -244,7 +244,7 @@ ReplicaSetStatus ReplicaSetController::calculate_status(const ReplicaSet& rs) co
       return status;
     }
   Time now = env_.executor.now();
-  env_.store.visit_pods_controlled_by(rs.metadata.namespace_, rs.metadata.uid, [&](const ObjectPtr& obj) {
+  env_.store.visit_controlled_by(Kind::kPod, rs.metadata.namespace_, rs.metadata.uid, [&](const ObjectPtr& obj) {
     const auto& pod = static_cast<const Pod&>(*obj);
     if (!rs.spec.selector.matches(pod.metadata.labels) || !pod.is_active()) return;  // owned_pods, active
     ++status.replicas;

@@ -54,7 +54,7 @@ void ReplicaSetTally::recount(Entry& e, const ReplicaSet& rs) {
   e.pods.clear();
   e.counts = {};
   e.dirty.clear();
-  store_.visit_pods_controlled_by(e.ns, rs.metadata.uid, [&](const ObjectPtr& obj) {
+  store_.visit_controlled_by(Kind::kPod, e.ns, rs.metadata.uid, [&](const ObjectPtr& obj) {
     add(e, obj->metadata.name, static_cast<const Pod&>(*obj));
   });
 }

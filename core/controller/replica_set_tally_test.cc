@@ -22,7 +22,7 @@ std::shared_ptr<Pod> pod(const std::string& name, const std::string& uid, const 
 
 ReplicaSetTally::Counts recount(const Store& store, const ReplicaSet& rs) {
   ReplicaSetTally::Counts c;
-  for (const ObjectPtr& obj : store.list_pods_controlled_by(rs.metadata.namespace_, rs.metadata.uid)) {
+  for (const ObjectPtr& obj : store.list_controlled_by(Kind::kPod, rs.metadata.namespace_, rs.metadata.uid)) {
     const auto& p = static_cast<const Pod&>(*obj);
     if (!rs.spec.selector.matches(p.metadata.labels) || !p.is_active()) continue;
     ++c.replicas;

@@ -33,10 +33,10 @@ std::vector<ObjectPtr> Store::list_pods_on_node(const std::string& node_name) co
   return out;
 }
 
-std::vector<ObjectPtr> Store::list_pods_controlled_by(const std::string& ns,
-                                                      const std::string& controller_uid) const {
+std::vector<ObjectPtr> Store::list_controlled_by(Kind kind, const std::string& ns,
+                                                 const std::string& controller_uid) const {
   std::vector<ObjectPtr> out;
-  for (const ObjectPtr& obj : list(Kind::kPod, ns)) {
+  for (const ObjectPtr& obj : list(kind, ns)) {
     const OwnerReference* ref = obj->metadata.controller_ref();
     if (ref && ref->uid == controller_uid) out.push_back(obj);
   }
@@ -98,8 +98,7 @@ Result<ObjectPtr> MemoryStore::create(std::shared_ptr<Object> obj) {
   meta.resourceVersion = revision_ = revision.value();
   ObjectPtr stored = obj;
   table.assign(key, stored);
-  if (obj->kind() == Kind::kPod) index_pod(nullptr, stored);
-  if (obj->kind() == Kind::kNode) node_changed(meta.name);
+  index(obj->kind(), nullptr, stored);
   publish(WatchEventType::kAdded, stored, nullptr);
   return stored;
 }
@@ -129,8 +128,7 @@ Result<ObjectPtr> MemoryStore::update(std::shared_ptr<Object> obj) {
   meta.resourceVersion = revision_ = revision.value();
   ObjectPtr stored = obj;
   it->second = stored;
-  if (obj->kind() == Kind::kPod) index_pod(old, stored);
-  if (obj->kind() == Kind::kNode) node_changed(meta.name);
+  index(obj->kind(), old, stored);
   publish(WatchEventType::kModified, stored, old);
   return stored;
 }
@@ -164,7 +162,7 @@ Status MemoryStore::remove(Kind kind, const std::string& ns_in, const std::strin
       copy->metadata.resourceVersion = revision_ = revision.value();
       ObjectPtr stored = copy;
       it->second = stored;
-      index_pod(pod, stored);
+      index(Kind::kPod, pod, stored);
       publish(WatchEventType::kModified, stored, pod);
       return Status::ok();
     }
@@ -183,8 +181,7 @@ Status MemoryStore::erase(Kind kind, const Key& key) {
   if (!revision.is_ok()) return revision.status();
   last->metadata.resourceVersion = revision_ = revision.value();
   table.erase(it);
-  if (kind == Kind::kPod) index_pod(old, nullptr);
-  if (kind == Kind::kNode) node_changed(old->metadata.name);
+  index(kind, old, nullptr);
   publish(WatchEventType::kDeleted, last, old);
   return Status::ok();
 }
@@ -213,8 +210,7 @@ void MemoryStore::install(Kind kind, const Key& key, const ObjectPtr& old, Objec
   } else {
     table.erase(key);
   }
-  if (kind == Kind::kPod) index_pod(old, now);
-  if (kind == Kind::kNode) node_changed(now ? now->metadata.name : old->metadata.name);
+  index(kind, old, now);
   revision_ = std::max(revision_, revision);
   if (!now) {
     auto last = old->clone();  // as erase(): the last state at the delete's revision
@@ -285,6 +281,7 @@ Status MemoryStore::restore(const PersistedState& state) {
       return refuse("has a malformed namespace or name");
     auto& table = objects_[static_cast<size_t>(obj->kind())];
     if (!table.emplace(key_of(meta.namespace_, meta.name), obj)) return refuse("appears twice");
+    index_controller(obj->kind(), nullptr, obj);
     if (obj->kind() == Kind::kPod) index_pod(nullptr, obj);
     revision = std::max(revision, meta.resourceVersion);
   }
@@ -328,22 +325,20 @@ uint64_t MemoryStore::pods_on_node_stamp(const std::string& node_name) const {
   return it == node_stamps_.end() ? 1 : it->second;  // 1: no pod was ever bound there
 }
 
-std::vector<ObjectPtr> MemoryStore::list_pods_controlled_by(const std::string& ns,
-                                                            const std::string& controller_uid) const {
+std::vector<ObjectPtr> MemoryStore::list_controlled_by(Kind kind, const std::string& ns,
+                                                       const std::string& controller_uid) const {
   std::vector<ObjectPtr> out;
-  auto it = pods_by_controller_.find(controller_uid);
-  if (it == pods_by_controller_.end()) return out;
-  for (const auto& [key, pod] : it->second)
-    if (ns.empty() || pod->metadata.namespace_ == ns) out.push_back(pod);
+  visit_controlled_by(kind, ns, controller_uid, [&](const ObjectPtr& obj) { out.push_back(obj); });
   return out;
 }
 
-void MemoryStore::visit_pods_controlled_by(const std::string& ns, const std::string& controller_uid,
-                                           const std::function<void(const ObjectPtr&)>& fn) const {
-  auto it = pods_by_controller_.find(controller_uid);
-  if (it == pods_by_controller_.end()) return;
-  for (const auto& [key, pod] : it->second)
-    if (ns.empty() || pod->metadata.namespace_ == ns) fn(pod);
+void MemoryStore::visit_controlled_by(Kind kind, const std::string& ns, const std::string& controller_uid,
+                                      const std::function<void(const ObjectPtr&)>& fn) const {
+  const auto& by_uid = by_controller_[static_cast<size_t>(kind)];
+  auto it = by_uid.find(controller_uid);
+  if (it == by_uid.end()) return;
+  for (const auto& [key, obj] : it->second)
+    if (ns.empty() || obj->metadata.namespace_ == ns) fn(obj);
 }
 
 void MemoryStore::node_changed(const std::string& node) {
@@ -363,35 +358,56 @@ WatchId MemoryStore::observe_pod_writes(PodWriteObserver fn) {
   return id;
 }
 
+void MemoryStore::index(Kind kind, const ObjectPtr& old_obj, const ObjectPtr& new_obj) {
+  index_controller(kind, old_obj, new_obj);
+  if (kind == Kind::kPod) index_pod(old_obj, new_obj);
+  if (kind == Kind::kNode) node_changed(new_obj ? new_obj->metadata.name : old_obj->metadata.name);
+}
+
+void MemoryStore::index_controller(Kind kind, const ObjectPtr& old_obj, const ObjectPtr& new_obj) {
+  const OwnerReference* was = old_obj ? old_obj->metadata.controller_ref() : nullptr;
+  const OwnerReference* is = new_obj ? new_obj->metadata.controller_ref() : nullptr;
+  if (!was && !is) return;
+  auto& by_uid = by_controller_[static_cast<size_t>(kind)];
+  const ObjectMeta& meta = new_obj ? new_obj->metadata : old_obj->metadata;
+  Key key = key_of(meta.namespace_, meta.name);
+  if (was && is && was->uid == is->uid) {  // most updates: the same controller, the entry replaced in place
+    by_uid[is->uid][key] = new_obj;
+    return;
+  }
+  if (was) {
+    auto it = by_uid.find(was->uid);
+    if (it != by_uid.end()) {
+      it->second.erase(key);
+      if (it->second.empty()) by_uid.erase(it);
+    }
+  }
+  if (is) by_uid[is->uid][key] = new_obj;
+}
+
 void MemoryStore::index_pod(const ObjectPtr& old_obj, const ObjectPtr& new_obj) {
   for (const auto& [id, fn] : pod_observers_) fn(old_obj, new_obj);
-  if (old_obj) {
-    if (const OwnerReference* ref = old_obj->metadata.controller_ref()) {
-      auto it = pods_by_controller_.find(ref->uid);
-      if (it != pods_by_controller_.end()) {
-        it->second.erase(key_of(old_obj->metadata.namespace_, old_obj->metadata.name));
-        if (it->second.empty()) pods_by_controller_.erase(it);
-      }
-    }
-    auto old_pod = as<Pod>(old_obj);
-    if (!old_pod->spec.nodeName.empty()) {
-      node_stamps_[old_pod->spec.nodeName] = ++next_node_stamp_;
-      node_changed(old_pod->spec.nodeName);
-    }
+  const Pod* old_pod = old_obj ? static_cast<const Pod*>(old_obj.get()) : nullptr;
+  const Pod* pod = new_obj ? static_cast<const Pod*>(new_obj.get()) : nullptr;
+  if (old_pod && !old_pod->spec.nodeName.empty()) {
+    node_stamps_[old_pod->spec.nodeName] = ++next_node_stamp_;
+    node_changed(old_pod->spec.nodeName);
+  }
+  if (pod && !pod->spec.nodeName.empty()) {
+    node_stamps_[pod->spec.nodeName] = ++next_node_stamp_;
+    node_changed(pod->spec.nodeName);
+  }
+  const ObjectMeta& meta = pod ? pod->metadata : old_pod->metadata;
+  Key key = key_of(meta.namespace_, meta.name);
+  if (old_pod && pod && old_pod->spec.nodeName == pod->spec.nodeName) {  // a status write: same node
+    if (!pod->spec.nodeName.empty()) pods_by_node_[pod->spec.nodeName][key] = new_obj;
+    return;
+  }
+  if (old_pod) {
     auto it = pods_by_node_.find(old_pod->spec.nodeName);
-    if (it != pods_by_node_.end()) it->second.erase(key_of(old_pod->metadata.namespace_, old_pod->metadata.name));
+    if (it != pods_by_node_.end()) it->second.erase(key);
   }
-  if (new_obj) {
-    if (const OwnerReference* ref = new_obj->metadata.controller_ref())
-      pods_by_controller_[ref->uid][key_of(new_obj->metadata.namespace_, new_obj->metadata.name)] = new_obj;
-    auto pod = as<Pod>(new_obj);
-    if (!pod->spec.nodeName.empty()) {
-      node_stamps_[pod->spec.nodeName] = ++next_node_stamp_;
-      node_changed(pod->spec.nodeName);
-    }
-    if (!pod->spec.nodeName.empty())
-      pods_by_node_[pod->spec.nodeName][key_of(pod->metadata.namespace_, pod->metadata.name)] = new_obj;
-  }
+  if (pod && !pod->spec.nodeName.empty()) pods_by_node_[pod->spec.nodeName][key] = new_obj;
 }
 
 WatchId MemoryStore::watch(Kind kind, WatchHandler handler) {

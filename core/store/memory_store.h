@@ -29,10 +29,10 @@ class MemoryStore : public Store {
   uint64_t pods_on_node_stamp(const std::string& node_name) const override;
   uint64_t node_changes_seq() const override { return change_seq_; }
   void visit_node_changes(uint64_t since, const std::function<void(const std::string&)>& fn) const override;
-  std::vector<ObjectPtr> list_pods_controlled_by(const std::string& ns,
-                                                 const std::string& controller_uid) const override;
-  void visit_pods_controlled_by(const std::string& ns, const std::string& controller_uid,
-                                const std::function<void(const ObjectPtr&)>& fn) const override;
+  std::vector<ObjectPtr> list_controlled_by(Kind kind, const std::string& ns,
+                                            const std::string& controller_uid) const override;
+  void visit_controlled_by(Kind kind, const std::string& ns, const std::string& controller_uid,
+                           const std::function<void(const ObjectPtr&)>& fn) const override;
   WatchId observe_pod_writes(PodWriteObserver fn) override;
   void unobserve_pod_writes(WatchId id) override { pod_observers_.erase(id); }
   WatchId watch(Kind kind, WatchHandler handler) override;
@@ -66,6 +66,9 @@ class MemoryStore : public Store {
   static Key key_of(const std::string& ns, const std::string& name) { return ObjectTable::key_of(ns, name); }
   std::string random_suffix();
   std::string new_uid();
+  // Every index after a write of `kind` (old null: created; new null: deleted).
+  void index(Kind kind, const ObjectPtr& old_obj, const ObjectPtr& new_obj);
+  void index_controller(Kind kind, const ObjectPtr& old_obj, const ObjectPtr& new_obj);
   void index_pod(const ObjectPtr& old_obj, const ObjectPtr& new_obj);
   void publish(WatchEventType type, ObjectPtr object, ObjectPtr old);
   void drain();
@@ -81,7 +84,8 @@ class MemoryStore : public Store {
   ObjectTable objects_[std::size(kAllKinds)];
   std::unordered_map<std::string, std::map<Key, ObjectPtr>> pods_by_node_;
   std::unordered_map<std::string, uint64_t> node_stamps_;  // node -> last change to its pods
-  std::unordered_map<std::string, std::map<Key, ObjectPtr>> pods_by_controller_;  // by controller uid
+  // By kind, then controller uid: the informers' controllerUID index.
+  std::unordered_map<std::string, std::map<Key, ObjectPtr>> by_controller_[std::size(kAllKinds)];
   uint64_t next_node_stamp_ = 1;
   void node_changed(const std::string& node);
   uint64_t change_seq_ = 1;

@@ -5,6 +5,7 @@
 
 #include "core/api/node.h"
 #include "core/api/pod.h"
+#include "core/api/workload.h"
 #include "core/store/memory_store.h"
 #include "sim/event_loop.h"
 
@@ -56,18 +57,47 @@ TEST_CASE("pods are indexed by controller uid and follow owner changes", "[store
   store.create(owned_pod("a", "u1"));
   store.create(owned_pod("c", "u2"));
   store.create(owned_pod("orphan", ""));
-  CHECK(names(store.list_pods_controlled_by("default", "u1")) == std::vector<std::string>{"a", "b"});
-  CHECK(names(store.list_pods_controlled_by("other", "u1")).empty());
+  CHECK(names(store.list_controlled_by(Kind::kPod, "default", "u1")) == std::vector<std::string>{"a", "b"});
+  CHECK(names(store.list_controlled_by(Kind::kPod, "other", "u1")).empty());
   auto b = mutable_copy(*find<Pod>(store, "default", "b"));
   b->metadata.ownerReferences[0].uid = "u2";
   store.update(b);
-  CHECK(names(store.list_pods_controlled_by("default", "u2")) == std::vector<std::string>{"b", "c"});
+  CHECK(names(store.list_controlled_by(Kind::kPod, "default", "u2")) == std::vector<std::string>{"b", "c"});
   store.remove(Kind::kPod, "default", "a");
-  CHECK(store.list_pods_controlled_by("default", "u1").empty());
+  CHECK(store.list_controlled_by(Kind::kPod, "default", "u1").empty());
   // The base Store's listing fallback gives the same answer.
   std::vector<std::string> visited;
-  store.visit_pods_controlled_by("default", "u2", [&](const ObjectPtr& o) { visited.push_back(o->metadata.name); });
-  CHECK(visited == names(store.Store::list_pods_controlled_by("default", "u2")));
+  store.visit_controlled_by(Kind::kPod, "default", "u2", [&](const ObjectPtr& o) { visited.push_back(o->metadata.name); });
+  CHECK(visited == names(store.Store::list_controlled_by(Kind::kPod, "default", "u2")));
+}
+
+TEST_CASE("the controller index is per kind and holds the latest object of each key", "[store]") {
+  EventLoop loop(Time{});
+  MemoryStore store(loop, Rng(1, "store"));
+  auto rs = std::make_shared<ReplicaSet>();
+  rs->metadata.name = "web-1";
+  rs->metadata.ownerReferences.push_back({"apps/v1", "Deployment", "web", "u1", true});
+  store.create(rs);
+  store.create(owned_pod("p", "u1", "n1"));
+  CHECK(names(store.list_controlled_by(Kind::kReplicaSet, "", "u1")) == std::vector<std::string>{"web-1"});
+  CHECK(names(store.list_controlled_by(Kind::kPod, "", "u1")) == std::vector<std::string>{"p"});
+  // Writes that keep the controller (and the pod's node) replace the indexed object.
+  auto scaled = mutable_copy(*find<ReplicaSet>(store, "default", "web-1"));
+  scaled->spec.replicas = 7;
+  store.update(scaled);
+  auto status = mutable_copy(*find<Pod>(store, "default", "p"));
+  status->status.phase = "Running";
+  store.update(status);
+  auto listed = store.list_controlled_by(Kind::kReplicaSet, "default", "u1");
+  REQUIRE(listed.size() == 1);
+  CHECK(as<ReplicaSet>(listed[0])->spec.replicas == 7);
+  CHECK(store.list_controlled_by(Kind::kPod, "default", "u1")[0] == store.find(Kind::kPod, "default", "p"));
+  CHECK(store.list_pods_on_node("n1")[0] == store.find(Kind::kPod, "default", "p"));
+  // Orphaned: out of the index.
+  auto orphan = mutable_copy(*find<ReplicaSet>(store, "default", "web-1"));
+  orphan->metadata.ownerReferences.clear();
+  store.update(orphan);
+  CHECK(store.list_controlled_by(Kind::kReplicaSet, "default", "u1").empty());
 }
 
 TEST_CASE("pod-write observers are called inside the write with old and new state", "[store]") {

@@ -61,14 +61,15 @@ class Store {
   // (deleted nodes included), in no particular order.
   virtual uint64_t node_changes_seq() const { return 0; }
   virtual void visit_node_changes(uint64_t since, const std::function<void(const std::string&)>& fn) const {}
-  // Pods in `ns` whose controller reference has `controller_uid`, by name (the informers'
-  // controllerUID index, k/k pkg/controller/controller_utils.go AddPodControllerUIDIndexer).
-  virtual std::vector<ObjectPtr> list_pods_controlled_by(const std::string& ns,
-                                                         const std::string& controller_uid) const;
-  // Calls `fn` with each pod list_pods_controlled_by would return, without building the list.
-  virtual void visit_pods_controlled_by(const std::string& ns, const std::string& controller_uid,
-                                        const std::function<void(const ObjectPtr&)>& fn) const {
-    for (const ObjectPtr& obj : list_pods_controlled_by(ns, controller_uid)) fn(obj);
+  // Objects of `kind` in `ns` ("" for all) whose controller reference has `controller_uid`, by
+  // namespace and name (the informers' controllerUID index, k/k pkg/controller/controller_utils.go
+  // AddPodControllerUIDIndexer; the Deployment controller's ReplicaSets too).
+  virtual std::vector<ObjectPtr> list_controlled_by(Kind kind, const std::string& ns,
+                                                    const std::string& controller_uid) const;
+  // Calls `fn` with each object list_controlled_by would return, without building the list.
+  virtual void visit_controlled_by(Kind kind, const std::string& ns, const std::string& controller_uid,
+                                   const std::function<void(const ObjectPtr&)>& fn) const {
+    for (const ObjectPtr& obj : list_controlled_by(kind, ns, controller_uid)) fn(obj);
   }
   // Calls `fn(old, now)` synchronously inside every write of a pod (old null on create, now null on
   // delete), so a cache can follow the store exactly, unlike a watch, which lags. Returns 0 when the
