@@ -2,7 +2,7 @@
 # Installs ktwin's build dependencies from Debian 12's packages (nothing is downloaded from elsewhere).
 set -euo pipefail
 packages=(build-essential cmake pkg-config libyaml-cpp-dev nlohmann-json3-dev libboost-dev libboost-graph-dev
-          libeigen3-dev catch2 libsimgrid-dev
+          libeigen3-dev catch2 libsimgrid-dev libjemalloc-dev
           chromium  # headless, for tests/report_render_test.sh
           # real mode (realnet/): TLS, SQLite, containerd's gRPC API, etcd, test images and hosts
           libssl-dev libsqlite3-dev libgrpc++-dev libprotobuf-dev protobuf-compiler-grpc
