@@ -69,6 +69,15 @@ TEST_CASE("lease renews every 10s; node status is posted only on change or every
     CHECK(node_posts[3] - before <= seconds(10));
     CHECK(find<Node>(h.store, "", "worker1")->status.images[0].names[0] == "docker.io/library/mongo:4.4");
   }
+  SECTION("a status another writer changed is put back on the next 10 s sync") {
+    // As the node lifecycle controller does when it marks the node Unknown.
+    auto copy = mutable_copy(*find<Node>(h.store, "", "worker1"));
+    copy->find_condition("Ready")->status = "Unknown";
+    REQUIRE(h.store.update(copy).is_ok());
+    h.run_for(seconds(10));
+    REQUIRE(node_posts.size() == 5);  // the foreign write, then the kubelet's
+    CHECK(find<Node>(h.store, "", "worker1")->find_condition("Ready")->status == "True");
+  }
 }
 
 TEST_CASE("a pod goes ContainerCreating to Running with conditions and round-robin IPs", "[kubelet]") {

@@ -42,6 +42,7 @@ void NodeHeartbeat::start(std::function<void()> registered) {
   ++epoch_;
   runtime_.list_images(guarded([this, registered](Result<std::vector<ImageInfo>> images) {
     if (images.is_ok()) images_ = images.value();
+    checked_current_.reset();
     register_node(registered);
   }));
 }
@@ -116,7 +117,10 @@ void NodeHeartbeat::renew_lease() {
 void NodeHeartbeat::sync_node_status() {
   // Images may have been pulled since the last tick: ask the runtime, then compute.
   runtime_.list_images(guarded([this](Result<std::vector<ImageInfo>> images) {
-    if (images.is_ok()) images_ = images.value();
+    if (images.is_ok() && images.value() != images_) {
+      images_ = images.value();
+      checked_current_.reset();
+    }
     post_status();
   }));
 }
@@ -133,7 +137,11 @@ void NodeHeartbeat::post_status() {
     // k/k kubelet_node_status.go tryUpdateNodeStatus: skip when unchanged within the report period.
     // Most ticks are such a skip: decide it on the stored Node before copying it.
     bool within_period = now < last_report_ + config_.nodeStatusReportFrequency;
-    if (within_period && node_status_current(*node, reg_, config_, images_)) return;
+    if (within_period && node == checked_current_) return;
+    if (within_period && node_status_current(*node, reg_, config_, images_)) {
+      checked_current_ = node;
+      return;
+    }
     auto copy = mutable_copy(*node);
     set_node_status(*copy, reg_, config_, images_, now);
     if (within_period && !node_status_changed(*node, *copy)) return;

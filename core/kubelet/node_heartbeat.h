@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/api/node.h"
 #include "core/env/env.h"
 #include "core/kubelet/kubelet_config.h"
 #include "core/kubelet/node_runtime.h"
@@ -43,6 +44,9 @@ class NodeHeartbeat {
   const NodeRegistration& reg_;
   Rng rng_;
   std::vector<ImageInfo> images_;
+  // The stored Node last found current (node_status_current) with images_: objects are immutable, so
+  // while the store holds the same object and the images stay, the next tick needs no check.
+  std::shared_ptr<const Node> checked_current_;
   Time last_report_{};
   TimerId lease_timer_ = 0, status_timer_ = 0;
   uint64_t epoch_ = 0;

@@ -50,6 +50,7 @@ struct ContainerInfo {  // runtime.v1.ContainerStatus plus the sandbox's pod uid
 struct ImageInfo {
   std::vector<std::string> repoTags;  // "docker.io/library/mongo:4.4"
   int64_t size = 0;
+  bool operator==(const ImageInfo&) const = default;
 };
 
 // PLEG's view: a container changed state (k/k pkg/kubelet/pleg/generic.go ContainerStarted/ContainerDied).
