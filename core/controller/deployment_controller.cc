@@ -152,10 +152,15 @@ Result<RSPtr> DeploymentController::get_new_replica_set(Deployment& d, RSList& r
   Time now = env_.executor.now();
 
   if (existing) {
-    auto copy = mutable_copy(*existing);
-    bool annotations_updated = set_new_replica_set_annotations(d, *copy, new_revision, true);
-    bool min_ready_changed = copy->spec.minReadySeconds != d.spec.minReadySeconds;
+    // Decided on a copy of the annotations (all an existing ReplicaSet's update reads); the whole
+    // ReplicaSet is copied only to be written, which most syncs do not.
+    ReplicaSet probe;
+    probe.metadata.annotations = existing->metadata.annotations;
+    bool annotations_updated = set_new_replica_set_annotations(d, probe, new_revision, true);
+    bool min_ready_changed = existing->spec.minReadySeconds != d.spec.minReadySeconds;
     if (annotations_updated || min_ready_changed) {
+      auto copy = mutable_copy(*existing);
+      copy->metadata.annotations = std::move(probe.metadata.annotations);
       if (min_ready_changed) {
         copy->spec.minReadySeconds = d.spec.minReadySeconds;
         ++copy->metadata.generation;  // a spec change; the store leaves generation to the writer
@@ -167,10 +172,10 @@ Result<RSPtr> DeploymentController::get_new_replica_set(Deployment& d, RSList& r
       return rs;
     }
     // The Deployment mirrors its new ReplicaSet's revision.
-    bool needs_update = set_deployment_revision(d, copy->metadata.annotations[kRevisionAnnotation]);
+    bool needs_update = set_deployment_revision(d, probe.metadata.annotations[kRevisionAnnotation]);
     if (has_progress_deadline(d) && !get_condition(d.status, "Progressing")) {
       set_condition(d.status, new_condition("Progressing", "True", kFoundNewRSReason,
-                                            "Found new replica set " + go_quote(copy->metadata.name), now));
+                                            "Found new replica set " + go_quote(existing->metadata.name), now));
       needs_update = true;
     }
     if (needs_update)

@@ -127,12 +127,23 @@ std::string compute_pod_template_hash(const PodTemplateSpec& tmpl, std::optional
   return safe_encode_string(std::to_string(h));
 }
 
+// a == b with the pod-template-hash label left out of both, without copying either.
+bool labels_equal_ignore_hash(const Labels& a, const Labels& b) {
+  auto ia = a.begin(), ib = b.begin();
+  while (true) {
+    if (ia != a.end() && ia->first == kPodTemplateHashLabel) ++ia;
+    if (ib != b.end() && ib->first == kPodTemplateHashLabel) ++ib;
+    if (ia == a.end() || ib == b.end()) return ia == a.end() && ib == b.end();
+    if (*ia != *ib) return false;
+    ++ia, ++ib;
+  }
+}
+
 bool equal_ignore_hash(const PodTemplateSpec& a, const PodTemplateSpec& b) {
   // Typed fields first: cheap, and decisive whenever they differ.
-  Labels la = a.metadata.labels, lb = b.metadata.labels;
-  la.erase(kPodTemplateHashLabel);
-  lb.erase(kPodTemplateHashLabel);
-  if (la != lb || a.metadata.annotations != b.metadata.annotations || !(a.spec == b.spec)) return false;
+  if (!labels_equal_ignore_hash(a.metadata.labels, b.metadata.labels) ||
+      a.metadata.annotations != b.metadata.annotations || !(a.spec == b.spec))
+    return false;
   // Fields ktwin does not model live only in the original document; one shared document is equal.
   if (a.original == b.original) return true;
   auto strip = [](nlohmann::json j) {

@@ -87,6 +87,18 @@ TEST_CASE("templates compare equal ignoring the hash label", "[controller][deplo
   core::PodTemplateSpec no_labels, only_hash;
   only_hash.metadata.labels["pod-template-hash"] = "abc";
   CHECK(core::equal_ignore_hash(no_labels, only_hash));
+  // Hashes on both sides, differing; labels sorted before and after the hash label.
+  core::PodTemplateSpec c = tmpl("x:1"), d = tmpl("x:1");
+  c.metadata.labels["pod-template-hash"] = "1";
+  d.metadata.labels["pod-template-hash"] = "2";
+  c.metadata.labels["aaa"] = d.metadata.labels["aaa"] = "v";
+  c.metadata.labels["zzz"] = d.metadata.labels["zzz"] = "v";
+  CHECK(core::equal_ignore_hash(c, d));
+  d.metadata.labels["zzz"] = "w";
+  CHECK_FALSE(core::equal_ignore_hash(c, d));
+  d.metadata.labels.erase("zzz");
+  CHECK_FALSE(core::equal_ignore_hash(c, d));
+  CHECK_FALSE(core::equal_ignore_hash(d, c));
 }
 
 TEST_CASE("new ReplicaSet annotations: copied, revision raised with history", "[controller][deployment_util]") {
