@@ -65,6 +65,9 @@ void NodeLifecycleController::start() {
     node_update_queue_.add(name);
   }));
   watches_.push_back(env_.store.watch(Kind::kPod, [this](const WatchEvent& e) { on_pod_event(e); }));
+  watches_.push_back(env_.store.watch(Kind::kLease, [this](const WatchEvent& e) { on_lease_event(e); }));
+  for (const auto& lease : list<Lease>(env_.store, kNodeLeaseNamespace))
+    on_lease_event(WatchEvent{WatchEventType::kAdded, lease, nullptr});
   for (const auto& node : list<Node>(env_.store)) {
     eviction_status_[node->metadata.name] = EvictionStatus::kUnmarked;
     node_update_queue_.add(node->metadata.name);
@@ -162,7 +165,7 @@ void NodeLifecycleController::monitor_node_health() {
     }
     if (!result.is_ok()) continue;  // "Skipping - no pods will be evicted."
     updated.push_back(node);
-    refresh_zone(record, node);  // a copy this pass wrote, or a fresh read after a conflict
+    if (node != original) refresh_zone(record, node);  // a copy this pass wrote, or a fresh read after a conflict
     const HealthResult& health = result.value();
     const std::string& name = node->metadata.name;
     if (!record.excluded) zone_conditions[record.zone].push_back(node->find_condition("Ready"));
@@ -239,10 +242,10 @@ Result<NodeLifecycleController::HealthResult> NodeLifecycleController::try_updat
     health = fresh_health(now, transition, *current);
   }
   // A newer lease renewal refreshes the probe time with the controller's clock.
-  auto lease = find<Lease>(env_.store, kNodeLeaseNamespace, node->metadata.name);
-  if (lease && (!saved_has_lease || saved_renew < lease->spec.renewTime.value_or(Time{}))) {
+  const bool lease = record.lease_exists;
+  if (lease && (!saved_has_lease || saved_renew < record.lease_renew.value_or(Time{}))) {
     health->has_lease = true;
-    health->leaseRenewTime = lease->spec.renewTime;
+    health->leaseRenewTime = record.lease_renew;
     health->probeTimestamp = now;
   }
 
@@ -271,7 +274,7 @@ Result<NodeLifecycleController::HealthResult> NodeLifecycleController::try_updat
       health->readyTransitionTimestamp = now;
       if (lease) {
         health->has_lease = true;
-        health->leaseRenewTime = lease->spec.renewTime;
+        health->leaseRenewTime = record.lease_renew;
       }
     }
   }
@@ -529,6 +532,14 @@ Status NodeLifecycleController::mark_pods_not_ready(const std::vector<std::share
                        "Node is not ready");
   }
   return result;
+}
+
+void NodeLifecycleController::on_lease_event(const WatchEvent& event) {
+  const ObjectMeta& meta = event.object->metadata;
+  if (meta.namespace_ != kNodeLeaseNamespace) return;
+  NodeRecord& record = records_[meta.name];
+  record.lease_exists = event.type != WatchEventType::kDeleted;
+  record.lease_renew = record.lease_exists ? as<Lease>(event.object)->spec.renewTime : std::nullopt;
 }
 
 void NodeLifecycleController::on_pod_event(const WatchEvent& event) {

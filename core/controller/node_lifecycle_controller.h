@@ -64,6 +64,9 @@ class NodeLifecycleController {
     std::string zone;
     bool excluded = false;
     uint64_t seen_in_pass = 0;
+    // The node's Lease as the watch last delivered it (k/k reads it from the lease informer's cache).
+    bool lease_exists = false;
+    std::optional<Time> lease_renew;
   };
   struct HealthResult {
     Duration grace{};
@@ -110,6 +113,7 @@ class NodeLifecycleController {
   Status mark_pods_not_ready(const std::vector<std::shared_ptr<const Pod>>& pods, const std::string& node_name);
   std::vector<std::shared_ptr<const Pod>> pods_on(const std::string& node_name) const;
   void on_pod_event(const WatchEvent& event);
+  void on_lease_event(const WatchEvent& event);
   void log(const std::string& message);  // kube-controller-manager's klog line (EventRecorder::log)
   void record_node_event(const std::string& node, const std::string& reason, const std::string& message);
   void ensure_eviction_ticker();
