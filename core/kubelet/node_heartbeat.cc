@@ -118,7 +118,7 @@ void NodeHeartbeat::sync_node_status() {
   // Images may have been pulled since the last tick: ask the runtime, then compute.
   runtime_.list_images(guarded([this](Result<std::vector<ImageInfo>> images) {
     if (images.is_ok() && images.value() != images_) {
-      images_ = images.value();
+      images_ = std::move(images.value());
       checked_current_.reset();
     }
     post_status();

@@ -124,7 +124,7 @@ void ModelledRuntime::remove_pod_sandbox(const std::string& sandbox_id, Done don
 void ModelledRuntime::list_pod_sandboxes(Then<std::vector<core::PodSandboxInfo>> done) {
   std::vector<core::PodSandboxInfo> out;
   for (const auto& [id, sb] : sandboxes_) out.push_back(sb);
-  later([done, out] { done(out); });
+  later([done = std::move(done), out = std::move(out)]() mutable { done(std::move(out)); });
 }
 
 void ModelledRuntime::create_container(const std::string& sandbox_id, const core::ContainerConfig& config,
