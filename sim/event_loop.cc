@@ -19,8 +19,26 @@ core::TimerId EventLoop::push(Duration delay, core::Task task, bool observer) {
   KT_CHECK(delay.count() >= 0, "negative delay");
   core::TimerId id = next_id_++;
   live_.insert(id);
-  queue_.push(Entry{now_ + delay, observer, id, std::move(task)});
+  uint32_t slot;
+  if (free_slots_.empty()) {
+    slot = static_cast<uint32_t>(tasks_.size());
+    tasks_.push_back(std::move(task));
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    tasks_[slot] = std::move(task);
+  }
+  queue_.push(Entry{now_ + delay, (observer ? kObserverBit : 0) | id, slot});
   return id;
+}
+
+core::Task EventLoop::pop_top() {
+  uint32_t slot = queue_.top().slot;
+  queue_.pop();
+  core::Task task = std::move(tasks_[slot]);
+  tasks_[slot] = nullptr;
+  free_slots_.push_back(slot);
+  return task;
 }
 
 void EventLoop::cancel(core::TimerId id) {
@@ -38,18 +56,17 @@ bool EventLoop::catch_up(Time until) {
 
 bool EventLoop::run_one() {
   while (!queue_.empty()) {
-    if (cancelled_.count(queue_.top().id)) {
-      cancelled_.erase(queue_.top().id);
-      queue_.pop();
+    if (!cancelled_.empty() && cancelled_.erase(id_of(queue_.top()))) {
+      pop_top();
       continue;
     }
     if (!catch_up(queue_.top().due)) return true;  // the co-simulation's event comes first
-    Entry entry = std::move(const_cast<Entry&>(queue_.top()));
-    queue_.pop();
-    live_.erase(entry.id);
-    now_ = entry.due;
+    Time due = queue_.top().due;
+    live_.erase(id_of(queue_.top()));
+    core::Task task = pop_top();
+    now_ = due;
     ++tasks_run_;
-    entry.task();
+    task();
     return true;
   }
   // Nothing queued: a transfer under way still ends somewhere.
@@ -60,9 +77,8 @@ bool EventLoop::run_one() {
 
 void EventLoop::run_until(Time until) {
   while (true) {
-    if (!queue_.empty() && cancelled_.count(queue_.top().id)) {
-      cancelled_.erase(queue_.top().id);
-      queue_.pop();
+    if (!queue_.empty() && !cancelled_.empty() && cancelled_.erase(id_of(queue_.top()))) {
+      pop_top();
       continue;
     }
     if (!queue_.empty() && queue_.top().due <= until) {

@@ -82,3 +82,22 @@ TEST_CASE("a co-simulation's events run at their instant, between the loop's own
   CHECK_FALSE(loop.run_one());
   loop.set_co_simulation(nullptr);
 }
+
+TEST_CASE("reused task slots keep the order, and a task's captures go when it runs or is cancelled", "[sim]") {
+  sim::EventLoop loop(core::Time{});
+  std::string order;
+  auto held = std::make_shared<int>(0);
+  auto ran = loop.post_after(1s, [&, held] { order += "a"; });
+  auto dropped = loop.post_after(1s, [held] {});
+  loop.cancel(dropped);
+  loop.run_until(core::Time{} + 1s);
+  CHECK(held.use_count() == 1);  // neither the run nor the cancelled task keeps its captures
+  loop.cancel(ran);              // already ran: nothing to cancel
+  // Posted into freed slots, in an order unlike the slots': time order, then posting order.
+  loop.post_after(3s, [&] { order += "d"; });
+  loop.post_after(2s, [&] { order += "b"; });
+  loop.post_after(2s, [&] { order += "c"; });
+  loop.run_until(core::Time{} + 10s);
+  CHECK(order == "abcd");
+  CHECK(loop.pending() == 0);
+}
