@@ -1,4 +1,4 @@
-// EventLoop: a binary heap ordered by (due time, posting order); cancellation is lazy.
+// EventLoop: a binary heap ordered by (due time, posting order) over slots of tasks; cancellation is lazy.
 #include "sim/event_loop.h"
 
 #include "core/util/status.h"
@@ -17,32 +17,43 @@ core::TimerId EventLoop::post_observer_after(Duration delay, core::Task task) {
 
 core::TimerId EventLoop::push(Duration delay, core::Task task, bool observer) {
   KT_CHECK(delay.count() >= 0, "negative delay");
-  core::TimerId id = next_id_++;
-  live_.insert(id);
   uint32_t slot;
   if (free_slots_.empty()) {
-    slot = static_cast<uint32_t>(tasks_.size());
-    tasks_.push_back(std::move(task));
+    slot = static_cast<uint32_t>(slots_.size());
+    slots_.emplace_back();
   } else {
     slot = free_slots_.back();
     free_slots_.pop_back();
-    tasks_[slot] = std::move(task);
   }
-  queue_.push(Entry{now_ + delay, (observer ? kObserverBit : 0) | id, slot});
-  return id;
+  Slot& s = slots_[slot];
+  s.task = std::move(task);
+  s.pending = true;
+  ++s.generation;
+  ++pending_;
+  queue_.push(Entry{now_ + delay, (observer ? kObserverBit : 0) | next_order_++, slot});
+  return (uint64_t{s.generation} << 32) | slot;
 }
 
 core::Task EventLoop::pop_top() {
   uint32_t slot = queue_.top().slot;
   queue_.pop();
-  core::Task task = std::move(tasks_[slot]);
-  tasks_[slot] = nullptr;
+  Slot& s = slots_[slot];
+  core::Task task = std::move(s.task);
+  s.task = nullptr;
+  if (s.pending) --pending_;
+  s.pending = false;
   free_slots_.push_back(slot);
   return task;
 }
 
 void EventLoop::cancel(core::TimerId id) {
-  if (live_.erase(id)) cancelled_.insert(id);
+  uint32_t slot = static_cast<uint32_t>(id);
+  if (slot >= slots_.size()) return;
+  Slot& s = slots_[slot];
+  if (!s.pending || s.generation != static_cast<uint32_t>(id >> 32)) return;  // ran, cancelled or reused
+  s.pending = false;
+  s.task = nullptr;  // its captures go now; the heap entry is dropped when it comes up
+  --pending_;
 }
 
 bool EventLoop::catch_up(Time until) {
@@ -56,13 +67,12 @@ bool EventLoop::catch_up(Time until) {
 
 bool EventLoop::run_one() {
   while (!queue_.empty()) {
-    if (!cancelled_.empty() && cancelled_.erase(id_of(queue_.top()))) {
+    if (!slots_[queue_.top().slot].pending) {  // cancelled
       pop_top();
       continue;
     }
     if (!catch_up(queue_.top().due)) return true;  // the co-simulation's event comes first
     Time due = queue_.top().due;
-    live_.erase(id_of(queue_.top()));
     core::Task task = pop_top();
     now_ = due;
     ++tasks_run_;
@@ -77,7 +87,7 @@ bool EventLoop::run_one() {
 
 void EventLoop::run_until(Time until) {
   while (true) {
-    if (!queue_.empty() && !cancelled_.empty() && cancelled_.erase(id_of(queue_.top()))) {
+    if (!queue_.empty() && !slots_[queue_.top().slot].pending) {  // cancelled
       pop_top();
       continue;
     }

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <queue>
-#include <unordered_set>
 #include <vector>
 
 #include "core/env/executor.h"
@@ -41,30 +40,35 @@ class EventLoop : public core::Executor {
   void run_until(Time until);
   // Runs the next due task, advancing the clock to it. False when nothing is pending.
   bool run_one();
-  size_t pending() const { return live_.size(); }
+  size_t pending() const { return pending_; }
   // Attaches (or, with null, detaches) the co-simulation advanced in lockstep; not owned.
   void set_co_simulation(CoSimulation* co) { co_ = co; }
   uint64_t tasks_run() const { return tasks_run_; }
 
  private:
   // The heap holds small trivially-copyable entries, so its sifts move 24 bytes each; the tasks
-  // themselves stay put in a slab (kubemark-500: moving std::function through the heap cost 4%).
+  // themselves stay put in slots (kubemark-500: moving std::function through the heap cost 4%). A
+  // TimerId names a slot and its generation, so cancel() needs no lookup and a stale id misses.
   struct Entry {
     Time due;
-    uint64_t order;  // observers after ordinary tasks of an instant, then by id (posting order)
-    uint32_t slot;   // in tasks_
+    uint64_t order;  // observers after ordinary tasks of an instant, then posting order
+    uint32_t slot;
     bool operator>(const Entry& o) const { return due != o.due ? due > o.due : order > o.order; }
   };
+  struct Slot {
+    core::Task task;
+    uint32_t generation = 0;  // bumped at each use
+    bool pending = false;     // queued, not yet run or cancelled
+  };
   static constexpr uint64_t kObserverBit = uint64_t{1} << 63;
-  static core::TimerId id_of(const Entry& e) { return e.order & ~kObserverBit; }
-  // Takes the top entry off the heap and its task out of the slab.
+  // Takes the top entry off the heap and frees its slot; returns its task, empty when cancelled.
   core::Task pop_top();
   std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> queue_;
-  std::vector<core::Task> tasks_;  // by slot
+  std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
-  std::unordered_set<core::TimerId> live_, cancelled_;  // pending ids; ids cancelled but still queued
+  size_t pending_ = 0;
   Time now_;
-  core::TimerId next_id_ = 1;
+  uint64_t next_order_ = 1;
   uint64_t tasks_run_ = 0;
   CoSimulation* co_ = nullptr;
 

@@ -92,11 +92,13 @@ TEST_CASE("reused task slots keep the order, and a task's captures go when it ru
   loop.cancel(dropped);
   loop.run_until(core::Time{} + 1s);
   CHECK(held.use_count() == 1);  // neither the run nor the cancelled task keeps its captures
-  loop.cancel(ran);              // already ran: nothing to cancel
-  // Posted into freed slots, in an order unlike the slots': time order, then posting order.
+  // Posted into the freed slots, in an order unlike the slots': time order, then posting order.
   loop.post_after(3s, [&] { order += "d"; });
   loop.post_after(2s, [&] { order += "b"; });
   loop.post_after(2s, [&] { order += "c"; });
+  loop.cancel(ran);  // ran already; its slot now holds another task, which must still run
+  loop.cancel(dropped);
+  CHECK(loop.pending() == 3);
   loop.run_until(core::Time{} + 10s);
   CHECK(order == "abcd");
   CHECK(loop.pending() == 0);
