@@ -80,11 +80,20 @@ std::string pod_phase(const PodSpec& spec, const std::vector<ContainerStatus>& s
 }
 
 PodStatus generate_pod_status(const Pod& pod, const PodStatusInputs& in, Time now) {
-  PodStatus st = pod.status;
+  // Every field but the two lists, which are rebuilt below (copying them only to clear them cost a
+  // copy of every condition and container status per status write).
+  static_assert(sizeof(PodStatus) == 280, "PodStatus changed: copy its new fields here");
+  PodStatus st;
+  st.phase = pod.status.phase;
+  st.reason = pod.status.reason;
+  st.message = pod.status.message;
+  st.qosClass = pod.status.qosClass;
+  st.startTime = pod.status.startTime;
+  st.initContainerStatuses = pod.status.initContainerStatuses;
   st.hostIP = in.hostIP;
   st.podIP = in.podIP;
   if (in.startTime && !st.startTime) st.startTime = in.startTime;
-  st.containerStatuses.clear();
+  st.containerStatuses.reserve(pod.spec.containers.size());
   for (const Container& c : pod.spec.containers) {
     const ContainerRecord* rec = nullptr;
     if (in.containers)
@@ -111,6 +120,7 @@ PodStatus generate_pod_status(const Pod& pod, const PodStatusInputs& in, Time no
     message.clear();
   }
   std::vector<PodCondition> conditions;
+  conditions.reserve(4 + pod.status.conditions.size());
   conditions.push_back(condition(pod, "Initialized", true, st.phase == "Succeeded" ? "PodCompleted" : "", "", now));
   conditions.push_back(condition(pod, "Ready", ready, reason, message, now));
   conditions.push_back(condition(pod, "ContainersReady", ready, reason, message, now));
