@@ -249,7 +249,10 @@ Result<NodeLifecycleController::HealthResult> NodeLifecycleController::try_updat
     health->probeTimestamp = now;
   }
 
-  if (now > health->probeTimestamp + out.grace) {
+  // Only Ready decides the write below: one already Unknown writes nothing, so a node that stays down
+  // is not copied on every pass.
+  const bool write_possible = current == nullptr || current->status != "Unknown";
+  if (now > health->probeTimestamp + out.grace && write_possible) {
     std::shared_ptr<Node> copy = mutable_copy(*node);  // copied only when conditions may change
     node = copy;
     for (const char* type : {"Ready", "MemoryPressure", "DiskPressure", "PIDPressure"}) {
