@@ -69,6 +69,17 @@ TEST_CASE("lease renews every 10s; node status is posted only on change or every
     CHECK(node_posts[3] - before <= seconds(10));
     CHECK(find<Node>(h.store, "", "worker1")->status.images[0].names[0] == "docker.io/library/mongo:4.4");
   }
+  SECTION("a Lease another writer changed is still renewed: the stale copy conflicts, the lease is read again") {
+    auto lease = mutable_copy(*find<Lease>(h.store, "kube-node-lease", "worker1"));
+    lease->spec.holderIdentity = "someone-else";
+    REQUIRE(h.store.update(lease).is_ok());
+    size_t before = renewals.size();
+    h.run_for(seconds(10));
+    REQUIRE(renewals.size() == before + 2);  // the foreign write, then the renewal
+    auto renewed = find<Lease>(h.store, "kube-node-lease", "worker1");
+    CHECK(renewed->spec.holderIdentity == "worker1");
+    CHECK(*renewed->spec.renewTime > *lease->spec.renewTime);
+  }
   SECTION("a status another writer changed is put back on the next 10 s sync") {
     // As the node lifecycle controller does when it marks the node Unknown.
     auto copy = mutable_copy(*find<Node>(h.store, "", "worker1"));

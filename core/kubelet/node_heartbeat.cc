@@ -49,6 +49,7 @@ void NodeHeartbeat::start(std::function<void()> registered) {
 
 void NodeHeartbeat::stop() {
   running_ = false;
+  latest_lease_.reset();  // a restarted kubelet reads its lease again
   ++epoch_;
   env_.executor.cancel(lease_timer_);
   env_.executor.cancel(status_timer_);
@@ -92,7 +93,11 @@ void NodeHeartbeat::arm(TimerId& timer, Duration delay, Duration period, void (N
 void NodeHeartbeat::renew_lease() {
   Time now = env_.executor.now();
   for (int attempt = 0; attempt < kMaxUpdateRetries; ++attempt) {
-    auto lease = find<Lease>(env_.store, kLeaseNamespace, reg_.name);
+    // k/k nodelease controller.go: a renewal starts from the lease the last one wrote (latestLease);
+    // only a failed write reads it again.
+    std::shared_ptr<const Lease> lease = std::move(latest_lease_);
+    latest_lease_.reset();
+    if (!lease) lease = find<Lease>(env_.store, kLeaseNamespace, reg_.name);
     if (!lease) {
       auto fresh = std::make_shared<Lease>();
       fresh->metadata.namespace_ = kLeaseNamespace;
@@ -103,15 +108,28 @@ void NodeHeartbeat::renew_lease() {
       fresh->spec.holderIdentity = reg_.name;
       fresh->spec.leaseDurationSeconds = config_.nodeLeaseDurationSeconds;
       fresh->spec.renewTime = now;
-      if (env_.store.create(fresh).is_ok()) return;
+      if (auto created = env_.store.create(fresh); created.is_ok()) {
+        remember_lease(created.value(), 0);
+        return;
+      }
       continue;
     }
     auto copy = mutable_copy(*lease);
     copy->spec.holderIdentity = reg_.name;
     copy->spec.leaseDurationSeconds = config_.nodeLeaseDurationSeconds;
     copy->spec.renewTime = now;
-    if (env_.store.update(copy).is_ok()) return;
+    if (auto updated = env_.store.update(copy); updated.is_ok()) {
+      remember_lease(updated.value(), lease->metadata.resourceVersion);
+      return;
+    }
   }
+}
+
+void NodeHeartbeat::remember_lease(const ObjectPtr& written, uint64_t previous_version) {
+  // Only a write the server applied at once comes back with a new resourceVersion; one still in
+  // flight on a slow link (sim::DelayedStore) is read back from the store next time, in-flight
+  // state included.
+  if (written->metadata.resourceVersion > previous_version) latest_lease_ = as<Lease>(written);
 }
 
 void NodeHeartbeat::sync_node_status() {

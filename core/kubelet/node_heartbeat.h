@@ -32,6 +32,7 @@ class NodeHeartbeat {
  private:
   void register_node(const std::function<void()>& registered);
   void renew_lease();
+  void remember_lease(const ObjectPtr& written, uint64_t previous_version);
   void sync_node_status();
   void post_status();
   void arm(TimerId& timer, Duration delay, Duration period, void (NodeHeartbeat::*tick)());
@@ -47,6 +48,7 @@ class NodeHeartbeat {
   // The stored Node last found current (node_status_current) with images_: objects are immutable, so
   // while the store holds the same object and the images stay, the next tick needs no check.
   std::shared_ptr<const Node> checked_current_;
+  std::shared_ptr<const Lease> latest_lease_;  // as the last renewal wrote it; null: read it from the store
   Time last_report_{};
   TimerId lease_timer_ = 0, status_timer_ = 0;
   uint64_t epoch_ = 0;
