@@ -124,6 +124,7 @@ bool SnapshotCache::update_from_journal(bool& images_dirty) {
 const std::vector<NodeInfo>& SnapshotCache::update(
     const std::map<std::string, std::shared_ptr<const Pod>>& assumed) {
   bool images_dirty = false;
+  snapshot_index_.trim_selector_counts();  // between cycles: no plugin holds its counts now
   if (!update_from_journal(images_dirty)) full_update(images_dirty);
   // Pods we bound whose binding the store does not show yet still take their room (assume).
   for (const auto& [key, pod] : assumed) {

@@ -40,6 +40,10 @@ struct ScoreState : StateData {
   // matching pods, a bucket being the node's domain or, for a node without the key, the domain of the
   // value "" (or one past the domains when no node has it), as the value-keyed map it replaces did.
   std::vector<std::vector<int64_t>> count;
+  // Per constraint, instead of `count` when set: the SnapshotIndex's running counts of its selector,
+  // per node for the hostname key, per bucket otherwise.
+  std::vector<const std::vector<int32_t>*> node_counts;
+  std::vector<const std::vector<int64_t>*> bucket_counts;
   std::vector<double> weight;
 };
 
@@ -60,6 +64,14 @@ bool has_all_keys(const std::vector<const TopologyDomains*>& domains, uint32_t n
   for (const TopologyDomains* d : domains)
     if (d->of(node) == TopologyDomains::kMissing) return false;
   return true;
+}
+
+// Every node passes the pod's node selector and required node affinity
+// (pod_matches_node_selector_and_affinity without asking each node).
+bool any_node_eligible_by_selector(const Pod& pod) {
+  return pod.spec.nodeSelector.empty() &&
+         !(pod.spec.affinity && pod.spec.affinity->nodeAffinity &&
+           pod.spec.affinity->nodeAffinity->requiredDuringSchedulingIgnoredDuringExecution);
 }
 
 bool selects(const PodTopologySpread::Constraint& c, const Labels& labels) {
@@ -224,7 +236,7 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
     for (size_t i = 0; i < n_constraints; ++i) {
       const TopologyDomains& d = *s->domains[i];
       if (s->by_host[i]) {
-        s->count.emplace_back(nodes.size(), 0);
+        s->count.emplace_back();  // sized below unless the index's running counts serve
         continue;
       }
       int32_t empty = d.find("");
@@ -267,10 +279,29 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
                       (!require_all || has_all_keys(s->domains, i));
       return eligible[i] == 1;
     };
+    // The index's running counts replace the walk over the selector's pods: for the hostname key the
+    // counts per node are those (score reads feasible nodes only); otherwise when every node is
+    // eligible, the per-bucket sums over all nodes are those (score reads only the buckets of feasible
+    // nodes, which are the present ones).
+    const bool all_eligible = !require_all && any_node_eligible_by_selector(pod);
+    s->node_counts.assign(n_constraints, nullptr);
+    s->bucket_counts.assign(n_constraints, nullptr);
+    for (size_t i = 0; i < n_constraints; ++i) {
+      const Constraint& c = s->constraints[i];
+      if (c.match_nothing || (!s->by_host[i] && !all_eligible)) continue;
+      const SelectorCounts* running = state.index().selector_counts(pod.metadata.namespace_, c.selector);
+      if (running == nullptr) continue;
+      if (s->by_host[i])
+        s->node_counts[i] = &running->per_node();
+      else
+        s->bucket_counts[i] = &running->per_bucket(*s->domains[i]);
+    }
     for (size_t i = 0; i < n_constraints; ++i) {
       const Constraint& c = s->constraints[i];
       std::vector<int64_t>& count = s->count[i];
+      if (s->node_counts[i] || s->bucket_counts[i]) continue;
       if (s->by_host[i]) {
+        count.assign(nodes.size(), 0);
         // score() counts a feasible, not ignored node's own pods, eligible or not: without the index,
         // only the feasible nodes are walked.
         if (!for_each_indexed(state, c, pod.metadata.namespace_, [&](uint32_t n) { ++count[n]; }))
@@ -305,7 +336,11 @@ int64_t PodTopologySpread::score(const CycleState& state, const Pod& pod, const 
     const Constraint& c = s->constraints[i];
     int32_t domain = s->domains[i]->of(position);
     if (domain == TopologyDomains::kMissing) continue;
-    int64_t count = s->count[i][s->by_host[i] ? position : static_cast<uint32_t>(domain)];
+    int64_t count;
+    if (s->by_host[i])
+      count = s->node_counts[i] ? (*s->node_counts[i])[position] : s->count[i][position];
+    else
+      count = s->bucket_counts[i] ? (*s->bucket_counts[i])[static_cast<uint32_t>(domain)] : s->count[i][domain];
     score +=
         static_cast<double>(count) * s->weight[i] + static_cast<double>(c.max_skew - 1);  // scoreForCount
   }
