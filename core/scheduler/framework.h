@@ -78,6 +78,12 @@ class ScorePlugin : public virtual Plugin {
  public:
   // The raw score of one feasible node.
   virtual int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const = 0;
+  // The raw scores of every feasible node, into scores[i].score: score() for each by default. A plugin
+  // overrides it to read its cycle state once per cycle rather than once per node; the scores are
+  // those score() gives (k/k's framework calls Score per node, in parallel).
+  virtual void score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const {
+    for (NodeScore& ns : scores) ns.score = score(state, pod, *ns.node);
+  }
   // Maps raw scores into [0, kMaxNodeScore]; the default leaves them as they are.
   virtual void normalize_scores(const CycleState& state, const Pod& pod,
                                 std::vector<NodeScore>& scores) const {}

@@ -140,7 +140,7 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
         for (const NodeInfo* ni : feasible) result.scores[ni->name()][std::string(plugin->name())] = 0;
       continue;
     }
-    for (size_t i = 0; i < feasible.size(); ++i) scores[i].score = plugin->score(state, pod, *feasible[i]);
+    plugin->score_nodes(state, pod, scores);
     plugin->normalize_scores(state, pod, scores);
     for (size_t i = 0; i < scores.size(); ++i) {
       if (profile.record_explanation) result.scores[scores[i].name()][std::string(plugin->name())] = scores[i].score;

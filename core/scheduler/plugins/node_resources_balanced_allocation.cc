@@ -9,7 +9,17 @@ namespace ktwin::core {
 int64_t NodeResourcesBalancedAllocation::score(const CycleState& state, const Pod& pod,
                                                const NodeInfo& node) const {
   PodRequests scratch;
+  return score_with(pod_requests(state, pod, scratch), node);
+}
+
+void NodeResourcesBalancedAllocation::score_nodes(const CycleState& state, const Pod& pod,
+                                                  std::vector<NodeScore>& scores) const {
+  PodRequests scratch;
   const PodRequests& r = pod_requests(state, pod, scratch);
+  for (NodeScore& ns : scores) ns.score = score_with(r, *ns.node);
+}
+
+int64_t NodeResourcesBalancedAllocation::score_with(const PodRequests& r, const NodeInfo& node) const {
   int64_t cpu_alloc = node.allocatable.milli_cpu, mem_alloc = node.allocatable.memory;
   if (minor_ < 22) {
     // 1.20 fractionOfCapacity: a zero capacity counts as full.

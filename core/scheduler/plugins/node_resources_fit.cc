@@ -24,6 +24,16 @@ int64_t least_allocated_score(const PodRequests& r, const NodeInfo& node) {
   return (cpu + mem) / 2;
 }
 
+void NodeResourcesFit::score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const {
+  PodRequests scratch;
+  const PodRequests& r = pod_requests(state, pod, scratch);
+  if (strategy_) {
+    for (NodeScore& ns : scores) ns.score = resource_allocation_score(*strategy_, r, *ns.node, minor_);
+    return;
+  }
+  for (NodeScore& ns : scores) ns.score = least_allocated_score(r, *ns.node);
+}
+
 PluginStatus NodeResourcesFit::pre_filter(CycleState& state, const Pod& pod) const {
   auto s = std::make_shared<PodRequestState>();
   s->request = compute_pod_requests(pod).requested;

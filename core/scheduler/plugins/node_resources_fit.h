@@ -38,6 +38,7 @@ class NodeResourcesFit : public PreFilterPlugin, public FilterPlugin, public Pre
     const PodRequests& r = pod_requests(state, pod, scratch);
     return strategy_ ? resource_allocation_score(*strategy_, r, node, minor_) : least_allocated_score(r, node);
   }
+  void score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const override;
 
  private:
   int minor_;

@@ -347,6 +347,44 @@ int64_t PodTopologySpread::score(const CycleState& state, const Pod& pod, const 
   return minor_ < 23 ? static_cast<int64_t>(score) : static_cast<int64_t>(std::round(score));
 }
 
+void PodTopologySpread::score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const {
+  const ScoreState* s = state.read(kPreScoreKey);
+  if (s == nullptr || s->constraints.empty() || s->count.empty()) {
+    for (NodeScore& ns : scores) ns.score = score(state, pod, *ns.node);
+    return;
+  }
+  // score() with each constraint's counts, domains and terms looked up once per cycle.
+  struct Term {
+    const TopologyDomains* domains;
+    const int32_t* node_counts;  // by node position (the hostname key, from the index)
+    const int64_t* counts;       // by node position for the hostname key, else by domain
+    bool by_host;
+    double weight, skew;
+  };
+  std::vector<Term> terms;
+  for (size_t i = 0; i < s->count.size(); ++i) {
+    const int64_t* counts = s->bucket_counts[i] ? s->bucket_counts[i]->data() : s->count[i].data();
+    terms.push_back({s->domains[i], s->node_counts[i] ? s->node_counts[i]->data() : nullptr, counts,
+                     static_cast<bool>(s->by_host[i]), s->weight[i],
+                     static_cast<double>(s->constraints[i].max_skew - 1)});
+  }
+  for (NodeScore& ns : scores) {
+    const uint32_t position = state.position(*ns.node);
+    if (is_ignored(*s, position)) {
+      ns.score = 0;
+      continue;
+    }
+    double score = 0;
+    for (const Term& t : terms) {
+      int32_t domain = t.domains->of(position);
+      if (domain == TopologyDomains::kMissing) continue;
+      int64_t count = !t.by_host ? t.counts[domain] : t.node_counts ? t.node_counts[position] : t.counts[position];
+      score += static_cast<double>(count) * t.weight + t.skew;  // scoreForCount, as in score()
+    }
+    ns.score = minor_ < 23 ? static_cast<int64_t>(score) : static_cast<int64_t>(std::round(score));
+  }
+}
+
 void PodTopologySpread::normalize_scores(const CycleState& state, const Pod& pod,
                                          std::vector<NodeScore>& scores) const {
   const ScoreState* s = state.read(kPreScoreKey);

@@ -54,6 +54,11 @@ int64_t TaintToleration::score(const CycleState& state, const Pod& pod, const No
   return count;
 }
 
+void TaintToleration::score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const {
+  // Most nodes carry no taint and score 0 without reading the cycle state.
+  for (NodeScore& ns : scores) ns.score = ns.node->has_taints ? score(state, pod, *ns.node) : 0;
+}
+
 void TaintToleration::normalize_scores(const CycleState&, const Pod&, std::vector<NodeScore>& scores) const {
   default_normalize_score(kMaxNodeScore, true, scores);
 }

@@ -17,6 +17,7 @@ class TaintToleration : public FilterPlugin, public PreScorePlugin, public Score
   PluginStatus pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const override;
   // Raw score: the number of PreferNoSchedule taints not tolerated.
   int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
+  void score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const override;
   // Reversed: 100 - raw * 100 / max.
   void normalize_scores(const CycleState& state, const Pod& pod,
                         std::vector<NodeScore>& scores) const override;
