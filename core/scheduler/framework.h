@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -62,9 +63,40 @@ class PreFilterPlugin : public virtual Plugin {
   virtual PluginStatus pre_filter(CycleState& state, const Pod& pod) const = 0;
 };
 
+// Told of each node a filter rejects, with the status filter() gives it.
+using FilterRejection = std::function<void(const NodeInfo& node, PluginStatus status)>;
+
 class FilterPlugin : public virtual Plugin {
  public:
   virtual PluginStatus filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const = 0;
+  // Filters `nodes` in place: keeps, in order, those filter() passes, and calls reject for each other
+  // one. By default filter() per node; a plugin overrides it to read its cycle state once per call and
+  // to pass most nodes on a quick test that implies filter()'s success, asking filter() for the rest.
+  virtual void filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+                            const FilterRejection& reject) const {
+    keep_passing(nodes, [](const NodeInfo&) { return false; },
+                 [&](const NodeInfo& node) { return filter(state, pod, node); }, reject);
+  }
+
+ protected:
+  // Keeps the nodes for which `passes` (a test that must imply filter()'s success) or else `status` is
+  // success; rejects the others with their status.
+  template <class Passes, class Status>
+  static void keep_passing(std::vector<const NodeInfo*>& nodes, Passes passes, Status status,
+                           const FilterRejection& reject) {
+    size_t kept = 0;
+    for (const NodeInfo* node : nodes) {
+      if (!passes(*node)) {
+        PluginStatus st = status(*node);
+        if (!st.is_success()) {
+          reject(*node, std::move(st));
+          continue;
+        }
+      }
+      nodes[kept++] = node;
+    }
+    nodes.resize(kept);
+  }
 };
 
 class PreScorePlugin : public virtual Plugin {

@@ -34,6 +34,27 @@ void NodeResourcesFit::score_nodes(const CycleState& state, const Pod& pod, std:
   for (NodeScore& ns : scores) ns.score = least_allocated_score(r, *ns.node);
 }
 
+bool NodeResourcesFit::fits(const Resource& want, const NodeInfo& node) const {
+  // filter()'s checks without building its status.
+  if (static_cast<int64_t>(node.pods.size()) + 1 > node.allowed_pod_number) return false;
+  auto fit = [&](int64_t request, int64_t allocatable, int64_t requested) {
+    return (minor_ >= 21 && request == 0) || allocatable >= request + requested;
+  };
+  if (!fit(want.milli_cpu, node.allocatable.milli_cpu, node.requested.milli_cpu) ||
+      !fit(want.memory, node.allocatable.memory, node.requested.memory) ||
+      !fit(want.ephemeral_storage, node.allocatable.ephemeral_storage, node.requested.ephemeral_storage))
+    return false;
+  return want.scalar.empty();  // extended resources: filter() decides
+}
+
+void NodeResourcesFit::filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+                                    const FilterRejection& reject) const {
+  const PodRequestState* s = state.read(kStateKey);
+  // Without requests filter() checks only the pod count; fits() checks it first, then the requests.
+  keep_passing(nodes, [&](const NodeInfo& node) { return s != nullptr && fits(s->request, node); },
+               [&](const NodeInfo& node) { return filter(state, pod, node); }, reject);
+}
+
 PluginStatus NodeResourcesFit::pre_filter(CycleState& state, const Pod& pod) const {
   auto s = std::make_shared<PodRequestState>();
   s->request = compute_pod_requests(pod).requested;

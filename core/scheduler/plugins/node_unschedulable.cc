@@ -14,4 +14,10 @@ PluginStatus NodeUnschedulable::filter(const CycleState&, const Pod& pod, const 
   return PluginStatus::success();
 }
 
+void NodeUnschedulable::filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+                                     const FilterRejection& reject) const {
+  keep_passing(nodes, [](const NodeInfo& node) { return !node.unschedulable; },
+               [&](const NodeInfo& node) { return filter(state, pod, node); }, reject);
+}
+
 }  // namespace ktwin::core

@@ -35,6 +35,12 @@ PluginStatus TaintToleration::filter(const CycleState&, const Pod& pod, const No
   return PluginStatus::unresolvable(reason);
 }
 
+void TaintToleration::filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+                                   const FilterRejection& reject) const {
+  keep_passing(nodes, [](const NodeInfo& node) { return !node.has_taints; },
+               [&](const NodeInfo& node) { return filter(state, pod, node); }, reject);
+}
+
 PluginStatus TaintToleration::pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const {
   auto s = std::make_shared<PreScoreState>();
   s->prefer_no_schedule = prefer_no_schedule(pod);
