@@ -9,6 +9,7 @@
 #include "core/api/service.h"
 #include "core/api/workload.h"
 #include "core/scheduler/plugins/helpers.h"
+#include "core/scheduler/plugins/round_half_away.h"
 #include "core/store/store.h"
 
 namespace ktwin::core {
@@ -230,7 +231,7 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
     s->domains = domains_of(state, s->constraints);
     const size_t n_constraints = s->constraints.size();
     std::vector<int32_t> empty_bucket(n_constraints);  // where a node without the key counts
-    std::vector<std::vector<bool>> present(n_constraints);
+    std::vector<std::vector<uint8_t>> present(n_constraints);  // bytes: read and set per feasible node
     std::vector<size_t> domains(n_constraints, 0);     // buckets of feasible, not ignored nodes
     for (size_t i = 0; i < n_constraints; ++i) s->by_host.push_back(s->constraints[i].topology_key == kHostname);
     for (size_t i = 0; i < n_constraints; ++i) {
@@ -242,7 +243,7 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
       int32_t empty = d.find("");
       empty_bucket[i] = empty == TopologyDomains::kMissing ? static_cast<int32_t>(d.size()) : empty;
       s->count.emplace_back(d.size() + 1, 0);
-      present[i].assign(d.size() + 1, false);
+      present[i].assign(d.size() + 1, 0);
     }
     auto bucket = [&](size_t i, uint32_t node) {
       int32_t d = s->domains[i]->of(node);
@@ -250,17 +251,21 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
     };
     size_t ignored = 0;
     if (require_all) s->ignored.assign(nodes.size(), false);  // otherwise no node is ignored
-    for (const NodeInfo* ni : feasible) {
-      const uint32_t position = state.position(*ni);
-      if (require_all && !has_all_keys(s->domains, position)) {
-        s->ignored[position] = true;
-        ++ignored;
-        continue;
-      }
-      for (size_t i = 0; i < n_constraints; ++i) {
-        if (s->by_host[i]) continue;  // counted per node below
-        auto b = bucket(i, position);
-        if (!present[i][b]) present[i][b] = true, ++domains[i];
+    std::vector<size_t> bucketed;  // the constraints not by hostname (those are counted per node below)
+    for (size_t i = 0; i < n_constraints; ++i)
+      if (!s->by_host[i]) bucketed.push_back(i);
+    if (require_all || !bucketed.empty()) {
+      for (const NodeInfo* ni : feasible) {
+        const uint32_t position = state.position(*ni);
+        if (require_all && !has_all_keys(s->domains, position)) {
+          s->ignored[position] = true;
+          ++ignored;
+          continue;
+        }
+        for (size_t i : bucketed) {
+          auto b = bucket(i, position);
+          if (!present[i][b]) present[i][b] = 1, ++domains[i];
+        }
       }
     }
     for (size_t i = 0; i < n_constraints; ++i) {
@@ -344,7 +349,7 @@ int64_t PodTopologySpread::score(const CycleState& state, const Pod& pod, const 
     score +=
         static_cast<double>(count) * s->weight[i] + static_cast<double>(c.max_skew - 1);  // scoreForCount
   }
-  return minor_ < 23 ? static_cast<int64_t>(score) : static_cast<int64_t>(std::round(score));
+  return minor_ < 23 ? static_cast<int64_t>(score) : static_cast<int64_t>(round_half_away(score));
 }
 
 void PodTopologySpread::score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const {
@@ -355,7 +360,7 @@ void PodTopologySpread::score_nodes(const CycleState& state, const Pod& pod, std
   }
   // score() with each constraint's counts, domains and terms looked up once per cycle.
   struct Term {
-    const TopologyDomains* domains;
+    const int32_t* domain_of;    // by node position, TopologyDomains::of
     const int32_t* node_counts;  // by node position (the hostname key, from the index)
     const int64_t* counts;       // by node position for the hostname key, else by domain
     bool by_host;
@@ -364,24 +369,25 @@ void PodTopologySpread::score_nodes(const CycleState& state, const Pod& pod, std
   std::vector<Term> terms;
   for (size_t i = 0; i < s->count.size(); ++i) {
     const int64_t* counts = s->bucket_counts[i] ? s->bucket_counts[i]->data() : s->count[i].data();
-    terms.push_back({s->domains[i], s->node_counts[i] ? s->node_counts[i]->data() : nullptr, counts,
+    terms.push_back({s->domains[i]->ids(), s->node_counts[i] ? s->node_counts[i]->data() : nullptr, counts,
                      static_cast<bool>(s->by_host[i]), s->weight[i],
                      static_cast<double>(s->constraints[i].max_skew - 1)});
   }
+  const bool any_ignored = !s->ignored.empty();
   for (NodeScore& ns : scores) {
     const uint32_t position = state.position(*ns.node);
-    if (is_ignored(*s, position)) {
+    if (any_ignored && s->ignored[position]) {
       ns.score = 0;
       continue;
     }
     double score = 0;
     for (const Term& t : terms) {
-      int32_t domain = t.domains->of(position);
+      int32_t domain = t.domain_of[position];
       if (domain == TopologyDomains::kMissing) continue;
       int64_t count = !t.by_host ? t.counts[domain] : t.node_counts ? t.node_counts[position] : t.counts[position];
       score += static_cast<double>(count) * t.weight + t.skew;  // scoreForCount, as in score()
     }
-    ns.score = minor_ < 23 ? static_cast<int64_t>(score) : static_cast<int64_t>(std::round(score));
+    ns.score = minor_ < 23 ? static_cast<int64_t>(score) : static_cast<int64_t>(round_half_away(score));
   }
 }
 
