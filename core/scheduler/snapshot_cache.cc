@@ -17,7 +17,77 @@ bool same_images(const Node& a, const Node& b) {
   return true;
 }
 
+// The order in which the store lists a node's pods: by "namespace/name" (MemoryStore's key).
+bool listed_before(const Pod& a, const Pod& b) {
+  const ObjectMeta& x = a.metadata;
+  const ObjectMeta& y = b.metadata;
+  if (x.namespace_ == y.namespace_) return x.name < y.name;
+  return x.namespace_ + "/" + x.name < y.namespace_ + "/" + y.name;
+}
+
 }  // namespace
+
+SnapshotCache::SnapshotCache(Store& store) : store_(store) {
+  pod_writes_ = store_.observe_pod_writes([this](const ObjectPtr& old, const ObjectPtr& now) { record_pod_write(old, now); });
+}
+
+SnapshotCache::~SnapshotCache() {
+  if (pod_writes_) store_.unobserve_pod_writes(pod_writes_);
+}
+
+void SnapshotCache::record_pod_write(const ObjectPtr& old, const ObjectPtr& now) {
+  if (written_overflowed_) return;
+  auto note = [&](const ObjectPtr& obj, bool added) {
+    auto pod = std::static_pointer_cast<const Pod>(obj);
+    if (pod->spec.nodeName.empty()) return;  // the store lists it on no node
+    NodeWrites& node = written_[pod->spec.nodeName];
+    if (node.overflowed) return;
+    if (node.writes.size() == kMaxWritesPerNode) {
+      written_total_ -= node.writes.size();
+      node.writes.clear();
+      node.overflowed = true;
+      return;
+    }
+    node.writes.push_back({std::move(pod), added});
+    ++written_total_;
+  };
+  if (old) note(old, false);
+  if (now) note(now, true);
+  if (written_total_ > kMaxWrites) {
+    written_.clear();
+    written_total_ = 0;
+    written_overflowed_ = true;
+  }
+}
+
+bool SnapshotCache::add_written_pods(size_t i, uint64_t stamp) {
+  if (pod_writes_ == 0 || written_overflowed_ || entries_[i].dirty || stamp == 0) return false;
+  NodeInfo& ni = nodes_[i];
+  auto it = written_.find(ni.name());
+  if (it == written_.end() || it->second.overflowed) return false;
+  const std::vector<PodWrite>& writes = it->second.writes;
+  for (const PodWrite& w : writes)
+    if (!w.added) return false;  // a pod left or was rewritten: re-list and count afresh
+  bool affinity = false;
+  for (const PodWrite& w : writes) {
+    if (w.pod->is_terminal()) continue;  // relist_pods skips these
+    // A listing's keys are unique and no pod left, so the new pod's key is not on the node yet.
+    auto at = std::lower_bound(ni.pods.begin(), ni.pods.end(), w.pod,
+                               [](const auto& a, const auto& b) { return listed_before(*a, *b); });
+    ni.pods.insert(at, w.pod);
+    ni.count_pod(*w.pod);  // sums of integers: the same as counting the listing afresh
+    affinity |= has_pod_affinity(*w.pod);
+  }
+  if (affinity) {  // keep pods_with_affinity in listing order
+    ni.pods_with_affinity.clear();
+    for (const auto& pod : ni.pods)
+      if (has_pod_affinity(*pod)) ni.pods_with_affinity.push_back(pod);
+  }
+  for (const PodWrite& w : writes)
+    if (!w.pod->is_terminal()) snapshot_index_.add_pod(static_cast<uint32_t>(i), *w.pod, !ni.pods_with_affinity.empty());
+  entries_[i] = Entry{stamp, false};
+  return true;
+}
 
 void SnapshotCache::rebuild_structure(const std::vector<ObjectPtr>& listed) {
   std::vector<NodeInfo> nodes;
@@ -114,7 +184,8 @@ bool SnapshotCache::update_from_journal(bool& images_dirty) {
     ObjectPtr current = store_.find(Kind::kNode, "", ni.name());
     if (ni.node != current) set_node(i, as<Node>(current), images_dirty);
     uint64_t stamp = store_.pods_on_node_stamp(ni.name());
-    if (entries_[i].dirty || stamp == 0 || stamp != entries_[i].pods_stamp) relist_pods(i, stamp);
+    if (entries_[i].dirty || stamp == 0 || stamp != entries_[i].pods_stamp)
+      if (!add_written_pods(i, stamp)) relist_pods(i, stamp);
   }
   dirty_.clear();
   journal_seq_ = seq;
@@ -140,6 +211,10 @@ const std::vector<NodeInfo>& SnapshotCache::update(
     dirty_.push_back(it->second);
   }
   if (images_dirty) fill_image_states(nodes_);
+  // Every node a write touched was brought up to date above (its stamp moved) or is not a node.
+  written_.clear();
+  written_total_ = 0;
+  written_overflowed_ = false;
   return nodes_;
 }
 

@@ -133,3 +133,72 @@ TEST_CASE("the snapshot's topology domains follow node label changes", "[schedul
   CHECK(d.value(d.of(1)) == "z2");
   CHECK(cache.index().domains("kubernetes.io/hostname").size() == 2);
 }
+
+TEST_CASE("pods bound between updates are added where a listing puts them", "[scheduler]") {
+  // The cache adds the pods the store reports bound instead of re-listing the node: the result must
+  // still be a listing's, in its order (by "namespace/name"), its index and its affinity list included.
+  EventLoop loop(Time{});
+  MemoryStore store(loop, Rng(1, "store"));
+  SnapshotCache cache(store);
+  std::map<std::string, std::shared_ptr<const Pod>> assumed;
+  store.create(make_node("a", "8", "16Gi"));
+  store.create(make_node("b", "8", "16Gi"));
+  auto check = [&] {
+    const std::vector<NodeInfo>& nodes = cache.update(assumed);
+    std::vector<NodeInfo> want = fresh(store, assumed);
+    require_same(nodes, want);
+    for (size_t i = 0; i < nodes.size(); ++i) CHECK(nodes[i].pods_with_affinity == want[i].pods_with_affinity);
+    SnapshotIndex index(want);
+    CHECK(cache.index().TEST_indexed_pods() == index.TEST_indexed_pods());
+    CHECK(cache.index().nodes_with_affinity() == index.nodes_with_affinity());
+  };
+  check();
+  auto bind = [&](const std::string& ns, const std::string& name, const std::string& node) {
+    auto p = make_pod(name, "100m", "64Mi");
+    p->metadata.namespace_ = ns;
+    auto created = as<Pod>(store.create(p).value());
+    auto bound = mutable_copy(*created);
+    bound->spec.nodeName = node;
+    store.update(bound);
+  };
+  // Namespaces whose keys sort unlike the names alone ("a-b/..." before "a/..."), names landing
+  // between those listed already, two bindings on one node between updates.
+  bind("default", "m", "a");
+  check();
+  bind("default", "c", "a");
+  bind("default", "x", "a");
+  check();
+  bind("a", "b", "b");
+  check();
+  bind("a-b", "z", "b");  // "a-b/z" lists before "a/b"
+  bind("a", "a", "b");
+  check();
+  // A pod created terminal on a node is not listed; one with pod affinity joins pods_with_affinity
+  // in listing order.
+  auto done = make_pod("d", "100m", "", "a");
+  done->status.phase = "Failed";
+  store.create(done);
+  auto affine = make_pod("e", "100m", "", "a");
+  affine->spec.affinity = Affinity{};
+  affine->spec.affinity->podAntiAffinity = nlohmann::json::parse(
+      R"({"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 1, "podAffinityTerm":)"
+      R"( {"labelSelector": {"matchLabels": {"app": "x"}}, "topologyKey": "kubernetes.io/hostname"}}]})");
+  store.create(affine);
+  check();
+  auto affine2 = mutable_copy(*affine);
+  affine2->metadata.name = "b";
+  affine2->metadata.resourceVersion = 0;
+  store.create(affine2);
+  check();
+  // More writes on one node between updates than the cache keeps: it re-lists.
+  for (int k = 0; k < 12; ++k) bind("default", "many" + std::to_string(k), "b");
+  check();
+  // A pod leaving and an update of a bound pod: re-listed, counted afresh.
+  store.remove(Kind::kPod, "default", "m", DeleteOptions{0, std::nullopt});
+  auto relabel = mutable_copy(*find<Pod>(store, "default", "c"));
+  relabel->metadata.labels["k"] = "v";
+  store.update(relabel);
+  check();
+  bind("default", "after", "a");
+  check();
+}
