@@ -401,17 +401,29 @@ void PodTopologySpread::normalize_scores(const CycleState& state, const Pod& pod
     for (NodeScore& ns : scores) ns.score = 0;
     return;
   }
+  const bool any_ignored = !s->ignored.empty();
+  auto ignored = [&](const NodeScore& ns) { return any_ignored && s->ignored[state.position(*ns.node)]; };
   int64_t min = std::numeric_limits<int64_t>::max(), max = 0;
   for (const NodeScore& ns : scores) {
-    if (is_ignored(*s, state.position(*ns.node))) continue;
+    if (ignored(ns)) continue;
     min = std::min(min, ns.score);
     max = std::max(max, ns.score);
   }
+  // The normalized score takes one value per distinct raw score, and raw scores span a few dozen
+  // values: each division is done once per distinct score rather than once per node.
+  std::vector<int64_t> by_raw;
+  if (max != 0 && min <= max && max - min < 4096) {
+    by_raw.resize(static_cast<size_t>(max - min + 1));
+    for (int64_t raw = min; raw <= max; ++raw)
+      by_raw[static_cast<size_t>(raw - min)] = kMaxNodeScore * (max + min - raw) / max;
+  }
   for (NodeScore& ns : scores) {
-    if (is_ignored(*s, state.position(*ns.node)))
+    if (ignored(ns))
       ns.score = 0;
     else if (max == 0)
       ns.score = kMaxNodeScore;
+    else if (!by_raw.empty())
+      ns.score = by_raw[static_cast<size_t>(ns.score - min)];
     else
       ns.score = kMaxNodeScore * (max + min - ns.score) / max;
   }
