@@ -146,10 +146,10 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
     }
     plugin->score_nodes(state, pod, scores);
     plugin->normalize_scores(state, pod, scores);
-    for (size_t i = 0; i < scores.size(); ++i) {
-      if (profile.record_explanation) result.scores[scores[i].name()][std::string(plugin->name())] = scores[i].score;
-      totals[i] += scores[i].score * weight;
-    }
+    if (profile.record_explanation)
+      for (const NodeScore& ns : scores) result.scores[ns.name()][std::string(plugin->name())] = ns.score;
+    // Without the explanation's branch and map in it, a loop the compiler keeps tight.
+    for (size_t i = 0; i < scores.size(); ++i) totals[i] += scores[i].score * weight;
   }
 
   // selectHost: reservoir sampling among the top totals, in feasible order.
