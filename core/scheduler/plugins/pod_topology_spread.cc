@@ -155,8 +155,9 @@ std::vector<PodTopologySpread::Constraint> PodTopologySpread::constraints_for(
   if (action != "ScheduleAnyway") return out;  // the system defaults are all ScheduleAnyway
   LabelSelector selector = default_selector(pod);
   if (selector.empty()) return out;
+  out.reserve(2);
   out.push_back({3, kHostname, selector, false});
-  out.push_back({5, "topology.kubernetes.io/zone", selector, false});
+  out.push_back({5, "topology.kubernetes.io/zone", std::move(selector), false});
   return out;
 }
 
@@ -291,10 +292,15 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
     const bool all_eligible = !require_all && any_node_eligible_by_selector(pod);
     s->node_counts.assign(n_constraints, nullptr);
     s->bucket_counts.assign(n_constraints, nullptr);
+    const Constraint* asked = nullptr;  // the constraint last looked up, and what the index answered
+    const SelectorCounts* answer = nullptr;
     for (size_t i = 0; i < n_constraints; ++i) {
       const Constraint& c = s->constraints[i];
       if (c.match_nothing || (!s->by_host[i] && !all_eligible)) continue;
-      const SelectorCounts* running = state.index().selector_counts(pod.metadata.namespace_, c.selector);
+      // The system defaults' two constraints share one selector: one lookup (its key built once).
+      if (asked == nullptr || !(asked->selector == c.selector))
+        answer = state.index().selector_counts(pod.metadata.namespace_, c.selector), asked = &c;
+      const SelectorCounts* running = answer;
       if (running == nullptr) continue;
       if (s->by_host[i])
         s->node_counts[i] = &running->per_node();
