@@ -179,6 +179,7 @@ bool SnapshotCache::update_from_journal(bool& images_dirty) {
   changed.insert(changed.end(), dirty_.begin(), dirty_.end());
   std::sort(changed.begin(), changed.end());
   changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+  touched_.insert(touched_.end(), changed.begin(), changed.end());
   for (size_t i : changed) {
     NodeInfo& ni = nodes_[i];
     ObjectPtr current = store_.find(Kind::kNode, "", ni.name());
@@ -206,11 +207,20 @@ const std::vector<NodeInfo>& SnapshotCache::update(
     if (it == index_.end()) continue;
     NodeInfo& ni = nodes_[it->second];
     ni.add_pod(pod);
+    touched_.push_back(it->second);
     snapshot_index_.add_pod(static_cast<uint32_t>(it->second), *pod, !ni.pods_with_affinity.empty());
     entries_[it->second].dirty = true;
     dirty_.push_back(it->second);
   }
   if (images_dirty) fill_image_states(nodes_);
+  // The index's rows follow every NodeInfo changed above (all of them after a full walk or new images).
+  if (touch_all_ || images_dirty) {
+    for (size_t i = 0; i < nodes_.size(); ++i) snapshot_index_.refresh_row(static_cast<uint32_t>(i));
+  } else {
+    for (size_t i : touched_) snapshot_index_.refresh_row(static_cast<uint32_t>(i));
+  }
+  touched_.clear();
+  touch_all_ = false;
   // Every node a write touched was brought up to date above (its stamp moved) or is not a node.
   written_.clear();
   written_total_ = 0;
@@ -219,6 +229,7 @@ const std::vector<NodeInfo>& SnapshotCache::update(
 }
 
 void SnapshotCache::full_update(bool& images_dirty) {
+  touch_all_ = true;
   journal_seq_ = store_.node_changes_seq();  // before the walk, which sees at least this much
   std::vector<ObjectPtr> listed = store_.list(Kind::kNode);
   bool same_nodes = listed.size() == nodes_.size();

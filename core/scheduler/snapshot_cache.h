@@ -72,6 +72,9 @@ class SnapshotCache {
   SnapshotIndex snapshot_index_;
   uint64_t journal_seq_ = 0;  // Store::node_changes_seq() when the cache was last brought up to date
   std::vector<size_t> dirty_;  // positions given an assumed pod by the last update
+  // NodeInfos changed during this update, whose index rows it refreshes at its end.
+  std::vector<size_t> touched_;
+  bool touch_all_ = false;
 };
 
 }  // namespace ktwin::core

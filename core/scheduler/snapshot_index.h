@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/scheduler/node_info.h"
+#include "core/scheduler/node_row.h"
 #include "core/scheduler/selector_counts.h"
 #include "core/scheduler/topology_domains.h"
 
@@ -33,6 +34,12 @@ class SnapshotIndex {
 
   // A node of the snapshot now carries different labels: the domains are resolved again when next asked.
   void node_labels_changed();
+
+  // Node `position`'s hot fields (NodeRow), as of the last refresh_row for it (or construction).
+  const NodeRow& row(uint32_t position) const { return rows_[position]; }
+  const NodeRow* rows() const { return rows_.data(); }
+  // Copies node `position`'s fields again, after its NodeInfo changed.
+  void refresh_row(uint32_t position) { rows_[position] = row_of((*nodes_)[position]); }
   // The snapshot's nodes grouped by their value of label `key`, resolved once until labels change.
   const TopologyDomains& domains(const std::string& key) const;
 
@@ -72,6 +79,7 @@ class SnapshotIndex {
   std::set<uint32_t> with_affinity_;
   size_t pods_ = 0;  // indexed pods, labelled or not
   const std::vector<NodeInfo>* nodes_ = nullptr;  // null: an index of no nodes
+  std::vector<NodeRow> rows_;                     // by node position
   mutable std::unordered_map<std::string, std::unique_ptr<TopologyDomains>> domains_;
   // SelectorCounts by namespace and selector (selector_counts_key), and who listens on which label:
   // each listens on the values of one equality requirement, so a pod reaches it at most once.

@@ -23,7 +23,7 @@ class NodeResourcesBalancedAllocation : public PreScorePlugin, public ScorePlugi
   void score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const override;
 
  private:
-  int64_t score_with(const PodRequests& r, const NodeInfo& node) const;
+  int64_t score_with(const PodRequests& r, const NodeRow& node) const;
 
   int minor_;
 };

@@ -31,18 +31,25 @@ void NodeResourcesFit::score_nodes(const CycleState& state, const Pod& pod, std:
     for (NodeScore& ns : scores) ns.score = resource_allocation_score(*strategy_, r, *ns.node, minor_);
     return;
   }
-  for (NodeScore& ns : scores) ns.score = least_allocated_score(r, *ns.node);
+  // least_allocated_score on the node's row.
+  const CycleState::NodeRows rows = state.rows();
+  for (NodeScore& ns : scores) {
+    const NodeRow& row = rows[*ns.node];
+    int64_t cpu = least_requested(row.non_zero_milli_cpu + r.non_zero_milli_cpu, row.allocatable_milli_cpu);
+    int64_t mem = least_requested(row.non_zero_memory + r.non_zero_memory, row.allocatable_memory);
+    ns.score = (cpu + mem) / 2;
+  }
 }
 
-bool NodeResourcesFit::fits(const Resource& want, const NodeInfo& node) const {
-  // filter()'s checks without building its status.
-  if (static_cast<int64_t>(node.pods.size()) + 1 > node.allowed_pod_number) return false;
+bool NodeResourcesFit::fits(const Resource& want, const NodeRow& node) const {
+  // filter()'s checks without building its status, on the node's row.
+  if (static_cast<int64_t>(node.pod_count) + 1 > node.allowed_pod_number) return false;
   auto fit = [&](int64_t request, int64_t allocatable, int64_t requested) {
     return (minor_ >= 21 && request == 0) || allocatable >= request + requested;
   };
-  if (!fit(want.milli_cpu, node.allocatable.milli_cpu, node.requested.milli_cpu) ||
-      !fit(want.memory, node.allocatable.memory, node.requested.memory) ||
-      !fit(want.ephemeral_storage, node.allocatable.ephemeral_storage, node.requested.ephemeral_storage))
+  if (!fit(want.milli_cpu, node.allocatable_milli_cpu, node.requested_milli_cpu) ||
+      !fit(want.memory, node.allocatable_memory, node.requested_memory) ||
+      !fit(want.ephemeral_storage, node.allocatable_ephemeral_storage, node.requested_ephemeral_storage))
     return false;
   return want.scalar.empty();  // extended resources: filter() decides
 }
@@ -51,7 +58,8 @@ void NodeResourcesFit::filter_nodes(const CycleState& state, const Pod& pod, std
                                     const FilterRejection& reject) const {
   const PodRequestState* s = state.read(kStateKey);
   // Without requests filter() checks only the pod count; fits() checks it first, then the requests.
-  keep_passing(nodes, [&](const NodeInfo& node) { return s != nullptr && fits(s->request, node); },
+  const CycleState::NodeRows rows = state.rows();
+  keep_passing(nodes, [&](const NodeInfo& node) { return s != nullptr && fits(s->request, rows[node]); },
                [&](const NodeInfo& node) { return filter(state, pod, node); }, reject);
 }
 

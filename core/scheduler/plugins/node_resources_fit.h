@@ -44,7 +44,7 @@ class NodeResourcesFit : public PreFilterPlugin, public FilterPlugin, public Pre
 
  private:
   // filter() would pass `node` for `want` (a quick test: false also when it cannot tell cheaply).
-  bool fits(const Resource& want, const NodeInfo& node) const;
+  bool fits(const Resource& want, const NodeRow& node) const;
 
   int minor_;
   std::optional<ScoringStrategy> strategy_;

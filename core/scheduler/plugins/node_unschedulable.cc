@@ -16,7 +16,8 @@ PluginStatus NodeUnschedulable::filter(const CycleState&, const Pod& pod, const 
 
 void NodeUnschedulable::filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
                                      const FilterRejection& reject) const {
-  keep_passing(nodes, [](const NodeInfo& node) { return !node.unschedulable; },
+  const CycleState::NodeRows rows = state.rows();
+  keep_passing(nodes, [&](const NodeInfo& node) { return !rows[node].unschedulable; },
                [&](const NodeInfo& node) { return filter(state, pod, node); }, reject);
 }
 
