@@ -55,6 +55,19 @@ class CycleState {
   }
   // The position of `node` in all_nodes(); REQUIRES: it is one of them.
   uint32_t position(const NodeInfo& node) const { return static_cast<uint32_t>(&node - all_nodes_.data()); }
+  // `node`'s hot fields (SnapshotIndex::row). A loop over nodes takes NodeRows once and indexes them.
+  const NodeRow& row(const NodeInfo& node) const { return index().row(position(node)); }
+  class NodeRows {
+   public:
+    const NodeRow& operator[](const NodeInfo& node) const { return rows_[&node - nodes_]; }
+
+   private:
+    friend class CycleState;
+    NodeRows(const NodeInfo* nodes, const NodeRow* rows) : nodes_(nodes), rows_(rows) {}
+    const NodeInfo* nodes_;
+    const NodeRow* rows_;
+  };
+  NodeRows rows() const { return NodeRows(all_nodes_.data(), index().rows()); }
 
   template <class T>
   void write(const StateKey<T>& key, std::shared_ptr<T> data) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -62,9 +63,40 @@ class PreFilterPlugin : public virtual Plugin {
   virtual PluginStatus pre_filter(CycleState& state, const Pod& pod) const = 0;
 };
 
+// Told of each node a filter rejects, with the status filter() gives it.
+using FilterRejection = std::function<void(const NodeInfo& node, PluginStatus status)>;
+
 class FilterPlugin : public virtual Plugin {
  public:
   virtual PluginStatus filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const = 0;
+  // Filters `nodes` in place: keeps, in order, those filter() passes, and calls reject for each other
+  // one. By default filter() per node; a plugin overrides it to read its cycle state once per call and
+  // to pass most nodes on a quick test that implies filter()'s success, asking filter() for the rest.
+  virtual void filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+                            const FilterRejection& reject) const {
+    keep_passing(nodes, [](const NodeInfo&) { return false; },
+                 [&](const NodeInfo& node) { return filter(state, pod, node); }, reject);
+  }
+
+ protected:
+  // Keeps the nodes for which `passes` (a test that must imply filter()'s success) or else `status` is
+  // success; rejects the others with their status.
+  template <class Passes, class Status>
+  static void keep_passing(std::vector<const NodeInfo*>& nodes, Passes passes, Status status,
+                           const FilterRejection& reject) {
+    size_t kept = 0;
+    for (const NodeInfo* node : nodes) {
+      if (!passes(*node)) {
+        PluginStatus st = status(*node);
+        if (!st.is_success()) {
+          reject(*node, std::move(st));
+          continue;
+        }
+      }
+      nodes[kept++] = node;
+    }
+    nodes.resize(kept);
+  }
 };
 
 class PreScorePlugin : public virtual Plugin {
@@ -78,6 +110,12 @@ class ScorePlugin : public virtual Plugin {
  public:
   // The raw score of one feasible node.
   virtual int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const = 0;
+  // The raw scores of every feasible node, into scores[i].score: score() for each by default. A plugin
+  // overrides it to read its cycle state once per cycle rather than once per node; the scores are
+  // those score() gives (k/k's framework calls Score per node, in parallel).
+  virtual void score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const {
+    for (NodeScore& ns : scores) ns.score = score(state, pod, *ns.node);
+  }
   // Maps raw scores into [0, kMaxNodeScore]; the default leaves them as they are.
   virtual void normalize_scores(const CycleState& state, const Pod& pod,
                                 std::vector<NodeScore>& scores) const {}

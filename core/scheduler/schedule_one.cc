@@ -95,21 +95,25 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
   // Filter: plugins in order, the first failure decides the node's reasons (RunFilterPlugins).
   const size_t n = nodes.size();
   const size_t to_find = num_feasible_nodes_to_find(n, profile.percentageOfNodesToScore);
-  std::vector<const NodeInfo*> feasible;
+  // In batches of as many nodes as feasible ones are still wanted, each filter over the batch's
+  // survivors in turn: every node meets the filters in order, and no node is filtered that the
+  // node-by-node loop (stopping once enough nodes fit) would not have filtered.
+  std::vector<const NodeInfo*> feasible, batch;
   size_t processed = 0;
-  for (size_t i = 0, at = start_index % n; i < n && feasible.size() < to_find; ++i, ++processed) {
-    const NodeInfo& ni = nodes[at];
-    if (++at == n) at = 0;  // (start_index + i) % n without a division per node
-    bool fits = true;
-    for (const FilterPlugin* plugin : filters) {
-      PluginStatus st = plugin->filter(state, pod, ni);
-      if (!st.is_success()) {
-        record_failure(ni, st, plugin->name());
-        fits = false;
-        break;
-      }
+  for (size_t at = start_index % n; processed < n && feasible.size() < to_find;) {
+    const size_t want = std::min(to_find - feasible.size(), n - processed);
+    batch.clear();
+    for (size_t k = 0; k < want; ++k) {
+      batch.push_back(&nodes[at]);
+      if (++at == n) at = 0;  // (start_index + i) % n without a division per node
     }
-    if (fits) feasible.push_back(&ni);
+    processed += want;
+    for (const FilterPlugin* plugin : filters) {
+      if (batch.empty()) break;
+      plugin->filter_nodes(state, pod, batch,
+                           [&](const NodeInfo& ni, PluginStatus st) { record_failure(ni, st, plugin->name()); });
+    }
+    feasible.insert(feasible.end(), batch.begin(), batch.end());
   }
   result.evaluated_nodes = processed;
   result.feasible_nodes = feasible.size();
@@ -140,12 +144,12 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
         for (const NodeInfo* ni : feasible) result.scores[ni->name()][std::string(plugin->name())] = 0;
       continue;
     }
-    for (size_t i = 0; i < feasible.size(); ++i) scores[i].score = plugin->score(state, pod, *feasible[i]);
+    plugin->score_nodes(state, pod, scores);
     plugin->normalize_scores(state, pod, scores);
-    for (size_t i = 0; i < scores.size(); ++i) {
-      if (profile.record_explanation) result.scores[scores[i].name()][std::string(plugin->name())] = scores[i].score;
-      totals[i] += scores[i].score * weight;
-    }
+    if (profile.record_explanation)
+      for (const NodeScore& ns : scores) result.scores[ns.name()][std::string(plugin->name())] = ns.score;
+    // Without the explanation's branch and map in it, a loop the compiler keeps tight.
+    for (size_t i = 0; i < scores.size(); ++i) totals[i] += scores[i].score * weight;
   }
 
   // selectHost: reservoir sampling among the top totals, in feasible order.

@@ -17,7 +17,77 @@ bool same_images(const Node& a, const Node& b) {
   return true;
 }
 
+// The order in which the store lists a node's pods: by "namespace/name" (MemoryStore's key).
+bool listed_before(const Pod& a, const Pod& b) {
+  const ObjectMeta& x = a.metadata;
+  const ObjectMeta& y = b.metadata;
+  if (x.namespace_ == y.namespace_) return x.name < y.name;
+  return x.namespace_ + "/" + x.name < y.namespace_ + "/" + y.name;
+}
+
 }  // namespace
+
+SnapshotCache::SnapshotCache(Store& store) : store_(store) {
+  pod_writes_ = store_.observe_pod_writes([this](const ObjectPtr& old, const ObjectPtr& now) { record_pod_write(old, now); });
+}
+
+SnapshotCache::~SnapshotCache() {
+  if (pod_writes_) store_.unobserve_pod_writes(pod_writes_);
+}
+
+void SnapshotCache::record_pod_write(const ObjectPtr& old, const ObjectPtr& now) {
+  if (written_overflowed_) return;
+  auto note = [&](const ObjectPtr& obj, bool added) {
+    auto pod = std::static_pointer_cast<const Pod>(obj);
+    if (pod->spec.nodeName.empty()) return;  // the store lists it on no node
+    NodeWrites& node = written_[pod->spec.nodeName];
+    if (node.overflowed) return;
+    if (node.writes.size() == kMaxWritesPerNode) {
+      written_total_ -= node.writes.size();
+      node.writes.clear();
+      node.overflowed = true;
+      return;
+    }
+    node.writes.push_back({std::move(pod), added});
+    ++written_total_;
+  };
+  if (old) note(old, false);
+  if (now) note(now, true);
+  if (written_total_ > kMaxWrites) {
+    written_.clear();
+    written_total_ = 0;
+    written_overflowed_ = true;
+  }
+}
+
+bool SnapshotCache::add_written_pods(size_t i, uint64_t stamp) {
+  if (pod_writes_ == 0 || written_overflowed_ || entries_[i].dirty || stamp == 0) return false;
+  NodeInfo& ni = nodes_[i];
+  auto it = written_.find(ni.name());
+  if (it == written_.end() || it->second.overflowed) return false;
+  const std::vector<PodWrite>& writes = it->second.writes;
+  for (const PodWrite& w : writes)
+    if (!w.added) return false;  // a pod left or was rewritten: re-list and count afresh
+  bool affinity = false;
+  for (const PodWrite& w : writes) {
+    if (w.pod->is_terminal()) continue;  // relist_pods skips these
+    // A listing's keys are unique and no pod left, so the new pod's key is not on the node yet.
+    auto at = std::lower_bound(ni.pods.begin(), ni.pods.end(), w.pod,
+                               [](const auto& a, const auto& b) { return listed_before(*a, *b); });
+    ni.pods.insert(at, w.pod);
+    ni.count_pod(*w.pod);  // sums of integers: the same as counting the listing afresh
+    affinity |= has_pod_affinity(*w.pod);
+  }
+  if (affinity) {  // keep pods_with_affinity in listing order
+    ni.pods_with_affinity.clear();
+    for (const auto& pod : ni.pods)
+      if (has_pod_affinity(*pod)) ni.pods_with_affinity.push_back(pod);
+  }
+  for (const PodWrite& w : writes)
+    if (!w.pod->is_terminal()) snapshot_index_.add_pod(static_cast<uint32_t>(i), *w.pod, !ni.pods_with_affinity.empty());
+  entries_[i] = Entry{stamp, false};
+  return true;
+}
 
 void SnapshotCache::rebuild_structure(const std::vector<ObjectPtr>& listed) {
   std::vector<NodeInfo> nodes;
@@ -109,12 +179,14 @@ bool SnapshotCache::update_from_journal(bool& images_dirty) {
   changed.insert(changed.end(), dirty_.begin(), dirty_.end());
   std::sort(changed.begin(), changed.end());
   changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+  touched_.insert(touched_.end(), changed.begin(), changed.end());
   for (size_t i : changed) {
     NodeInfo& ni = nodes_[i];
     ObjectPtr current = store_.find(Kind::kNode, "", ni.name());
     if (ni.node != current) set_node(i, as<Node>(current), images_dirty);
     uint64_t stamp = store_.pods_on_node_stamp(ni.name());
-    if (entries_[i].dirty || stamp == 0 || stamp != entries_[i].pods_stamp) relist_pods(i, stamp);
+    if (entries_[i].dirty || stamp == 0 || stamp != entries_[i].pods_stamp)
+      if (!add_written_pods(i, stamp)) relist_pods(i, stamp);
   }
   dirty_.clear();
   journal_seq_ = seq;
@@ -124,6 +196,7 @@ bool SnapshotCache::update_from_journal(bool& images_dirty) {
 const std::vector<NodeInfo>& SnapshotCache::update(
     const std::map<std::string, std::shared_ptr<const Pod>>& assumed) {
   bool images_dirty = false;
+  snapshot_index_.trim_selector_counts();  // between cycles: no plugin holds its counts now
   if (!update_from_journal(images_dirty)) full_update(images_dirty);
   // Pods we bound whose binding the store does not show yet still take their room (assume).
   for (const auto& [key, pod] : assumed) {
@@ -134,15 +207,29 @@ const std::vector<NodeInfo>& SnapshotCache::update(
     if (it == index_.end()) continue;
     NodeInfo& ni = nodes_[it->second];
     ni.add_pod(pod);
+    touched_.push_back(it->second);
     snapshot_index_.add_pod(static_cast<uint32_t>(it->second), *pod, !ni.pods_with_affinity.empty());
     entries_[it->second].dirty = true;
     dirty_.push_back(it->second);
   }
   if (images_dirty) fill_image_states(nodes_);
+  // The index's rows follow every NodeInfo changed above (all of them after a full walk or new images).
+  if (touch_all_ || images_dirty) {
+    for (size_t i = 0; i < nodes_.size(); ++i) snapshot_index_.refresh_row(static_cast<uint32_t>(i));
+  } else {
+    for (size_t i : touched_) snapshot_index_.refresh_row(static_cast<uint32_t>(i));
+  }
+  touched_.clear();
+  touch_all_ = false;
+  // Every node a write touched was brought up to date above (its stamp moved) or is not a node.
+  written_.clear();
+  written_total_ = 0;
+  written_overflowed_ = false;
   return nodes_;
 }
 
 void SnapshotCache::full_update(bool& images_dirty) {
+  touch_all_ = true;
   journal_seq_ = store_.node_changes_seq();  // before the walk, which sees at least this much
   std::vector<ObjectPtr> listed = store_.list(Kind::kNode);
   bool same_nodes = listed.size() == nodes_.size();

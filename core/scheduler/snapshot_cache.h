@@ -17,7 +17,10 @@ namespace ktwin::core {
 class SnapshotCache {
  public:
   // `store` outlives this.
-  explicit SnapshotCache(const Store& store) : store_(store) {}
+  explicit SnapshotCache(Store& store);
+  ~SnapshotCache();
+  SnapshotCache(const SnapshotCache&) = delete;
+  SnapshotCache& operator=(const SnapshotCache&) = delete;
 
   // The store's nodes in list order, each with its bound pods (terminal ones skipped), plus the
   // `assumed` pods (key -> pod with spec.nodeName set) that the store does not show bound yet.
@@ -39,14 +42,39 @@ class SnapshotCache {
   // Points node `i` at a newer object of it.
   void set_node(size_t i, std::shared_ptr<const Node> node, bool& images_dirty);
   void relist_pods(size_t i, uint64_t stamp);
+  // Brings node `i`'s pods up to date from the pod writes the store reported on it since it was last
+  // listed, when those are all additions (a binding): inserts the new pods where a listing puts them
+  // and counts only them, without listing the node and reading its every pod. False, changing
+  // nothing, when they are not known or not all additions; the caller then re-lists.
+  bool add_written_pods(size_t i, uint64_t stamp);
+  void record_pod_write(const ObjectPtr& old, const ObjectPtr& now);
 
-  const Store& store_;
+  Store& store_;
+  // The pod writes on each node (by name) since the last update, in write order, as the store's
+  // observe_pod_writes reported them. Bounded: a node with too many, or all once there are too many
+  // in total, are re-listed instead.
+  struct PodWrite {
+    std::shared_ptr<const Pod> pod;
+    bool added;  // `pod` was put on the node; otherwise it was taken off (or rewritten)
+  };
+  struct NodeWrites {
+    std::vector<PodWrite> writes;
+    bool overflowed = false;
+  };
+  static constexpr size_t kMaxWritesPerNode = 8, kMaxWrites = 4096;
+  WatchId pod_writes_ = 0;  // 0: the store cannot report them
+  std::unordered_map<std::string, NodeWrites> written_;
+  size_t written_total_ = 0;
+  bool written_overflowed_ = false;
   std::vector<NodeInfo> nodes_;
   std::vector<Entry> entries_;
   std::unordered_map<std::string, size_t> index_;  // node name -> position in nodes_
   SnapshotIndex snapshot_index_;
   uint64_t journal_seq_ = 0;  // Store::node_changes_seq() when the cache was last brought up to date
   std::vector<size_t> dirty_;  // positions given an assumed pod by the last update
+  // NodeInfos changed during this update, whose index rows it refreshes at its end.
+  std::vector<size_t> touched_;
+  bool touch_all_ = false;
 };
 
 }  // namespace ktwin::core

@@ -43,6 +43,22 @@ void require_same(const std::vector<NodeInfo>& a, const std::vector<NodeInfo>& b
   }
 }
 
+// The cache's index rows (NodeRow) hold what its NodeInfos hold.
+void require_rows(const SnapshotCache& cache, const std::vector<NodeInfo>& nodes) {
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    INFO("node " << nodes[i].name());
+    CHECK(cache.index().row(static_cast<uint32_t>(i)) == row_of(nodes[i]));
+  }
+}
+
+// One update, checked against a fresh snapshot and its rows against its NodeInfos.
+void require_same_and_rows(SnapshotCache& cache, const std::map<std::string, std::shared_ptr<const Pod>>& assumed,
+                           const Store& store) {
+  const std::vector<NodeInfo>& got = cache.update(assumed);
+  require_same(got, fresh(store, assumed));
+  require_rows(cache, got);
+}
+
 }  // namespace
 
 TEST_CASE("the snapshot cache matches a fresh snapshot after each change", "[scheduler]") {
@@ -52,17 +68,17 @@ TEST_CASE("the snapshot cache matches a fresh snapshot after each change", "[sch
   std::map<std::string, std::shared_ptr<const Pod>> assumed;
   store.create(make_node("b", "2", "4Gi"));
   store.create(make_node("a", "2", "4Gi"));
-  require_same(cache.update(assumed), fresh(store, assumed));
+  require_same_and_rows(cache, assumed, store);
 
   store.create(make_pod("p1", "100m", "100Mi", "a"));
   store.create(make_pod("p2", "", "", "b"));
-  require_same(cache.update(assumed), fresh(store, assumed));
+  require_same_and_rows(cache, assumed, store);
 
   // A node object change (bigger, with an image) keeps the pods and refreshes allocatable and images.
   auto bigger = make_node("a", "8", "16Gi");
   bigger->status.images.push_back({{"busybox"}, 1000});
   store.update(bigger);
-  require_same(cache.update(assumed), fresh(store, assumed));
+  require_same_and_rows(cache, assumed, store);
 
   // An assumed pod the store does not show bound counts, then disappears once the store shows it.
   auto pending = store.create(make_pod("p3", "500m", "")).value();
@@ -71,9 +87,10 @@ TEST_CASE("the snapshot cache matches a fresh snapshot after each change", "[sch
   assumed["default/p3"] = bound;
   const auto& with_assumed = cache.update(assumed);
   require_same(with_assumed, fresh(store, assumed));
+  require_rows(cache, with_assumed);
   CHECK(with_assumed[1].pods.size() == 2);
   store.update(bound);
-  require_same(cache.update(assumed), fresh(store, assumed));
+  require_same_and_rows(cache, assumed, store);
 
   // Pods added one by one to a node that has some (the counts carried over, only the new ones
   // counted), with host ports, an extended resource and pod affinity among them.
@@ -88,7 +105,7 @@ TEST_CASE("the snapshot cache matches a fresh snapshot after each change", "[sch
           R"( {"labelSelector": {"matchLabels": {"app": "x"}}, "topologyKey": "kubernetes.io/hostname"}}]})");
     }
     store.create(p);
-    require_same(cache.update(assumed), fresh(store, assumed));
+    require_same_and_rows(cache, assumed, store);
   }
 
   // Terminal pods drop out; a removed node takes its pods with it; a new node sorts in.
@@ -98,7 +115,7 @@ TEST_CASE("the snapshot cache matches a fresh snapshot after each change", "[sch
   store.remove(Kind::kNode, "", "b");
   store.create(make_node("aa", "1", "1Gi"));
   store.create(make_pod("p4", "50m", "", "aa"));
-  require_same(cache.update(assumed), fresh(store, assumed));
+  require_same_and_rows(cache, assumed, store);
 }
 
 TEST_CASE("the snapshot's topology domains follow node label changes", "[scheduler]") {
@@ -132,4 +149,74 @@ TEST_CASE("the snapshot's topology domains follow node label changes", "[schedul
   CHECK(d.of(0) == d.of(1));
   CHECK(d.value(d.of(1)) == "z2");
   CHECK(cache.index().domains("kubernetes.io/hostname").size() == 2);
+}
+
+TEST_CASE("pods bound between updates are added where a listing puts them", "[scheduler]") {
+  // The cache adds the pods the store reports bound instead of re-listing the node: the result must
+  // still be a listing's, in its order (by "namespace/name"), its index and its affinity list included.
+  EventLoop loop(Time{});
+  MemoryStore store(loop, Rng(1, "store"));
+  SnapshotCache cache(store);
+  std::map<std::string, std::shared_ptr<const Pod>> assumed;
+  store.create(make_node("a", "8", "16Gi"));
+  store.create(make_node("b", "8", "16Gi"));
+  auto check = [&] {
+    const std::vector<NodeInfo>& nodes = cache.update(assumed);
+    std::vector<NodeInfo> want = fresh(store, assumed);
+    require_same(nodes, want);
+    require_rows(cache, nodes);
+    for (size_t i = 0; i < nodes.size(); ++i) CHECK(nodes[i].pods_with_affinity == want[i].pods_with_affinity);
+    SnapshotIndex index(want);
+    CHECK(cache.index().TEST_indexed_pods() == index.TEST_indexed_pods());
+    CHECK(cache.index().nodes_with_affinity() == index.nodes_with_affinity());
+  };
+  check();
+  auto bind = [&](const std::string& ns, const std::string& name, const std::string& node) {
+    auto p = make_pod(name, "100m", "64Mi");
+    p->metadata.namespace_ = ns;
+    auto created = as<Pod>(store.create(p).value());
+    auto bound = mutable_copy(*created);
+    bound->spec.nodeName = node;
+    store.update(bound);
+  };
+  // Namespaces whose keys sort unlike the names alone ("a-b/..." before "a/..."), names landing
+  // between those listed already, two bindings on one node between updates.
+  bind("default", "m", "a");
+  check();
+  bind("default", "c", "a");
+  bind("default", "x", "a");
+  check();
+  bind("a", "b", "b");
+  check();
+  bind("a-b", "z", "b");  // "a-b/z" lists before "a/b"
+  bind("a", "a", "b");
+  check();
+  // A pod created terminal on a node is not listed; one with pod affinity joins pods_with_affinity
+  // in listing order.
+  auto done = make_pod("d", "100m", "", "a");
+  done->status.phase = "Failed";
+  store.create(done);
+  auto affine = make_pod("e", "100m", "", "a");
+  affine->spec.affinity = Affinity{};
+  affine->spec.affinity->podAntiAffinity = nlohmann::json::parse(
+      R"({"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 1, "podAffinityTerm":)"
+      R"( {"labelSelector": {"matchLabels": {"app": "x"}}, "topologyKey": "kubernetes.io/hostname"}}]})");
+  store.create(affine);
+  check();
+  auto affine2 = mutable_copy(*affine);
+  affine2->metadata.name = "b";
+  affine2->metadata.resourceVersion = 0;
+  store.create(affine2);
+  check();
+  // More writes on one node between updates than the cache keeps: it re-lists.
+  for (int k = 0; k < 12; ++k) bind("default", "many" + std::to_string(k), "b");
+  check();
+  // A pod leaving and an update of a bound pod: re-listed, counted afresh.
+  store.remove(Kind::kPod, "default", "m", DeleteOptions{0, std::nullopt});
+  auto relabel = mutable_copy(*find<Pod>(store, "default", "c"));
+  relabel->metadata.labels["k"] = "v";
+  store.update(relabel);
+  check();
+  bind("default", "after", "a");
+  check();
 }

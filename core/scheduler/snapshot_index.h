@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "core/scheduler/node_info.h"
+#include "core/scheduler/node_row.h"
+#include "core/scheduler/selector_counts.h"
 #include "core/scheduler/topology_domains.h"
 
 namespace ktwin::core {
@@ -31,7 +33,13 @@ class SnapshotIndex {
   void add_pod(uint32_t node, const Pod& pod, bool node_has_affinity);
 
   // A node of the snapshot now carries different labels: the domains are resolved again when next asked.
-  void node_labels_changed() { domains_.clear(); }
+  void node_labels_changed();
+
+  // Node `position`'s hot fields (NodeRow), as of the last refresh_row for it (or construction).
+  const NodeRow& row(uint32_t position) const { return rows_[position]; }
+  const NodeRow* rows() const { return rows_.data(); }
+  // Copies node `position`'s fields again, after its NodeInfo changed.
+  void refresh_row(uint32_t position) { rows_[position] = row_of((*nodes_)[position]); }
   // The snapshot's nodes grouped by their value of label `key`, resolved once until labels change.
   const TopologyDomains& domains(const std::string& key) const;
 
@@ -46,20 +54,37 @@ class SnapshotIndex {
   template <class F>
   bool visit_candidates(const LabelSelector& selector, F&& fn) const;
 
+  // The counts of the pods `selector` matches in namespace `ns` (SelectorCounts::counts), per node
+  // and per domain, kept from cycle to cycle as pods come and go. Null when the selector has no
+  // equality requirement (matchLabels, or In) to hear of its pods through. Valid until the next change
+  // to the index or trim_selector_counts().
+  const SelectorCounts* selector_counts(const std::string& ns, const LabelSelector& selector) const;
+  // Between cycles: drops every SelectorCounts once they hold more than kMaxCountedEntries counts
+  // (ReplicaSets come and go; the counts are rebuilt when next asked).
+  void trim_selector_counts();
+  static constexpr size_t kMaxCountedEntries = 16 << 20;  // 64 MiB of per-node counts
+
   size_t TEST_indexed_pods() const;
 
  private:
   using Postings = std::unordered_map<const Pod*, uint32_t>;  // pod -> node position
   using Values = std::unordered_map<std::string, Postings>;
   void add(const Pod& pod, uint32_t node);
-  void remove(const Pod& pod);
+  void remove(const Pod& pod, uint32_t node);
+  // Tells the SelectorCounts listening on one of `pod`'s labels that it joined (+1) or left (-1) `node`.
+  void notify_counts(const Pod& pod, uint32_t node, int delta);
   const Postings* postings(const std::string& key, const std::string& value) const;
 
   std::unordered_map<std::string, Values> by_label_;  // key -> value -> pods
   std::set<uint32_t> with_affinity_;
   size_t pods_ = 0;  // indexed pods, labelled or not
   const std::vector<NodeInfo>* nodes_ = nullptr;  // null: an index of no nodes
+  std::vector<NodeRow> rows_;                     // by node position
   mutable std::unordered_map<std::string, std::unique_ptr<TopologyDomains>> domains_;
+  // SelectorCounts by namespace and selector (selector_counts_key), and who listens on which label:
+  // each listens on the values of one equality requirement, so a pod reaches it at most once.
+  mutable std::unordered_map<std::string, std::unique_ptr<SelectorCounts>> selector_counts_;
+  mutable std::unordered_map<std::string, std::unordered_map<std::string, std::vector<SelectorCounts*>>> listeners_;
 };
 
 template <class F>

@@ -22,6 +22,8 @@ class TopologyDomains {
 
   // The domain of node `position`: 0 .. size() - 1, or kMissing when the node lacks the label.
   int32_t of(uint32_t position) const { return ids_[position]; }
+  // of() for every position, as one array.
+  const int32_t* ids() const { return ids_.data(); }
   // How many distinct values the nodes carry.
   size_t size() const { return values_.size(); }
   const std::string& value(int32_t id) const { return values_[static_cast<size_t>(id)]; }

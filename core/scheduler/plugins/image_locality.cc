@@ -36,23 +36,20 @@ PluginStatus ImageLocality::pre_score(CycleState& state, const Pod& pod, const s
   return PluginStatus::success();
 }
 
-int64_t ImageLocality::score(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
-  const int64_t total_nodes = static_cast<int64_t>(state.all_nodes().size());
-  if (total_nodes == 0) return 0;
-  const PreScoreState* s = state.read(kPreScoreKey);
-  std::vector<std::string> scratch;  // PreScore did not run: a plugin called on its own, as in tests
-  if (s == nullptr) scratch = images_of(pod);
-  const std::vector<std::string>& images = s ? s->images : scratch;
+int64_t ImageLocality::image_sum(const NodeInfo& node, const std::vector<std::string>& images,
+                                 int64_t total_nodes) {
   int64_t sum = 0;
-  if (!node.image_states.empty()) {
-    for (const std::string& image : images) {
-      auto it = node.image_states.find(image);
-      if (it == node.image_states.end()) continue;
-      // scaledImageScore: size x (nodes having the image / all nodes), truncated.
-      double spread = static_cast<double>(it->second.num_nodes) / static_cast<double>(total_nodes);
-      sum += static_cast<int64_t>(static_cast<double>(it->second.size) * spread);
-    }
+  for (const std::string& image : images) {
+    auto it = node.image_states.find(image);
+    if (it == node.image_states.end()) continue;
+    // scaledImageScore: size x (nodes having the image / all nodes), truncated.
+    double spread = static_cast<double>(it->second.num_nodes) / static_cast<double>(total_nodes);
+    sum += static_cast<int64_t>(static_cast<double>(it->second.size) * spread);
   }
+  return sum;
+}
+
+int64_t ImageLocality::scaled(int64_t sum, const Pod& pod) const {
   int64_t max_threshold = kMaxThreshold;
   if (minor_ >= 21)
     max_threshold =
@@ -60,6 +57,32 @@ int64_t ImageLocality::score(const CycleState& state, const Pod& pod, const Node
   sum = std::clamp(sum, kMinThreshold, std::max(kMinThreshold, max_threshold));
   if (max_threshold <= kMinThreshold) return 0;
   return kMaxNodeScore * (sum - kMinThreshold) / (max_threshold - kMinThreshold);
+}
+
+int64_t ImageLocality::score(const CycleState& state, const Pod& pod, const NodeInfo& node) const {
+  const int64_t total_nodes = static_cast<int64_t>(state.all_nodes().size());
+  if (total_nodes == 0) return 0;
+  const PreScoreState* s = state.read(kPreScoreKey);
+  std::vector<std::string> scratch;  // PreScore did not run: a plugin called on its own, as in tests
+  if (s == nullptr) scratch = images_of(pod);
+  const std::vector<std::string>& images = s ? s->images : scratch;
+  return scaled(node.image_states.empty() ? 0 : image_sum(node, images, total_nodes), pod);
+}
+
+void ImageLocality::score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const {
+  const int64_t total_nodes = static_cast<int64_t>(state.all_nodes().size());
+  if (total_nodes == 0) {
+    for (NodeScore& ns : scores) ns.score = 0;
+    return;
+  }
+  const PreScoreState* s = state.read(kPreScoreKey);
+  std::vector<std::string> scratch;
+  if (s == nullptr) scratch = images_of(pod);
+  const std::vector<std::string>& images = s ? s->images : scratch;
+  const int64_t without_images = scaled(0, pod);  // a node reporting no images (most, in the bench)
+  const CycleState::NodeRows rows = state.rows();
+  for (NodeScore& ns : scores)
+    ns.score = !rows[*ns.node].has_images ? without_images : scaled(image_sum(*ns.node, images, total_nodes), pod);
 }
 
 }  // namespace ktwin::core

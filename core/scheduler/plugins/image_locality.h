@@ -19,6 +19,7 @@ class ImageLocality : public PreScorePlugin, public ScorePlugin {
   // The pod's image names, normalized once per cycle instead of once per node.
   PluginStatus pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const override;
   int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
+  void score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const override;
 
   // "mongo" -> "mongo:latest"; a name with a tag or a registry port is left alone.
   static std::string normalized_image_name(const std::string& name);
@@ -26,6 +27,10 @@ class ImageLocality : public PreScorePlugin, public ScorePlugin {
  private:
   // The normalized image names that count: containers' (and, from 1.21, init containers' first).
   std::vector<std::string> images_of(const Pod& pod) const;
+  // sumImageScores: the node's images among `images`, each size x its spread over `total_nodes`.
+  static int64_t image_sum(const NodeInfo& node, const std::vector<std::string>& images, int64_t total_nodes);
+  // calculatePriority: the sum clamped to the thresholds and scaled to 0..100.
+  int64_t scaled(int64_t sum, const Pod& pod) const;
 
   int minor_;
 };

@@ -20,8 +20,11 @@ class NodeResourcesBalancedAllocation : public PreScorePlugin, public ScorePlugi
     return PluginStatus::success();
   }
   int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
+  void score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const override;
 
  private:
+  int64_t score_with(const PodRequests& r, const NodeRow& node) const;
+
   int minor_;
 };
 

@@ -24,6 +24,45 @@ int64_t least_allocated_score(const PodRequests& r, const NodeInfo& node) {
   return (cpu + mem) / 2;
 }
 
+void NodeResourcesFit::score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const {
+  PodRequests scratch;
+  const PodRequests& r = pod_requests(state, pod, scratch);
+  if (strategy_) {
+    for (NodeScore& ns : scores) ns.score = resource_allocation_score(*strategy_, r, *ns.node, minor_);
+    return;
+  }
+  // least_allocated_score on the node's row.
+  const CycleState::NodeRows rows = state.rows();
+  for (NodeScore& ns : scores) {
+    const NodeRow& row = rows[*ns.node];
+    int64_t cpu = least_requested(row.non_zero_milli_cpu + r.non_zero_milli_cpu, row.allocatable_milli_cpu);
+    int64_t mem = least_requested(row.non_zero_memory + r.non_zero_memory, row.allocatable_memory);
+    ns.score = (cpu + mem) / 2;
+  }
+}
+
+bool NodeResourcesFit::fits(const Resource& want, const NodeRow& node) const {
+  // filter()'s checks without building its status, on the node's row.
+  if (static_cast<int64_t>(node.pod_count) + 1 > node.allowed_pod_number) return false;
+  auto fit = [&](int64_t request, int64_t allocatable, int64_t requested) {
+    return (minor_ >= 21 && request == 0) || allocatable >= request + requested;
+  };
+  if (!fit(want.milli_cpu, node.allocatable_milli_cpu, node.requested_milli_cpu) ||
+      !fit(want.memory, node.allocatable_memory, node.requested_memory) ||
+      !fit(want.ephemeral_storage, node.allocatable_ephemeral_storage, node.requested_ephemeral_storage))
+    return false;
+  return want.scalar.empty();  // extended resources: filter() decides
+}
+
+void NodeResourcesFit::filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+                                    const FilterRejection& reject) const {
+  const PodRequestState* s = state.read(kStateKey);
+  // Without requests filter() checks only the pod count; fits() checks it first, then the requests.
+  const CycleState::NodeRows rows = state.rows();
+  keep_passing(nodes, [&](const NodeInfo& node) { return s != nullptr && fits(s->request, rows[node]); },
+               [&](const NodeInfo& node) { return filter(state, pod, node); }, reject);
+}
+
 PluginStatus NodeResourcesFit::pre_filter(CycleState& state, const Pod& pod) const {
   auto s = std::make_shared<PodRequestState>();
   s->request = compute_pod_requests(pod).requested;

@@ -29,6 +29,8 @@ class NodeResourcesFit : public PreFilterPlugin, public FilterPlugin, public Pre
   // Reasons, all that apply: "Too many pods", "Insufficient cpu", "Insufficient memory", "Insufficient
   // <name>".
   PluginStatus filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
+  void filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+                    const FilterRejection& reject) const override;
   PluginStatus pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const override {
     pre_score_pod_requests(state, pod);
     return PluginStatus::success();
@@ -38,8 +40,12 @@ class NodeResourcesFit : public PreFilterPlugin, public FilterPlugin, public Pre
     const PodRequests& r = pod_requests(state, pod, scratch);
     return strategy_ ? resource_allocation_score(*strategy_, r, node, minor_) : least_allocated_score(r, node);
   }
+  void score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const override;
 
  private:
+  // filter() would pass `node` for `want` (a quick test: false also when it cannot tell cheaply).
+  bool fits(const Resource& want, const NodeRow& node) const;
+
   int minor_;
   std::optional<ScoringStrategy> strategy_;
 };

@@ -14,4 +14,11 @@ PluginStatus NodeUnschedulable::filter(const CycleState&, const Pod& pod, const 
   return PluginStatus::success();
 }
 
+void NodeUnschedulable::filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+                                     const FilterRejection& reject) const {
+  const CycleState::NodeRows rows = state.rows();
+  keep_passing(nodes, [&](const NodeInfo& node) { return !rows[node].unschedulable; },
+               [&](const NodeInfo& node) { return filter(state, pod, node); }, reject);
+}
+
 }  // namespace ktwin::core

@@ -9,6 +9,7 @@
 #include "core/api/service.h"
 #include "core/api/workload.h"
 #include "core/scheduler/plugins/helpers.h"
+#include "core/scheduler/plugins/round_half_away.h"
 #include "core/store/store.h"
 
 namespace ktwin::core {
@@ -40,6 +41,10 @@ struct ScoreState : StateData {
   // matching pods, a bucket being the node's domain or, for a node without the key, the domain of the
   // value "" (or one past the domains when no node has it), as the value-keyed map it replaces did.
   std::vector<std::vector<int64_t>> count;
+  // Per constraint, instead of `count` when set: the SnapshotIndex's running counts of its selector,
+  // per node for the hostname key, per bucket otherwise.
+  std::vector<const std::vector<int32_t>*> node_counts;
+  std::vector<const std::vector<int64_t>*> bucket_counts;
   std::vector<double> weight;
 };
 
@@ -60,6 +65,14 @@ bool has_all_keys(const std::vector<const TopologyDomains*>& domains, uint32_t n
   for (const TopologyDomains* d : domains)
     if (d->of(node) == TopologyDomains::kMissing) return false;
   return true;
+}
+
+// Every node passes the pod's node selector and required node affinity
+// (pod_matches_node_selector_and_affinity without asking each node).
+bool any_node_eligible_by_selector(const Pod& pod) {
+  return pod.spec.nodeSelector.empty() &&
+         !(pod.spec.affinity && pod.spec.affinity->nodeAffinity &&
+           pod.spec.affinity->nodeAffinity->requiredDuringSchedulingIgnoredDuringExecution);
 }
 
 bool selects(const PodTopologySpread::Constraint& c, const Labels& labels) {
@@ -142,8 +155,9 @@ std::vector<PodTopologySpread::Constraint> PodTopologySpread::constraints_for(
   if (action != "ScheduleAnyway") return out;  // the system defaults are all ScheduleAnyway
   LabelSelector selector = default_selector(pod);
   if (selector.empty()) return out;
+  out.reserve(2);
   out.push_back({3, kHostname, selector, false});
-  out.push_back({5, "topology.kubernetes.io/zone", selector, false});
+  out.push_back({5, "topology.kubernetes.io/zone", std::move(selector), false});
   return out;
 }
 
@@ -218,19 +232,19 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
     s->domains = domains_of(state, s->constraints);
     const size_t n_constraints = s->constraints.size();
     std::vector<int32_t> empty_bucket(n_constraints);  // where a node without the key counts
-    std::vector<std::vector<bool>> present(n_constraints);
+    std::vector<std::vector<uint8_t>> present(n_constraints);  // bytes: read and set per feasible node
     std::vector<size_t> domains(n_constraints, 0);     // buckets of feasible, not ignored nodes
     for (size_t i = 0; i < n_constraints; ++i) s->by_host.push_back(s->constraints[i].topology_key == kHostname);
     for (size_t i = 0; i < n_constraints; ++i) {
       const TopologyDomains& d = *s->domains[i];
       if (s->by_host[i]) {
-        s->count.emplace_back(nodes.size(), 0);
+        s->count.emplace_back();  // sized below unless the index's running counts serve
         continue;
       }
       int32_t empty = d.find("");
       empty_bucket[i] = empty == TopologyDomains::kMissing ? static_cast<int32_t>(d.size()) : empty;
       s->count.emplace_back(d.size() + 1, 0);
-      present[i].assign(d.size() + 1, false);
+      present[i].assign(d.size() + 1, 0);
     }
     auto bucket = [&](size_t i, uint32_t node) {
       int32_t d = s->domains[i]->of(node);
@@ -238,17 +252,21 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
     };
     size_t ignored = 0;
     if (require_all) s->ignored.assign(nodes.size(), false);  // otherwise no node is ignored
-    for (const NodeInfo* ni : feasible) {
-      const uint32_t position = state.position(*ni);
-      if (require_all && !has_all_keys(s->domains, position)) {
-        s->ignored[position] = true;
-        ++ignored;
-        continue;
-      }
-      for (size_t i = 0; i < n_constraints; ++i) {
-        if (s->by_host[i]) continue;  // counted per node below
-        auto b = bucket(i, position);
-        if (!present[i][b]) present[i][b] = true, ++domains[i];
+    std::vector<size_t> bucketed;  // the constraints not by hostname (those are counted per node below)
+    for (size_t i = 0; i < n_constraints; ++i)
+      if (!s->by_host[i]) bucketed.push_back(i);
+    if (require_all || !bucketed.empty()) {
+      for (const NodeInfo* ni : feasible) {
+        const uint32_t position = state.position(*ni);
+        if (require_all && !has_all_keys(s->domains, position)) {
+          s->ignored[position] = true;
+          ++ignored;
+          continue;
+        }
+        for (size_t i : bucketed) {
+          auto b = bucket(i, position);
+          if (!present[i][b]) present[i][b] = 1, ++domains[i];
+        }
       }
     }
     for (size_t i = 0; i < n_constraints; ++i) {
@@ -267,10 +285,34 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
                       (!require_all || has_all_keys(s->domains, i));
       return eligible[i] == 1;
     };
+    // The index's running counts replace the walk over the selector's pods: for the hostname key the
+    // counts per node are those (score reads feasible nodes only); otherwise when every node is
+    // eligible, the per-bucket sums over all nodes are those (score reads only the buckets of feasible
+    // nodes, which are the present ones).
+    const bool all_eligible = !require_all && any_node_eligible_by_selector(pod);
+    s->node_counts.assign(n_constraints, nullptr);
+    s->bucket_counts.assign(n_constraints, nullptr);
+    const Constraint* asked = nullptr;  // the constraint last looked up, and what the index answered
+    const SelectorCounts* answer = nullptr;
+    for (size_t i = 0; i < n_constraints; ++i) {
+      const Constraint& c = s->constraints[i];
+      if (c.match_nothing || (!s->by_host[i] && !all_eligible)) continue;
+      // The system defaults' two constraints share one selector: one lookup (its key built once).
+      if (asked == nullptr || !(asked->selector == c.selector))
+        answer = state.index().selector_counts(pod.metadata.namespace_, c.selector), asked = &c;
+      const SelectorCounts* running = answer;
+      if (running == nullptr) continue;
+      if (s->by_host[i])
+        s->node_counts[i] = &running->per_node();
+      else
+        s->bucket_counts[i] = &running->per_bucket(*s->domains[i]);
+    }
     for (size_t i = 0; i < n_constraints; ++i) {
       const Constraint& c = s->constraints[i];
       std::vector<int64_t>& count = s->count[i];
+      if (s->node_counts[i] || s->bucket_counts[i]) continue;
       if (s->by_host[i]) {
+        count.assign(nodes.size(), 0);
         // score() counts a feasible, not ignored node's own pods, eligible or not: without the index,
         // only the feasible nodes are walked.
         if (!for_each_indexed(state, c, pod.metadata.namespace_, [&](uint32_t n) { ++count[n]; }))
@@ -305,11 +347,54 @@ int64_t PodTopologySpread::score(const CycleState& state, const Pod& pod, const 
     const Constraint& c = s->constraints[i];
     int32_t domain = s->domains[i]->of(position);
     if (domain == TopologyDomains::kMissing) continue;
-    int64_t count = s->count[i][s->by_host[i] ? position : static_cast<uint32_t>(domain)];
+    int64_t count;
+    if (s->by_host[i])
+      count = s->node_counts[i] ? (*s->node_counts[i])[position] : s->count[i][position];
+    else
+      count = s->bucket_counts[i] ? (*s->bucket_counts[i])[static_cast<uint32_t>(domain)] : s->count[i][domain];
     score +=
         static_cast<double>(count) * s->weight[i] + static_cast<double>(c.max_skew - 1);  // scoreForCount
   }
-  return minor_ < 23 ? static_cast<int64_t>(score) : static_cast<int64_t>(std::round(score));
+  return minor_ < 23 ? static_cast<int64_t>(score) : static_cast<int64_t>(round_half_away(score));
+}
+
+void PodTopologySpread::score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const {
+  const ScoreState* s = state.read(kPreScoreKey);
+  if (s == nullptr || s->constraints.empty() || s->count.empty()) {
+    for (NodeScore& ns : scores) ns.score = score(state, pod, *ns.node);
+    return;
+  }
+  // score() with each constraint's counts, domains and terms looked up once per cycle.
+  struct Term {
+    const int32_t* domain_of;    // by node position, TopologyDomains::of
+    const int32_t* node_counts;  // by node position (the hostname key, from the index)
+    const int64_t* counts;       // by node position for the hostname key, else by domain
+    bool by_host;
+    double weight, skew;
+  };
+  std::vector<Term> terms;
+  for (size_t i = 0; i < s->count.size(); ++i) {
+    const int64_t* counts = s->bucket_counts[i] ? s->bucket_counts[i]->data() : s->count[i].data();
+    terms.push_back({s->domains[i]->ids(), s->node_counts[i] ? s->node_counts[i]->data() : nullptr, counts,
+                     static_cast<bool>(s->by_host[i]), s->weight[i],
+                     static_cast<double>(s->constraints[i].max_skew - 1)});
+  }
+  const bool any_ignored = !s->ignored.empty();
+  for (NodeScore& ns : scores) {
+    const uint32_t position = state.position(*ns.node);
+    if (any_ignored && s->ignored[position]) {
+      ns.score = 0;
+      continue;
+    }
+    double score = 0;
+    for (const Term& t : terms) {
+      int32_t domain = t.domain_of[position];
+      if (domain == TopologyDomains::kMissing) continue;
+      int64_t count = !t.by_host ? t.counts[domain] : t.node_counts ? t.node_counts[position] : t.counts[position];
+      score += static_cast<double>(count) * t.weight + t.skew;  // scoreForCount, as in score()
+    }
+    ns.score = minor_ < 23 ? static_cast<int64_t>(score) : static_cast<int64_t>(round_half_away(score));
+  }
 }
 
 void PodTopologySpread::normalize_scores(const CycleState& state, const Pod& pod,
@@ -322,17 +407,29 @@ void PodTopologySpread::normalize_scores(const CycleState& state, const Pod& pod
     for (NodeScore& ns : scores) ns.score = 0;
     return;
   }
+  const bool any_ignored = !s->ignored.empty();
+  auto ignored = [&](const NodeScore& ns) { return any_ignored && s->ignored[state.position(*ns.node)]; };
   int64_t min = std::numeric_limits<int64_t>::max(), max = 0;
   for (const NodeScore& ns : scores) {
-    if (is_ignored(*s, state.position(*ns.node))) continue;
+    if (ignored(ns)) continue;
     min = std::min(min, ns.score);
     max = std::max(max, ns.score);
   }
+  // The normalized score takes one value per distinct raw score, and raw scores span a few dozen
+  // values: each division is done once per distinct score rather than once per node.
+  std::vector<int64_t> by_raw;
+  if (max != 0 && min <= max && max - min < 4096) {
+    by_raw.resize(static_cast<size_t>(max - min + 1));
+    for (int64_t raw = min; raw <= max; ++raw)
+      by_raw[static_cast<size_t>(raw - min)] = kMaxNodeScore * (max + min - raw) / max;
+  }
   for (NodeScore& ns : scores) {
-    if (is_ignored(*s, state.position(*ns.node)))
+    if (ignored(ns))
       ns.score = 0;
     else if (max == 0)
       ns.score = kMaxNodeScore;
+    else if (!by_raw.empty())
+      ns.score = by_raw[static_cast<size_t>(ns.score - min)];
     else
       ns.score = kMaxNodeScore * (max + min - ns.score) / max;
   }

@@ -43,6 +43,7 @@ class PodTopologySpread : public PreFilterPlugin,
   PluginStatus pre_score(CycleState& state, const Pod& pod,
                          const std::vector<const NodeInfo*>& feasible) const override;
   int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
+  void score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const override;
   void normalize_scores(const CycleState& state, const Pod& pod,
                         std::vector<NodeScore>& scores) const override;
 

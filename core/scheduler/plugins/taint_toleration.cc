@@ -35,6 +35,13 @@ PluginStatus TaintToleration::filter(const CycleState&, const Pod& pod, const No
   return PluginStatus::unresolvable(reason);
 }
 
+void TaintToleration::filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+                                   const FilterRejection& reject) const {
+  const CycleState::NodeRows rows = state.rows();
+  keep_passing(nodes, [&](const NodeInfo& node) { return !rows[node].has_taints; },
+               [&](const NodeInfo& node) { return filter(state, pod, node); }, reject);
+}
+
 PluginStatus TaintToleration::pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const {
   auto s = std::make_shared<PreScoreState>();
   s->prefer_no_schedule = prefer_no_schedule(pod);
@@ -52,6 +59,12 @@ int64_t TaintToleration::score(const CycleState& state, const Pod& pod, const No
   for (const Taint& taint : node.node->spec.taints)
     if (taint.effect == "PreferNoSchedule" && !tolerations_tolerate(prefer, taint)) ++count;
   return count;
+}
+
+void TaintToleration::score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const {
+  // Most nodes carry no taint and score 0 without reading the cycle state.
+  const CycleState::NodeRows rows = state.rows();
+  for (NodeScore& ns : scores) ns.score = rows[*ns.node].has_taints ? score(state, pod, *ns.node) : 0;
 }
 
 void TaintToleration::normalize_scores(const CycleState&, const Pod&, std::vector<NodeScore>& scores) const {

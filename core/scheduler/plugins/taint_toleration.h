@@ -13,10 +13,13 @@ class TaintToleration : public FilterPlugin, public PreScorePlugin, public Score
   explicit TaintToleration(int minor = 20) : minor_(minor) {}
   std::string_view name() const override { return kName; }
   PluginStatus filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
+  void filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+                    const FilterRejection& reject) const override;
   // The pod's tolerations that can apply to PreferNoSchedule, once per cycle (taint_toleration.go PreScore).
   PluginStatus pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const override;
   // Raw score: the number of PreferNoSchedule taints not tolerated.
   int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
+  void score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const override;
   // Reversed: 100 - raw * 100 / max.
   void normalize_scores(const CycleState& state, const Pod& pod,
                         std::vector<NodeScore>& scores) const override;

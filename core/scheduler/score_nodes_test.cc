@@ -1,0 +1,59 @@
+// ScorePlugin::score_nodes, which plugins override to read their cycle state once per cycle, gives
+// every feasible node the score score() gives it, for every score plugin of the default profiles.
+#include <catch2/catch.hpp>
+
+#include "core/api/workload.h"
+#include "core/scheduler/profile.h"
+#include "core/scheduler/test_util.h"
+#include "core/store/memory_store.h"
+#include "sim/event_loop.h"
+
+using namespace ktwin::core;
+using namespace ktwin::core::testing;
+
+TEST_CASE("score_nodes gives the scores score() gives", "[scheduler]") {
+  ktwin::sim::EventLoop loop(Time{});
+  MemoryStore store(loop, Rng(1, "store"));
+  auto rs = std::make_shared<ReplicaSet>();
+  rs->metadata.name = "web-rs";
+  rs->metadata.namespace_ = "default";
+  rs->spec.selector.matchLabels["app"] = "web";
+  REQUIRE(store.create(rs).is_ok());
+  auto web = [&](const std::string& name, const std::string& cpu, const std::string& node) {
+    auto p = make_pod(name, cpu, "64Mi", node);
+    p->metadata.labels["app"] = "web";
+    p->metadata.ownerReferences.push_back({"apps/v1", "ReplicaSet", "web-rs", "uid-rs", true, true});
+    return p;
+  };
+  // Zones with a zone-less node, images on some nodes, a PreferNoSchedule taint, uneven pods.
+  std::vector<std::shared_ptr<const Node>> nodes;
+  std::vector<std::shared_ptr<const Pod>> pods;
+  for (int i = 0; i < 7; ++i) {
+    auto n = make_node("n" + std::to_string(i), std::to_string(2 + i % 3), std::to_string(4 + i) + "Gi");
+    if (i != 3) n->metadata.labels["topology.kubernetes.io/zone"] = i % 2 ? "z1" : "z2";
+    if (i % 3 == 0) n->status.images.push_back({{"busybox:latest"}, 300 * 1024 * 1024});
+    if (i == 5) n->spec.taints = {{"dedicated", "x", "PreferNoSchedule", std::nullopt}};
+    nodes.push_back(n);
+    for (int k = 0; k < i % 4; ++k) pods.push_back(web("w" + std::to_string(i) + "-" + std::to_string(k), "200m", n->metadata.name));
+  }
+  auto snapshot = make_snapshot(nodes, pods);
+  auto pod = web("new", "300m", "");
+  for (const char* version : {"1.20", "1.32"}) {
+    Profile profile = default_profile(version, &store);
+    CycleState state(snapshot);
+    std::vector<const NodeInfo*> feasible;
+    for (const NodeInfo& ni : snapshot) feasible.push_back(&ni);
+    for (const auto& plugin : profile.pre_filter) plugin->pre_filter(state, *pod);
+    for (const auto& plugin : profile.pre_score) plugin->pre_score(state, *pod, feasible);
+    for (const auto& [plugin, weight] : profile.score) {
+      std::vector<NodeScore> batch;
+      for (const NodeInfo* ni : feasible) batch.push_back({ni, -1});
+      plugin->score_nodes(state, *pod, batch);
+      std::vector<int64_t> got, want;
+      for (const NodeScore& ns : batch) got.push_back(ns.score);
+      for (const NodeInfo* ni : feasible) want.push_back(plugin->score(state, *pod, *ni));
+      INFO(version << " " << plugin->name());
+      CHECK(got == want);
+    }
+  }
+}
