@@ -218,7 +218,7 @@ Kubelet::PodRecord* Kubelet::add_pod(const Pod& pod) {
     return &rec;
   }
   if (pod.metadata.deletionTimestamp) return &rec;
-  if (auto rejected = admit(pod)) {
+  if (auto rejected = admit(pod, rec)) {
     // k/k kubelet.go rejectPod: a Warning event and a Failed status; the pod never runs here.
     rec.finished = true;
     env_.events.record({"Pod", rec.ns, rec.name}, "Warning", rejected->first, rejected->second);
@@ -236,11 +236,11 @@ Kubelet::PodRecord* Kubelet::add_pod(const Pod& pod) {
   return &rec;
 }
 
-std::optional<std::pair<std::string, std::string>> Kubelet::admit(const Pod& pod) const {
+std::optional<std::pair<std::string, std::string>> Kubelet::admit(const Pod& pod, const PodRecord& self) const {
   // k/k pkg/kubelet/lifecycle/predicate.go: the scheduler's NodeResourcesFit run again by the kubelet.
   int64_t pods = 0, cpu = 0, memory = 0;
   for (const auto& [uid, rec] : pods_)
-    if (rec.admitted && !rec.finished && !rec.deleted && uid != pod.metadata.uid) {
+    if (rec.admitted && !rec.finished && !rec.deleted && &rec != &self) {
       ++pods;
       cpu += rec.cpuMilli;
       memory += rec.memoryBytes;

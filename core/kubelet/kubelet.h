@@ -68,7 +68,8 @@ class Kubelet {
   void on_node_event(const WatchEvent& event);
   void on_container_event(const ContainerEvent& event);
   PodRecord* add_pod(const Pod& pod);
-  std::optional<std::pair<std::string, std::string>> admit(const Pod& pod) const;  // reason, message
+  // Reason and message when `pod` (whose record is `self`) does not fit beside the admitted pods.
+  std::optional<std::pair<std::string, std::string>> admit(const Pod& pod, const PodRecord& self) const;
   std::shared_ptr<const Pod> current_pod(const PodRecord& rec) const;
   void write_status(const std::string& uid);
 
