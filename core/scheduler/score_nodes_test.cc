@@ -14,16 +14,9 @@ using namespace ktwin::core::testing;
 TEST_CASE("score_nodes gives the scores score() gives", "[scheduler]") {
   ktwin::sim::EventLoop loop(Time{});
   MemoryStore store(loop, Rng(1, "store"));
-  auto rs = std::make_shared<ReplicaSet>();
-  rs->metadata.name = "web-rs";
-  rs->metadata.namespace_ = "default";
-  rs->spec.selector.matchLabels["app"] = "web";
-  REQUIRE(store.create(rs).is_ok());
-  auto web = [&](const std::string& name, const std::string& cpu, const std::string& node) {
-    auto p = make_pod(name, cpu, "64Mi", node);
-    p->metadata.labels["app"] = "web";
-    p->metadata.ownerReferences.push_back({"apps/v1", "ReplicaSet", "web-rs", "uid-rs", true, true});
-    return p;
+  REQUIRE(store.create(web_replica_set()).is_ok());
+  auto web = [](const std::string& name, const std::string& cpu, const std::string& node) {
+    return web_pod(name, node, cpu, "64Mi");
   };
   // Zones with a zone-less node, images on some nodes, a PreferNoSchedule taint, uneven pods.
   std::vector<std::shared_ptr<const Node>> nodes;

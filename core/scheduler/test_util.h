@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/api/node.h"
+#include "core/api/workload.h"
 
 namespace ktwin::core::testing {
 
@@ -34,6 +35,25 @@ inline std::shared_ptr<Pod> make_pod(const std::string& name, const std::string&
   if (!memory.empty()) c.resources.requests["memory"] = *Quantity::parse(memory);
   p->spec.containers.push_back(c);
   p->status.phase = node.empty() ? "Pending" : "Running";
+  return p;
+}
+
+// The ReplicaSet "web-rs" selecting app=web, whose selector the system default spreading finds
+// through web_pod's owner reference.
+inline std::shared_ptr<ReplicaSet> web_replica_set() {
+  auto rs = std::make_shared<ReplicaSet>();
+  rs->metadata.name = "web-rs";
+  rs->metadata.namespace_ = "default";
+  rs->spec.selector.matchLabels["app"] = "web";
+  return rs;
+}
+
+// A pod of web-rs (label app=web).
+inline std::shared_ptr<Pod> web_pod(const std::string& name, const std::string& node = "", const std::string& cpu = "",
+                                    const std::string& memory = "") {
+  auto p = make_pod(name, cpu, memory, node);
+  p->metadata.labels["app"] = "web";
+  p->metadata.ownerReferences.push_back({"apps/v1", "ReplicaSet", "web-rs", "uid-rs", true, true});
   return p;
 }
 

@@ -12,15 +12,10 @@
 using namespace ktwin::core;
 using ktwin::core::testing::make_node;
 using ktwin::core::testing::make_pod;
+using ktwin::core::testing::web_pod;
+using ktwin::core::testing::web_replica_set;
 
 namespace {
-
-std::shared_ptr<Pod> web_pod(const std::string& name, const std::string& node = "") {
-  auto p = make_pod(name, "", "", node);
-  p->metadata.labels["app"] = "web";
-  p->metadata.ownerReferences.push_back({"apps/v1", "ReplicaSet", "web-rs", "uid-rs", true, true});
-  return p;
-}
 
 std::vector<int64_t> scores_of(const PodTopologySpread& plugin, const Pod& pod,
                                const std::vector<NodeInfo>& nodes) {
@@ -42,11 +37,7 @@ TEST_CASE("system default spreading: off on zone-less nodes in 1.20, by hostname
           "[scheduler][spread]") {
   ktwin::sim::EventLoop loop(Time{});
   MemoryStore store(loop, Rng(1, "store"));
-  auto rs = std::make_shared<ReplicaSet>();
-  rs->metadata.name = "web-rs";
-  rs->metadata.namespace_ = "default";
-  rs->spec.selector.matchLabels["app"] = "web";
-  REQUIRE(store.create(rs).is_ok());
+  REQUIRE(store.create(web_replica_set()).is_ok());
   // a holds 2 replicas, b 1, c none; no node has topology.kubernetes.io/zone (as on k3s).
   auto nodes =
       make_snapshot({make_node("a", "2", "3Gi"), make_node("b", "2", "3Gi"), make_node("c", "2", "3Gi")},
