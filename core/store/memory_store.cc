@@ -342,14 +342,18 @@ void MemoryStore::visit_controlled_by(Kind kind, const std::string& ns, const st
 }
 
 void MemoryStore::node_changed(const std::string& node) {
-  uint64_t& last = last_change_[node];
-  if (last != 0) change_log_.erase(last);
-  last = ++change_seq_;
-  change_log_.emplace(last, node);
+  auto& entry = *last_change_.try_emplace(node, 0).first;
+  entry.second = ++change_seq_;
+  change_log_.push_back(NodeChange{change_seq_, &entry});
+  if (change_log_.size() > 2 * last_change_.size() + 1024)
+    std::erase_if(change_log_, [](const NodeChange& c) { return c.node->second != c.seq; });
 }
 
 void MemoryStore::visit_node_changes(uint64_t since, const std::function<void(const std::string&)>& fn) const {
-  for (auto it = change_log_.upper_bound(since); it != change_log_.end(); ++it) fn(it->second);
+  auto first = std::upper_bound(change_log_.begin(), change_log_.end(), since,
+                                [](uint64_t seq, const NodeChange& c) { return seq < c.seq; });
+  for (auto it = first; it != change_log_.end(); ++it)
+    if (it->node->second == it->seq) fn(it->node->first);
 }
 
 WatchId MemoryStore::observe_pod_writes(PodWriteObserver fn) {

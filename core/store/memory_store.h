@@ -89,8 +89,14 @@ class MemoryStore : public Store {
   uint64_t next_node_stamp_ = 1;
   void node_changed(const std::string& node);
   uint64_t change_seq_ = 1;
-  std::map<uint64_t, std::string> change_log_;             // seq -> node, the latest change of each node
-  std::unordered_map<std::string, uint64_t> last_change_;  // node -> its entry in change_log_
+  std::unordered_map<std::string, uint64_t> last_change_;  // node -> the seq of its latest change
+  // Every change appended in seq order; an entry is live while it is its node's latest. Appending
+  // costs no allocation (a map entry per pod write did); stale entries are dropped now and then.
+  struct NodeChange {
+    uint64_t seq;
+    const std::pair<const std::string, uint64_t>* node;  // its last_change_ entry (stable)
+  };
+  std::vector<NodeChange> change_log_;
   std::map<WatchId, PodWriteObserver> pod_observers_;  // stamps start at 2; 1 means "never touched"
   using Handlers = std::map<WatchId, WatchHandler>;
   Handlers by_kind_[std::size(kAllKinds)];                               // watch(): by kind

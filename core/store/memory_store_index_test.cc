@@ -167,3 +167,27 @@ TEST_CASE("the node-change journal names each node changed since a position once
   CHECK(changed_since(store.node_changes_seq()).empty());
   CHECK(changed_since(mid) == std::set<std::string>{"n1"});
 }
+
+TEST_CASE("the node-change journal still answers for old positions after it drops superseded entries",
+          "[store]") {
+  EventLoop loop(Time{});
+  MemoryStore store(loop, Rng(1, "store"));
+  auto changed_since = [&](uint64_t since) {
+    std::set<std::string> out;
+    store.visit_node_changes(since, [&](const std::string& n) { CHECK(out.insert(n).second); });
+    return out;
+  };
+  auto bind_pods = [&](const std::string& prefix, int count, const std::string& node) {
+    for (int i = 0; i < count; ++i) store.create(owned_pod(prefix + std::to_string(i), "", node));
+  };
+  uint64_t start = store.node_changes_seq();
+  bind_pods("a-", 3000, "busy");  // far more changes than nodes: the journal compacts on the way
+  uint64_t before_quiet = store.node_changes_seq();
+  bind_pods("q-", 1, "quiet");
+  uint64_t after_quiet = store.node_changes_seq();
+  bind_pods("b-", 3000, "busy");
+  CHECK(changed_since(start) == std::set<std::string>{"busy", "quiet"});
+  CHECK(changed_since(before_quiet) == std::set<std::string>{"busy", "quiet"});
+  CHECK(changed_since(after_quiet) == std::set<std::string>{"busy"});
+  CHECK(changed_since(store.node_changes_seq()).empty());
+}
