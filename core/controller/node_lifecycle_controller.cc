@@ -107,15 +107,16 @@ std::vector<std::shared_ptr<const Pod>> NodeLifecycleController::pods_on(const s
 
 NodeLifecycleController::NodeRecord& NodeLifecycleController::record_of(const std::shared_ptr<const Node>& node) {
   NodeRecord& record = records_[node->metadata.name];
-  refresh_zone(record, node);
+  read_node(record, node);
   return record;
 }
 
-void NodeLifecycleController::refresh_zone(NodeRecord& record, const std::shared_ptr<const Node>& node) {
-  if (record.labelled == node) return;
+void NodeLifecycleController::read_node(NodeRecord& record, const std::shared_ptr<const Node>& node) {
+  if (record.read_from == node) return;
   record.zone = zone_key(*node);
   record.excluded = excluded_from_disruption(*node);
-  record.labelled = node;
+  record.ready = node->find_condition("Ready");
+  record.read_from = node;
 }
 
 void NodeLifecycleController::monitor_node_health() {
@@ -165,10 +166,10 @@ void NodeLifecycleController::monitor_node_health() {
     }
     if (!result.is_ok()) continue;  // "Skipping - no pods will be evicted."
     updated.push_back(node);
-    if (node != original) refresh_zone(record, node);  // a copy this pass wrote, or a fresh read after a conflict
+    if (node != original) read_node(record, node);  // a copy this pass wrote, or a fresh read after a conflict
     const HealthResult& health = result.value();
     const std::string& name = node->metadata.name;
-    if (!record.excluded) zone_conditions[record.zone].push_back(node->find_condition("Ready"));
+    if (!record.excluded) zone_conditions[record.zone].push_back(health.current);
     if (health.current) {
       // Listed only when used: taint mode writes nodes only, so the list is the same before and after.
       std::optional<std::vector<std::shared_ptr<const Pod>>> pods;
@@ -210,7 +211,7 @@ Result<NodeLifecycleController::HealthResult> NodeLifecycleController::try_updat
   Time now = env_.executor.now();
   HealthResult out;
   out.observed_in = node;  // keeps `current` below alive when `node` is pointed at a copy
-  const NodeCondition* current = node->find_condition("Ready");
+  const NodeCondition* current = record.read_from == node ? record.ready : node->find_condition("Ready");
   std::optional<NodeHealth>& health = record.health;  // updated in place: most passes change a timestamp
   if (current == nullptr) {
     // Never posted: a fake Unknown condition dated at creation, and the startup grace period.
@@ -281,7 +282,7 @@ Result<NodeLifecycleController::HealthResult> NodeLifecycleController::try_updat
       }
     }
   }
-  out.current = node->find_condition("Ready");
+  out.current = node == out.observed_in ? current : node->find_condition("Ready");
   return out;
 }
 

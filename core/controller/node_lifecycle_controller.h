@@ -58,11 +58,13 @@ class NodeLifecycleController {
   struct NodeRecord {
     bool known = false;               // knownNodeSet: RegisteredNode was reported
     std::optional<NodeHealth> health;  // nodeHealthMap
-    // zone_key and excluded_from_disruption of `labelled`, the Node object they were read from: objects
-    // are immutable, so the same pointer means the same labels and a pass reads no label map.
-    std::shared_ptr<const Node> labelled;
+    // zone_key, excluded_from_disruption and the Ready condition of `read_from`, the Node object they
+    // were read from: objects are immutable, so the same pointer means the same labels and conditions,
+    // and a pass over an unchanged node reads neither its label map nor its condition list.
+    std::shared_ptr<const Node> read_from;
     std::string zone;
     bool excluded = false;
+    const NodeCondition* ready = nullptr;  // in read_from; null when never posted
     uint64_t seen_in_pass = 0;
     // The node's Lease as the watch last delivered it (k/k reads it from the lease informer's cache).
     bool lease_exists = false;
@@ -81,9 +83,9 @@ class NodeLifecycleController {
   bool taint_mode() const { return config_.evictionMode != "legacy"; }
   void schedule_monitor(Duration delay);
   void monitor_node_health();
-  // The node's record, its zone fields read from `node` if they were read from another object.
+  // The node's record, its cached fields read from `node` if they were read from another object.
   NodeRecord& record_of(const std::shared_ptr<const Node>& node);
-  static void refresh_zone(NodeRecord& record, const std::shared_ptr<const Node>& node);
+  static void read_node(NodeRecord& record, const std::shared_ptr<const Node>& node);
   // May point `node` at a copy with updated conditions (the one written, if any).
   Result<HealthResult> try_update_node_health(std::shared_ptr<const Node>& node, NodeRecord& record);
   void handle_disruption(const std::map<std::string, std::vector<const NodeCondition*>>& zones,
