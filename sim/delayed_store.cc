@@ -132,6 +132,11 @@ core::ObjectPtr DelayedStore::find(core::Kind kind, const std::string& ns, const
   return overlay(server, Key{kind, core::is_namespaced(kind) ? ns : "", name});
 }
 
+bool DelayedStore::is_latest(const core::Object& obj) const {
+  if (pending_.empty()) return inner_.is_latest(obj);  // nothing in flight to lay over the server's
+  return Store::is_latest(obj);
+}
+
 std::vector<core::ObjectPtr> DelayedStore::list(core::Kind kind, const std::string& ns) const {
   std::vector<core::ObjectPtr> server = inner_.list(kind, ns);
   if (pending_.empty()) return server;

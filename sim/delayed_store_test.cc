@@ -118,7 +118,6 @@ TEST_CASE("watch events reach the node late, in order, and not after unwatch", "
   CHECK(seen.size() == 2);  // c was in flight when the watcher left
 }
 
-}  // namespace ktwin::sim
 
 namespace ktwin::sim {
 
@@ -155,6 +154,25 @@ TEST_CASE("the node's Events arrive late too", "[network]") {
   CHECK(server_events.reasons.size() == 1);
   loop.run_until(loop.now() + seconds(2));
   CHECK(server_events.reasons == std::vector<std::string>{"Started", "Killing"});
+}
+
+}  // namespace ktwin::sim
+
+TEST_CASE("the node's store calls an object latest only when its own reads would return it", "[network]") {
+  Harness h;
+  auto server_copy = h.server.create(h.pod("a")).value();
+  CHECK(h.node.is_latest(*server_copy));  // nothing in flight: the server's answer
+  h.net.set_link("n1", seconds(3), std::nullopt);
+  auto copy = core::mutable_copy(*core::as<core::Pod>(server_copy));
+  copy->status.phase = "Running";
+  REQUIRE(h.node.update(copy).is_ok());
+  auto seen = core::find<core::Pod>(h.node, "default", "a");
+  CHECK(h.server.is_latest(*server_copy));  // the server has not seen the write yet
+  CHECK_FALSE(h.node.is_latest(*server_copy));  // but the node reads its own write over it
+  CHECK(h.node.is_latest(*seen) == (core::find<core::Pod>(h.node, "default", "a") == seen));
+  h.loop.run_until(kStart + seconds(3));
+  CHECK_FALSE(h.node.is_latest(*server_copy));
+  CHECK(h.node.is_latest(*core::find<core::Pod>(h.server, "default", "a")));
 }
 
 }  // namespace ktwin::sim

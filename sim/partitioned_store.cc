@@ -46,6 +46,10 @@ core::ObjectPtr PartitionedStore::find(core::Kind kind, const std::string& ns, c
   return nullptr;
 }
 
+bool PartitionedStore::is_latest(const core::Object& obj) const {
+  return partitioned_ ? Store::is_latest(obj) : inner_.is_latest(obj);
+}
+
 std::vector<core::ObjectPtr> PartitionedStore::list(core::Kind kind, const std::string& ns) const {
   if (!partitioned_) return inner_.list(kind, ns);
   std::vector<core::ObjectPtr> out;

@@ -30,6 +30,7 @@ class PartitionedStore : public core::Store {
   core::Status remove(core::Kind kind, const std::string& ns, const std::string& name,
                       const core::DeleteOptions& options = {}) override;
   core::ObjectPtr find(core::Kind kind, const std::string& ns, const std::string& name) const override;
+  bool is_latest(const core::Object& obj) const override;
   std::vector<core::ObjectPtr> list(core::Kind kind, const std::string& ns = "") const override;
   std::vector<core::ObjectPtr> list_pods_on_node(const std::string& node_name) const override;
   core::WatchId watch(core::Kind kind, core::WatchHandler handler) override;

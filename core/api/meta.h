@@ -87,11 +87,29 @@ struct LabelSelector {
 };
 
 // Every API object. Instances in the store are immutable and shared; writers clone, then edit.
+// Which store table holds an object as the latest version of its key (ObjectTable sets and clears it),
+// so Store::is_latest answers without a lookup. A copy is a new object: it starts unheld.
+class HeldBy {
+ public:
+  HeldBy() = default;
+  HeldBy(const HeldBy&) {}
+  HeldBy& operator=(const HeldBy&) {
+    table_ = nullptr;
+    return *this;
+  }
+  const void* table() const { return table_; }
+  void set(const void* table) const { table_ = table; }
+
+ private:
+  mutable const void* table_ = nullptr;
+};
+
 struct Object {
   virtual ~Object() = default;
   virtual Kind kind() const = 0;
   virtual std::shared_ptr<Object> clone() const = 0;
 
+  HeldBy held_by;  // first, beside the vtable pointer a store reads with it
   ObjectMeta metadata;
   // The document this object was decoded from, if any. Encoding lays the typed fields over it, so
   // fields ktwin does not model survive a round trip.

@@ -22,6 +22,7 @@ class AdmittingStore : public Store {
   ObjectPtr find(Kind kind, const std::string& ns, const std::string& name) const override {
     return inner_.find(kind, ns, name);
   }
+  bool is_latest(const Object& obj) const override { return inner_.is_latest(obj); }
   std::vector<ObjectPtr> list(Kind kind, const std::string& ns = "") const override { return inner_.list(kind, ns); }
   void visit(Kind kind, const std::function<void(const ObjectPtr&)>& fn) const override { inner_.visit(kind, fn); }
   std::vector<ObjectPtr> list_pods_on_node(const std::string& node) const override {

@@ -145,6 +145,9 @@ void NodeHeartbeat::sync_node_status() {
 
 void NodeHeartbeat::post_status() {
   Time now = env_.executor.now();
+  bool within_period = now < last_report_ + config_.nodeStatusReportFrequency;
+  // Most ticks find the very Node they last found current: ask the store so without reading it.
+  if (within_period && checked_current_ && env_.store.is_latest(*checked_current_)) return;
   for (int attempt = 0; attempt < kMaxUpdateRetries; ++attempt) {
     auto node = find<Node>(env_.store, "", reg_.name);
     if (!node) {
@@ -154,7 +157,6 @@ void NodeHeartbeat::post_status() {
     }
     // k/k kubelet_node_status.go tryUpdateNodeStatus: skip when unchanged within the report period.
     // Most ticks are such a skip: decide it on the stored Node before copying it.
-    bool within_period = now < last_report_ + config_.nodeStatusReportFrequency;
     if (within_period && node == checked_current_) return;
     if (within_period && node_status_current(*node, reg_, config_, images_)) {
       checked_current_ = node;

@@ -127,7 +127,7 @@ Result<ObjectPtr> MemoryStore::update(std::shared_ptr<Object> obj) {
   if (!revision.is_ok()) return revision.status();
   meta.resourceVersion = revision_ = revision.value();
   ObjectPtr stored = obj;
-  it->second = stored;
+  table.replace(it, stored);
   index(obj->kind(), old, stored);
   publish(WatchEventType::kModified, stored, old);
   return stored;
@@ -161,7 +161,7 @@ Status MemoryStore::remove(Kind kind, const std::string& ns_in, const std::strin
       if (!revision.is_ok()) return revision.status();
       copy->metadata.resourceVersion = revision_ = revision.value();
       ObjectPtr stored = copy;
-      it->second = stored;
+      table.replace(it, stored);
       index(Kind::kPod, pod, stored);
       publish(WatchEventType::kModified, stored, pod);
       return Status::ok();
@@ -293,6 +293,10 @@ ObjectPtr MemoryStore::find(Kind kind, const std::string& ns, const std::string&
   const auto& table = objects_[static_cast<size_t>(kind)];
   auto it = table.find(is_namespaced(kind) ? (ns.empty() ? std::string_view("default") : ns) : "", name);
   return it == table.end() ? nullptr : it->second;
+}
+
+bool MemoryStore::is_latest(const Object& obj) const {
+  return objects_[static_cast<size_t>(obj.kind())].holds_latest(obj);
 }
 
 std::vector<ObjectPtr> MemoryStore::list(Kind kind, const std::string& ns) const {

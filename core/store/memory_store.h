@@ -23,6 +23,7 @@ class MemoryStore : public Store {
   Status remove(Kind kind, const std::string& ns, const std::string& name,
                 const DeleteOptions& options = {}) override;
   ObjectPtr find(Kind kind, const std::string& ns, const std::string& name) const override;
+  bool is_latest(const Object& obj) const override;  // no lookup: the object's held_by mark
   std::vector<ObjectPtr> list(Kind kind, const std::string& ns = "") const override;
   void visit(Kind kind, const std::function<void(const ObjectPtr&)>& fn) const override;
   std::vector<ObjectPtr> list_pods_on_node(const std::string& node_name) const override;

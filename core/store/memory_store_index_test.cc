@@ -191,3 +191,25 @@ TEST_CASE("the node-change journal still answers for old positions after it drop
   CHECK(changed_since(after_quiet) == std::set<std::string>{"busy"});
   CHECK(changed_since(store.node_changes_seq()).empty());
 }
+
+TEST_CASE("is_latest answers as comparing with find() would, through writes and deletes", "[store]") {
+  EventLoop loop(Time{});
+  MemoryStore store(loop, Rng(1, "store"));
+  auto same_as_find = [&](const ObjectPtr& obj) {
+    bool expected = store.find(obj->kind(), obj->metadata.namespace_, obj->metadata.name) == obj;
+    CHECK(store.is_latest(*obj) == expected);
+    return expected;
+  };
+  auto created = store.create(owned_pod("a", "", "n1")).value();
+  CHECK(same_as_find(created));
+  CHECK_FALSE(same_as_find(created->clone()));
+  auto updated = store.update(mutable_copy(*as<Pod>(created))).value();
+  CHECK_FALSE(same_as_find(created));
+  CHECK(same_as_find(updated));
+  REQUIRE(store.remove(Kind::kPod, "default", "a").is_ok());  // bound: graceful, a new version
+  auto terminating = store.find(Kind::kPod, "default", "a");
+  CHECK_FALSE(same_as_find(updated));
+  CHECK(same_as_find(terminating));
+  REQUIRE(store.remove(Kind::kPod, "default", "a", DeleteOptions{0, std::nullopt}).is_ok());
+  CHECK_FALSE(same_as_find(terminating));
+}

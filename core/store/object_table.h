@@ -18,12 +18,17 @@ class ObjectTable {
  public:
   using Key = std::string;  // "namespace/name"; "/name" for cluster-scoped kinds
   using Map = std::map<Key, ObjectPtr>;
-  using iterator = Map::iterator;
+  // Read-only: objects go in and out through assign, emplace, replace and erase, which keep each
+  // object's held_by mark (holds_latest) true exactly while this table holds it.
   using const_iterator = Map::const_iterator;
+  using iterator = const_iterator;
 
   ObjectTable() = default;
   ObjectTable(const ObjectTable&) = delete;  // the index holds views of this map's keys
   ObjectTable& operator=(const ObjectTable&) = delete;
+  ~ObjectTable() {
+    for (const auto& [key, obj] : objects_) release(obj);  // objects outlive the table: unmark them
+  }
 
   static Key key_of(std::string_view ns, std::string_view name) {
     Key key;
@@ -32,26 +37,39 @@ class ObjectTable {
     return key;
   }
 
-  iterator find(const Key& key) { return at(index_.find(std::string_view(key))); }
   const_iterator find(const Key& key) const { return at(index_.find(std::string_view(key))); }
-  iterator find(std::string_view ns, std::string_view name) { return at(index_.find(NsName{ns, name})); }
   const_iterator find(std::string_view ns, std::string_view name) const {
     return at(index_.find(NsName{ns, name}));
   }
   bool contains(const Key& key) const { return index_.count(std::string_view(key)) > 0; }
+  // Whether `obj` is the object this table holds under its key, without a lookup.
+  bool holds_latest(const Object& obj) const { return obj.held_by.table() == this; }
 
   // Inserts or replaces.
   void assign(const Key& key, ObjectPtr obj) {
-    auto [it, inserted] = objects_.insert_or_assign(key, std::move(obj));
-    if (inserted) index_.emplace(std::string_view(it->first), it);
+    if (auto it = index_.find(std::string_view(key)); it != index_.end()) {
+      replace(it->second, std::move(obj));
+      return;
+    }
+    emplace(key, std::move(obj));
   }
   // Inserts; false (and nothing changes) when the key is taken.
   bool emplace(const Key& key, ObjectPtr obj) {
-    auto [it, inserted] = objects_.emplace(key, std::move(obj));
-    if (inserted) index_.emplace(std::string_view(it->first), it);
-    return inserted;
+    auto [it, inserted] = objects_.emplace(key, obj);
+    if (!inserted) return false;
+    index_.emplace(std::string_view(it->first), it);
+    hold(obj);
+    return true;
   }
-  void erase(iterator it) {
+  // The object under `it`'s key becomes `obj`.
+  void replace(const_iterator it, ObjectPtr obj) {
+    auto mutable_it = objects_.erase(it, it);  // the same position, writable
+    release(mutable_it->second);
+    hold(obj);
+    mutable_it->second = std::move(obj);
+  }
+  void erase(const_iterator it) {
+    release(it->second);
     index_.erase(std::string_view(it->first));
     objects_.erase(it);
   }
@@ -59,8 +77,6 @@ class ObjectTable {
     if (auto it = find(key); it != objects_.end()) erase(it);
   }
 
-  iterator begin() { return objects_.begin(); }
-  iterator end() { return objects_.end(); }
   const_iterator begin() const { return objects_.begin(); }
   const_iterator end() const { return objects_.end(); }
   const_iterator lower_bound(const Key& key) const { return objects_.lower_bound(key); }
@@ -94,9 +110,12 @@ class ObjectTable {
     }
   };
 
-  using Index = std::unordered_map<std::string_view, iterator, KeyHash, KeyEqual>;
-  iterator at(Index::iterator it) { return it == index_.end() ? objects_.end() : it->second; }
+  using Index = std::unordered_map<std::string_view, Map::iterator, KeyHash, KeyEqual>;
   const_iterator at(Index::const_iterator it) const { return it == index_.end() ? objects_.end() : it->second; }
+  void hold(const ObjectPtr& obj) const { obj->held_by.set(this); }
+  void release(const ObjectPtr& obj) const {
+    if (obj->held_by.table() == this) obj->held_by.set(nullptr);  // another table may hold it now
+  }
 
   Map objects_;
   Index index_;  // views of objects_' keys

@@ -70,3 +70,41 @@ TEST_CASE("an ObjectTable's index follows replaces and erases", "[store]") {
   }
   CHECK_FALSE(table.emplace(ObjectTable::key_of("ns", model.begin()->second->metadata.name), pod("ns", "x")));
 }
+
+TEST_CASE("an ObjectTable marks exactly the objects it holds as the latest of their keys", "[store]") {
+  auto table = std::make_unique<ObjectTable>();
+  const auto key = ObjectTable::key_of("default", "web-a");
+  ObjectPtr first = pod("default", "web-a");
+  CHECK_FALSE(table->holds_latest(*first));
+  table->assign(key, first);
+  CHECK(table->holds_latest(*first));
+  CHECK_FALSE(table->holds_latest(*first->clone()));  // a copy is another object
+
+  ObjectPtr second = pod("default", "web-a");
+  table->replace(table->find(key), second);
+  CHECK_FALSE(table->holds_latest(*first));
+  CHECK(table->holds_latest(*second));
+  ObjectPtr third = pod("default", "web-a");
+  table->assign(key, third);  // assign over an existing key replaces too
+  CHECK_FALSE(table->holds_latest(*second));
+  CHECK(table->holds_latest(*third));
+
+  SECTION("erased") {
+    table->erase(key);
+    CHECK_FALSE(table->holds_latest(*third));
+  }
+  SECTION("another table takes the object: this one no longer claims it, nor does that one after its replace") {
+    ObjectTable other;
+    other.emplace(key, third);
+    CHECK(other.holds_latest(*third));
+    CHECK_FALSE(table->holds_latest(*third));  // unsure: says no, and a reader looks it up
+    other.replace(other.find(key), pod("default", "web-a"));
+    CHECK_FALSE(other.holds_latest(*third));
+    CHECK_FALSE(table->holds_latest(*third));
+  }
+  SECTION("the table goes and the object stays") {
+    const void* gone = table.get();
+    table.reset();
+    CHECK(third->held_by.table() != gone);  // a later table at the same address must not claim it
+  }
+}

@@ -43,6 +43,11 @@ class Store {
   virtual Status remove(Kind kind, const std::string& ns, const std::string& name,
                         const DeleteOptions& options = {}) = 0;
   virtual ObjectPtr find(Kind kind, const std::string& ns, const std::string& name) const = 0;
+  // Whether find() of obj's kind, namespace and name would return obj itself (a reader that kept the
+  // object it last read can skip reading it again). A store may answer without a lookup.
+  virtual bool is_latest(const Object& obj) const {
+    return find(obj.kind(), obj.metadata.namespace_, obj.metadata.name).get() == &obj;
+  }
   // Objects of `kind` in namespace `ns` ("" for all), ordered by namespace then name, as etcd lists.
   virtual std::vector<ObjectPtr> list(Kind kind, const std::string& ns = "") const = 0;
   // Calls `fn` with each object list(kind) would return, in that order, without building the list.
