@@ -57,6 +57,7 @@ void Kubelet::stop() {
     for (ContainerRecord& c : rec.containers) env_.executor.cancel(c.restartTimer);
   // The process's memory dies with it; the disk (IPAM state) stays.
   pods_.clear();
+  admitted_usage_ = Usage{};
   container_owner_.clear();
   backoff_.clear();
   runtime_.set_event_handler(nullptr);
@@ -160,8 +161,9 @@ void Kubelet::on_pod_event(const WatchEvent& event) {
   if (event.type == WatchEventType::kDeleted) {
     if (!rec) return;
     rec->deleted = true;
+    recount(*rec);
     if (rec->tornDown) {
-      pods_.erase(uid);
+      forget(uid);
     } else if (!rec->removing) {
       terminate_pod(*rec, nullptr);  // force-deleted, or a finished pod: tear down without writing
     }  // else the teardown in flight forgets the record when it ends
@@ -232,19 +234,19 @@ Kubelet::PodRecord* Kubelet::add_pod(const Pod& pod) {
   rec.admitted = true;
   rec.cpuMilli = request(pod, "cpu", true);
   rec.memoryBytes = request(pod, "memory", false);
+  recount(rec);
   rec.startTime = env_.executor.now();
   return &rec;
 }
 
 std::optional<std::pair<std::string, std::string>> Kubelet::admit(const Pod& pod, const PodRecord& self) const {
   // k/k pkg/kubelet/lifecycle/predicate.go: the scheduler's NodeResourcesFit run again by the kubelet.
-  int64_t pods = 0, cpu = 0, memory = 0;
-  for (const auto& [uid, rec] : pods_)
-    if (rec.admitted && !rec.finished && !rec.deleted && &rec != &self) {
-      ++pods;
-      cpu += rec.cpuMilli;
-      memory += rec.memoryBytes;
-    }
+  int64_t pods = admitted_usage_.pods, cpu = admitted_usage_.cpuMilli, memory = admitted_usage_.memoryBytes;
+  if (self.counted) {
+    --pods;
+    cpu -= self.cpuMilli;
+    memory -= self.memoryBytes;
+  }
   auto cap = [&](const std::string& name, bool milli, int64_t fallback) {
     auto it = registration_.capacity.find(name);
     if (it == registration_.capacity.end()) return fallback;
@@ -287,6 +289,24 @@ void Kubelet::write_status(const std::string& uid) {
     Status s = env_.store.update(copy).status();
     if (!s.is_conflict()) return;  // conflict: re-read and compute again
   }
+}
+
+void Kubelet::recount(PodRecord& rec) {
+  bool counts = rec.admitted && !rec.finished && !rec.deleted;
+  if (counts == rec.counted) return;
+  int64_t sign = counts ? 1 : -1;
+  admitted_usage_.pods += sign;
+  admitted_usage_.cpuMilli += sign * rec.cpuMilli;
+  admitted_usage_.memoryBytes += sign * rec.memoryBytes;
+  rec.counted = counts;
+}
+
+void Kubelet::forget(const std::string& uid) {
+  auto it = pods_.find(uid);
+  if (it == pods_.end()) return;
+  it->second.admitted = false;
+  recount(it->second);
+  pods_.erase(it);
 }
 
 Kubelet::PodRecord* Kubelet::find_record(const std::string& uid) {

@@ -50,6 +50,12 @@ class Kubelet {
     bool tornDown = false;     // sandbox gone and, unless deleted, the pod removed from the store
     bool admitted = false;     // counts against allocatable
     int64_t cpuMilli = 0, memoryBytes = 0;
+    bool counted = false;  // in admitted_usage_: admitted, not finished, not deleted (kept by recount)
+  };
+  // What admission sees as used: the sum over the records that count against allocatable, kept as
+  // their flags change, so admitting a pod does not walk every pod of the node.
+  struct Usage {
+    int64_t pods = 0, cpuMilli = 0, memoryBytes = 0;
   };
 
   // Wraps a callback so it is dropped once this incarnation stopped (or the object died).
@@ -68,6 +74,9 @@ class Kubelet {
   void on_node_event(const WatchEvent& event);
   void on_container_event(const ContainerEvent& event);
   PodRecord* add_pod(const Pod& pod);
+  // After a change of rec's admitted, finished or deleted flag: adds it to or takes it from the usage.
+  void recount(PodRecord& rec);
+  void forget(const std::string& uid);  // erases the record, and its usage
   // Reason and message when `pod` (whose record is `self`) does not fit beside the admitted pods.
   std::optional<std::pair<std::string, std::string>> admit(const Pod& pod, const PodRecord& self) const;
   std::shared_ptr<const Pod> current_pod(const PodRecord& rec) const;
@@ -96,6 +105,7 @@ class Kubelet {
   NodeHeartbeat heartbeat_;
   ContainerBackOff backoff_;
   std::map<std::string, PodRecord> pods_;               // by pod uid
+  Usage admitted_usage_;
   std::map<std::string, std::string> container_owner_;  // container id -> pod uid
   WatchId pod_watch_ = 0, node_watch_ = 0;
   bool running_ = false;

@@ -217,6 +217,7 @@ void Kubelet::check_pod_completed(PodRecord& rec) {
     if (c.running || c.starting || c.backingOff || c.restartTimer || !c.terminated) return;
   // Every container is done and none restarts: the pod is terminal; its sandbox goes, its IP with it.
   rec.finished = true;
+  recount(rec);
   if (!rec.podIP.empty()) ip_allocator_.release(rec.podIP);
   if (!rec.sandboxId.empty()) {
     std::string id = rec.sandboxId;
@@ -266,7 +267,7 @@ void Kubelet::maybe_finish_termination(const std::string& uid) {
     for (const ContainerRecord& c : rec->containers) container_owner_.erase(c.id);
     rec->tornDown = true;
     if (rec->deleted) {
-      pods_.erase(uid);
+      forget(uid);
       return;
     }
     // k/k pkg/kubelet/status/status_manager.go: post the final container states, then finish the

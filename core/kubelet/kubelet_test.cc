@@ -257,6 +257,39 @@ TEST_CASE("a pod that does not fit the node's allocatable is rejected", "[kubele
   CHECK(h.events.count("OutOfcpu") == 1);
 }
 
+TEST_CASE("what a finished, rejected or deleted pod requested is free for the next pod", "[kubelet]") {
+  Harness h;
+  h.boot();
+  h.run_for(millis(1));
+  h.set_pod_cidr("10.42.1.0/24");
+  auto rejection = [&](const std::string& name) {
+    auto p = h.pod(name);
+    return p->status.phase == "Failed" ? p->status.message : std::string();
+  };
+  h.create_pod("job", "Never", "1500m");
+  h.run_for(seconds(2));
+  h.create_pod("early", "Always", "1");
+  h.run_for(seconds(2));
+  CHECK(rejection("early") == "Pod Node didn't have enough resource: cpu, requested: 1000, used: 1500, capacity: 2000");
+  h.runtime.exit(h.runtime.running(h.pod("job")->metadata.uid, "app"), 0);
+  h.run_for(seconds(2));
+  REQUIRE(h.pod("job")->status.phase == "Succeeded");
+  h.create_pod("web-a", "Always", "1");  // neither the finished job nor the rejected pod counts
+  h.create_pod("web-b", "Always", "1");
+  h.create_pod("web-c", "Always", "500m");
+  h.run_for(seconds(2));
+  CHECK(h.pod("web-a")->status.phase == "Running");
+  CHECK(h.pod("web-b")->status.phase == "Running");
+  CHECK(rejection("web-c") == "Pod Node didn't have enough resource: cpu, requested: 500, used: 2000, capacity: 2000");
+  REQUIRE(h.store.remove(Kind::kPod, "default", "web-a", DeleteOptions{0, std::nullopt}).is_ok());
+  h.run_for(seconds(2));
+  h.create_pod("web-d", "Always", "1");
+  h.create_pod("web-e", "Always", "1");
+  h.run_for(seconds(2));
+  CHECK(h.pod("web-d")->status.phase == "Running");
+  CHECK(rejection("web-e") == "Pod Node didn't have enough resource: cpu, requested: 1000, used: 2000, capacity: 2000");
+}
+
 TEST_CASE("after a halt the kubelet finishes terminating pods and restarts the others", "[kubelet]") {
   Harness h;
   h.boot();
