@@ -116,7 +116,16 @@ void NodeLifecycleController::read_node(NodeRecord& record, const std::shared_pt
   record.zone = zone_key(*node);
   record.excluded = excluded_from_disruption(*node);
   record.ready = node->find_condition("Ready");
+  record.unreachable_taint = node->has_taint(kUnreachable, "NoExecute");
+  record.not_ready_taint = node->has_taint(kNotReady, "NoExecute");
   record.read_from = node;
+}
+
+NodeLifecycleController::NodeRecord& NodeLifecycleController::record_at(size_t position,
+                                                                        const std::shared_ptr<const Node>& node) {
+  // The same object means the same name: no need to read the Node nor hash its name.
+  if (position < by_position_.size() && by_position_[position]->read_from == node) return *by_position_[position];
+  return record_of(node);
 }
 
 void NodeLifecycleController::monitor_node_health() {
@@ -125,8 +134,9 @@ void NodeLifecycleController::monitor_node_health() {
   // classifyNodes: new nodes, vanished nodes and known nodes of a zone not seen yet.
   std::vector<NodeRecord*> records;  // by position in `nodes`
   records.reserve(nodes.size());
-  for (const auto& node : nodes) {
-    NodeRecord& record = record_of(node);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const auto& node = nodes[i];
+    NodeRecord& record = record_at(i, node);
     records.push_back(&record);
     record.seen_in_pass = pass_;
     const std::string& name = node->metadata.name;
@@ -142,6 +152,7 @@ void NodeLifecycleController::monitor_node_health() {
       add_evictor_for_new_zone(record.zone);
     }
   }
+  by_position_ = records;
   std::vector<std::string> vanished;
   for (auto& [name, record] : records_)
     if (record.known && record.seen_in_pass != pass_) vanished.push_back(name);
@@ -174,7 +185,7 @@ void NodeLifecycleController::monitor_node_health() {
       // Listed only when used: taint mode writes nodes only, so the list is the same before and after.
       std::optional<std::vector<std::shared_ptr<const Pod>>> pods;
       if (taint_mode()) {
-        process_taint_base_eviction(*node, record.zone, health.observed());
+        process_taint_base_eviction(*node, record, health.observed());
       } else {
         pods = pods_on(name);
         process_no_taint_base_eviction(*node, health.observed(), *pods);
@@ -379,21 +390,22 @@ void NodeLifecycleController::handle_disruption(
 
 // ---- Taint-based eviction ----
 
-void NodeLifecycleController::process_taint_base_eviction(const Node& node, const std::string& zone,
+void NodeLifecycleController::process_taint_base_eviction(const Node& node, const NodeRecord& record,
                                                           const NodeCondition& observed) {
+  const std::string& zone = record.zone;
   if (observed.status == "False") {
     // An existing opposite taint is swapped at once, without waiting for the rate limiter.
-    if (node.has_taint(kUnreachable, "NoExecute"))
+    if (record.unreachable_taint)
       swap_node_taints(node.metadata.name, {taint(kNotReady, "NoExecute")}, {taint(kUnreachable, "NoExecute")});
     else
       mark_node_for_tainting(node, zone, "False");
   } else if (observed.status == "Unknown") {
-    if (node.has_taint(kNotReady, "NoExecute"))
+    if (record.not_ready_taint)
       swap_node_taints(node.metadata.name, {taint(kUnreachable, "NoExecute")}, {taint(kNotReady, "NoExecute")});
     else
       mark_node_for_tainting(node, zone, "Unknown");
   } else if (observed.status == "True") {
-    mark_node_as_reachable(node, zone);
+    mark_node_as_reachable(node, zone, record.unreachable_taint, record.not_ready_taint);
   }
 }
 
@@ -411,7 +423,13 @@ bool NodeLifecycleController::mark_node_for_tainting(const Node& node, const std
 }
 
 bool NodeLifecycleController::mark_node_as_reachable(const Node& node, const std::string& zone) {
-  if (node.has_taint(kUnreachable, "NoExecute") || node.has_taint(kNotReady, "NoExecute"))
+  return mark_node_as_reachable(node, zone, node.has_taint(kUnreachable, "NoExecute"),
+                                node.has_taint(kNotReady, "NoExecute"));
+}
+
+bool NodeLifecycleController::mark_node_as_reachable(const Node& node, const std::string& zone,
+                                                     bool unreachable_taint, bool not_ready_taint) {
+  if (unreachable_taint || not_ready_taint)
     swap_node_taints(node.metadata.name, {}, {taint(kUnreachable, "NoExecute"), taint(kNotReady, "NoExecute")});
   auto it = zone_queues_.find(zone);
   return it != zone_queues_.end() && it->second->remove(node.metadata.name);

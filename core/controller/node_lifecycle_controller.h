@@ -65,6 +65,7 @@ class NodeLifecycleController {
     std::string zone;
     bool excluded = false;
     const NodeCondition* ready = nullptr;  // in read_from; null when never posted
+    bool unreachable_taint = false, not_ready_taint = false;  // read_from's NoExecute taints
     uint64_t seen_in_pass = 0;
     // The node's Lease as the watch last delivered it (k/k reads it from the lease informer's cache).
     bool lease_exists = false;
@@ -85,6 +86,9 @@ class NodeLifecycleController {
   void monitor_node_health();
   // The node's record, its cached fields read from `node` if they were read from another object.
   NodeRecord& record_of(const std::shared_ptr<const Node>& node);
+  // The same for the node at `position` in this pass's list: passes list the same nodes in the same
+  // order, mostly the very same objects, so the record at that position last pass is tried first.
+  NodeRecord& record_at(size_t position, const std::shared_ptr<const Node>& node);
   static void read_node(NodeRecord& record, const std::shared_ptr<const Node>& node);
   // May point `node` at a copy with updated conditions (the one written, if any).
   Result<HealthResult> try_update_node_health(std::shared_ptr<const Node>& node, NodeRecord& record);
@@ -95,9 +99,12 @@ class NodeLifecycleController {
 
   // Taint-based eviction.
   // `zone` is zone_key(node).
-  void process_taint_base_eviction(const Node& node, const std::string& zone, const NodeCondition& observed);
+  // REQUIRES: record was read from node (record.read_from == node).
+  void process_taint_base_eviction(const Node& node, const NodeRecord& record, const NodeCondition& observed);
   bool mark_node_for_tainting(const Node& node, const std::string& zone, const std::string& status);
   bool mark_node_as_reachable(const Node& node, const std::string& zone);
+  bool mark_node_as_reachable(const Node& node, const std::string& zone, bool unreachable_taint,
+                              bool not_ready_taint);
   void do_no_execute_tainting_pass();
   Status do_no_schedule_tainting_pass(const std::string& node_name);
   // Adds `add` (timeAdded = now) and removes `remove` (matched by key and effect) in one update.
@@ -124,7 +131,8 @@ class NodeLifecycleController {
   ControlPlaneConfig config_;
   std::unique_ptr<TaintManager> taint_manager_;
   WorkQueue node_update_queue_;  // NoSchedule condition taints, per node update
-  std::unordered_map<std::string, NodeRecord> records_;  // by node name
+  std::unordered_map<std::string, NodeRecord> records_;  // by node name; never erased
+  std::vector<NodeRecord*> by_position_;                 // the last pass's records, by list position
   uint64_t pass_ = 0;                                    // monitor passes run
   std::map<std::string, EvictionStatus> eviction_status_;
   std::set<std::string> nodes_to_retry_;
