@@ -318,15 +318,15 @@ void MemoryStore::visit(Kind kind, const std::function<void(const ObjectPtr&)>& 
 
 std::vector<ObjectPtr> MemoryStore::list_pods_on_node(const std::string& node_name) const {
   std::vector<ObjectPtr> out;
-  auto it = pods_by_node_.find(node_name);
-  if (it == pods_by_node_.end()) return out;
-  for (const auto& [key, pod] : it->second) out.push_back(pod);
+  auto it = nodes_.find(node_name);
+  if (it == nodes_.end()) return out;
+  for (const auto& [key, pod] : it->second.pods) out.push_back(pod);
   return out;
 }
 
 uint64_t MemoryStore::pods_on_node_stamp(const std::string& node_name) const {
-  auto it = node_stamps_.find(node_name);
-  return it == node_stamps_.end() ? 1 : it->second;  // 1: no pod was ever bound there
+  auto it = nodes_.find(node_name);
+  return it == nodes_.end() || it->second.pods_stamp == 0 ? 1 : it->second.pods_stamp;  // 1: never touched
 }
 
 std::vector<ObjectPtr> MemoryStore::list_controlled_by(Kind kind, const std::string& ns,
@@ -345,19 +345,18 @@ void MemoryStore::visit_controlled_by(Kind kind, const std::string& ns, const st
     if (ns.empty() || obj->metadata.namespace_ == ns) fn(obj);
 }
 
-void MemoryStore::node_changed(const std::string& node) {
-  auto& entry = *last_change_.try_emplace(node, 0).first;
-  entry.second = ++change_seq_;
-  change_log_.push_back(NodeChange{change_seq_, &entry});
-  if (change_log_.size() > 2 * last_change_.size() + 1024)
-    std::erase_if(change_log_, [](const NodeChange& c) { return c.node->second != c.seq; });
+void MemoryStore::node_changed(NodeEntry& node) {
+  node.second.last_change = ++change_seq_;
+  change_log_.push_back(NodeChange{change_seq_, &node});
+  if (change_log_.size() > 2 * nodes_.size() + 1024)
+    std::erase_if(change_log_, [](const NodeChange& c) { return c.node->second.last_change != c.seq; });
 }
 
 void MemoryStore::visit_node_changes(uint64_t since, const std::function<void(const std::string&)>& fn) const {
   auto first = std::upper_bound(change_log_.begin(), change_log_.end(), since,
                                 [](uint64_t seq, const NodeChange& c) { return seq < c.seq; });
   for (auto it = first; it != change_log_.end(); ++it)
-    if (it->node->second == it->seq) fn(it->node->first);
+    if (it->node->second.last_change == it->seq) fn(it->node->first);
 }
 
 WatchId MemoryStore::observe_pod_writes(PodWriteObserver fn) {
@@ -369,7 +368,7 @@ WatchId MemoryStore::observe_pod_writes(PodWriteObserver fn) {
 void MemoryStore::index(Kind kind, const ObjectPtr& old_obj, const ObjectPtr& new_obj) {
   index_controller(kind, old_obj, new_obj);
   if (kind == Kind::kPod) index_pod(old_obj, new_obj);
-  if (kind == Kind::kNode) node_changed(new_obj ? new_obj->metadata.name : old_obj->metadata.name);
+  if (kind == Kind::kNode) node_changed(node_entry(new_obj ? new_obj->metadata.name : old_obj->metadata.name));
 }
 
 void MemoryStore::index_controller(Kind kind, const ObjectPtr& old_obj, const ObjectPtr& new_obj) {
@@ -397,25 +396,26 @@ void MemoryStore::index_pod(const ObjectPtr& old_obj, const ObjectPtr& new_obj) 
   for (const auto& [id, fn] : pod_observers_) fn(old_obj, new_obj);
   const Pod* old_pod = old_obj ? static_cast<const Pod*>(old_obj.get()) : nullptr;
   const Pod* pod = new_obj ? static_cast<const Pod*>(new_obj.get()) : nullptr;
-  if (old_pod && !old_pod->spec.nodeName.empty()) {
-    node_stamps_[old_pod->spec.nodeName] = ++next_node_stamp_;
-    node_changed(old_pod->spec.nodeName);
+  NodeEntry* was = old_pod && !old_pod->spec.nodeName.empty() ? &node_entry(old_pod->spec.nodeName) : nullptr;
+  NodeEntry* is = nullptr;
+  if (pod && !pod->spec.nodeName.empty())  // most writes are a status write: the same node, one lookup
+    is = was && was->first == pod->spec.nodeName ? was : &node_entry(pod->spec.nodeName);
+  if (was) {
+    was->second.pods_stamp = ++next_node_stamp_;
+    node_changed(*was);
   }
-  if (pod && !pod->spec.nodeName.empty()) {
-    node_stamps_[pod->spec.nodeName] = ++next_node_stamp_;
-    node_changed(pod->spec.nodeName);
+  if (is) {
+    is->second.pods_stamp = ++next_node_stamp_;
+    node_changed(*is);
   }
   const ObjectMeta& meta = pod ? pod->metadata : old_pod->metadata;
   Key key = key_of(meta.namespace_, meta.name);
-  if (old_pod && pod && old_pod->spec.nodeName == pod->spec.nodeName) {  // a status write: same node
-    if (!pod->spec.nodeName.empty()) pods_by_node_[pod->spec.nodeName][key] = new_obj;
+  if (was && was == is) {
+    is->second.pods[key] = new_obj;
     return;
   }
-  if (old_pod) {
-    auto it = pods_by_node_.find(old_pod->spec.nodeName);
-    if (it != pods_by_node_.end()) it->second.erase(key);
-  }
-  if (pod && !pod->spec.nodeName.empty()) pods_by_node_[pod->spec.nodeName][key] = new_obj;
+  if (was) was->second.pods.erase(key);
+  if (is) is->second.pods[key] = new_obj;
 }
 
 WatchId MemoryStore::watch(Kind kind, WatchHandler handler) {

@@ -83,22 +83,29 @@ class MemoryStore : public Store {
   uint64_t revision_ = 0;
   StoreJournal* journal_ = nullptr;
   ObjectTable objects_[std::size(kAllKinds)];
-  std::unordered_map<std::string, std::map<Key, ObjectPtr>> pods_by_node_;
-  std::unordered_map<std::string, uint64_t> node_stamps_;  // node -> last change to its pods
+  // What the store keeps per node name, found with one hash lookup per write: the pods bound there,
+  // the stamp of their last change (pods_on_node_stamp) and the node's latest journal entry.
+  struct NodeIndex {
+    std::map<Key, ObjectPtr> pods;  // by namespace/name
+    uint64_t pods_stamp = 0;        // 0: no pod was ever bound there
+    uint64_t last_change = 0;       // the seq of the node's latest change in change_log_
+  };
+  using NodeEntry = std::pair<const std::string, NodeIndex>;
+  std::unordered_map<std::string, NodeIndex> nodes_;  // by node name; entries are never erased
+  NodeEntry& node_entry(const std::string& node) { return *nodes_.try_emplace(node).first; }
   // By kind, then controller uid: the informers' controllerUID index.
   std::unordered_map<std::string, std::map<Key, ObjectPtr>> by_controller_[std::size(kAllKinds)];
-  uint64_t next_node_stamp_ = 1;
-  void node_changed(const std::string& node);
+  uint64_t next_node_stamp_ = 1;  // stamps start at 2; 1 means "never touched"
+  void node_changed(NodeEntry& node);
   uint64_t change_seq_ = 1;
-  std::unordered_map<std::string, uint64_t> last_change_;  // node -> the seq of its latest change
   // Every change appended in seq order; an entry is live while it is its node's latest. Appending
   // costs no allocation (a map entry per pod write did); stale entries are dropped now and then.
   struct NodeChange {
     uint64_t seq;
-    const std::pair<const std::string, uint64_t>* node;  // its last_change_ entry (stable)
+    const NodeEntry* node;  // stable: nodes_ is node-based and never erased from
   };
   std::vector<NodeChange> change_log_;
-  std::map<WatchId, PodWriteObserver> pod_observers_;  // stamps start at 2; 1 means "never touched"
+  std::map<WatchId, PodWriteObserver> pod_observers_;
   using Handlers = std::map<WatchId, WatchHandler>;
   Handlers by_kind_[std::size(kAllKinds)];                               // watch(): by kind
   std::unordered_map<std::string, Handlers> by_node_[std::size(kAllKinds)];  // watch_node(): by kind, node
