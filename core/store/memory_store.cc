@@ -320,7 +320,7 @@ std::vector<ObjectPtr> MemoryStore::list_pods_on_node(const std::string& node_na
   std::vector<ObjectPtr> out;
   auto it = nodes_.find(node_name);
   if (it == nodes_.end()) return out;
-  for (const auto& [key, pod] : it->second.pods) out.push_back(pod);
+  for (const auto& [key, pod] : it->second.pods) out.push_back(*pod);
   return out;
 }
 
@@ -341,8 +341,8 @@ void MemoryStore::visit_controlled_by(Kind kind, const std::string& ns, const st
   const auto& by_uid = by_controller_[static_cast<size_t>(kind)];
   auto it = by_uid.find(controller_uid);
   if (it == by_uid.end()) return;
-  for (const auto& [key, obj] : it->second)
-    if (ns.empty() || obj->metadata.namespace_ == ns) fn(obj);
+  for (const auto& [key, slot] : it->second)
+    if (ns.empty() || (*slot)->metadata.namespace_ == ns) fn(*slot);
 }
 
 void MemoryStore::node_changed(NodeEntry& node) {
@@ -371,17 +371,18 @@ void MemoryStore::index(Kind kind, const ObjectPtr& old_obj, const ObjectPtr& ne
   if (kind == Kind::kNode) node_changed(node_entry(new_obj ? new_obj->metadata.name : old_obj->metadata.name));
 }
 
+MemoryStore::Slot MemoryStore::slot_of(Kind kind, const ObjectMeta& meta) const {
+  return &objects_[static_cast<size_t>(kind)].find(meta.namespace_, meta.name)->second;
+}
+
 void MemoryStore::index_controller(Kind kind, const ObjectPtr& old_obj, const ObjectPtr& new_obj) {
   const OwnerReference* was = old_obj ? old_obj->metadata.controller_ref() : nullptr;
   const OwnerReference* is = new_obj ? new_obj->metadata.controller_ref() : nullptr;
   if (!was && !is) return;
   auto& by_uid = by_controller_[static_cast<size_t>(kind)];
   const ObjectMeta& meta = new_obj ? new_obj->metadata : old_obj->metadata;
+  if (was && is && was->uid == is->uid) return;  // most updates: the same controller, the same slot
   Key key = key_of(meta.namespace_, meta.name);
-  if (was && is && was->uid == is->uid) {  // most updates: the same controller, the entry replaced in place
-    by_uid[is->uid][key] = new_obj;
-    return;
-  }
   if (was) {
     auto it = by_uid.find(was->uid);
     if (it != by_uid.end()) {
@@ -389,7 +390,7 @@ void MemoryStore::index_controller(Kind kind, const ObjectPtr& old_obj, const Ob
       if (it->second.empty()) by_uid.erase(it);
     }
   }
-  if (is) by_uid[is->uid][key] = new_obj;
+  if (is) by_uid[is->uid][key] = slot_of(kind, meta);
 }
 
 void MemoryStore::index_pod(const ObjectPtr& old_obj, const ObjectPtr& new_obj) {
@@ -408,14 +409,11 @@ void MemoryStore::index_pod(const ObjectPtr& old_obj, const ObjectPtr& new_obj) 
     is->second.pods_stamp = ++next_node_stamp_;
     node_changed(*is);
   }
+  if (was && was == is) return;  // a status write: the same node, the same slot
   const ObjectMeta& meta = pod ? pod->metadata : old_pod->metadata;
   Key key = key_of(meta.namespace_, meta.name);
-  if (was && was == is) {
-    is->second.pods[key] = new_obj;
-    return;
-  }
   if (was) was->second.pods.erase(key);
-  if (is) is->second.pods[key] = new_obj;
+  if (is) is->second.pods[key] = slot_of(Kind::kPod, meta);
 }
 
 WatchId MemoryStore::watch(Kind kind, WatchHandler handler) {

@@ -85,8 +85,12 @@ class MemoryStore : public Store {
   ObjectTable objects_[std::size(kAllKinds)];
   // What the store keeps per node name, found with one hash lookup per write: the pods bound there,
   // the stamp of their last change (pods_on_node_stamp) and the node's latest journal entry.
+  // The indexes below point at the object's slot in objects_ (stable while its key exists), so a
+  // write that keeps an object's node and controller (a status write) need not touch them.
+  using Slot = const ObjectPtr*;
+  Slot slot_of(Kind kind, const ObjectMeta& meta) const;  // REQUIRES: objects_ holds it
   struct NodeIndex {
-    std::map<Key, ObjectPtr> pods;  // by namespace/name
+    std::map<Key, Slot> pods;  // by namespace/name
     uint64_t pods_stamp = 0;        // 0: no pod was ever bound there
     uint64_t last_change = 0;       // the seq of the node's latest change in change_log_
   };
@@ -94,7 +98,7 @@ class MemoryStore : public Store {
   std::unordered_map<std::string, NodeIndex> nodes_;  // by node name; entries are never erased
   NodeEntry& node_entry(const std::string& node) { return *nodes_.try_emplace(node).first; }
   // By kind, then controller uid: the informers' controllerUID index.
-  std::unordered_map<std::string, std::map<Key, ObjectPtr>> by_controller_[std::size(kAllKinds)];
+  std::unordered_map<std::string, std::map<Key, Slot>> by_controller_[std::size(kAllKinds)];
   uint64_t next_node_stamp_ = 1;  // stamps start at 2; 1 means "never touched"
   void node_changed(NodeEntry& node);
   uint64_t change_seq_ = 1;

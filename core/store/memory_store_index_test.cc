@@ -93,6 +93,13 @@ TEST_CASE("the controller index is per kind and holds the latest object of each 
   CHECK(as<ReplicaSet>(listed[0])->spec.replicas == 7);
   CHECK(store.list_controlled_by(Kind::kPod, "default", "u1")[0] == store.find(Kind::kPod, "default", "p"));
   CHECK(store.list_pods_on_node("n1")[0] == store.find(Kind::kPod, "default", "p"));
+  // Deleted and created again under the same name: the index holds the new object, not the old one.
+  REQUIRE(store.remove(Kind::kPod, "default", "p", DeleteOptions{0, std::nullopt}).is_ok());
+  CHECK(store.list_pods_on_node("n1").empty());
+  CHECK(store.list_controlled_by(Kind::kPod, "default", "u1").empty());
+  auto again = store.create(owned_pod("p", "u1", "n1")).value();
+  CHECK(store.list_pods_on_node("n1") == std::vector<ObjectPtr>{again});
+  CHECK(store.list_controlled_by(Kind::kPod, "default", "u1") == std::vector<ObjectPtr>{again});
   // Orphaned: out of the index.
   auto orphan = mutable_copy(*find<ReplicaSet>(store, "default", "web-1"));
   orphan->metadata.ownerReferences.clear();
