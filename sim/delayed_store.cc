@@ -49,14 +49,21 @@ DelayedStore::~DelayedStore() { *alive_ = false; }
 
 core::Result<core::ObjectPtr> DelayedStore::create(std::shared_ptr<core::Object> obj) {
   core::Kind kind = obj->kind();
+  if (goes_straight(kind)) return inner_.create(std::move(obj));  // without copying its names
   std::string ns = obj->metadata.namespace_, name = obj->metadata.name;
   return send(Op::kCreate, std::move(obj), kind, ns, name, {});
 }
 
 core::Result<core::ObjectPtr> DelayedStore::update(std::shared_ptr<core::Object> obj) {
   core::Kind kind = obj->kind();
+  if (goes_straight(kind)) return inner_.update(std::move(obj));
   std::string ns = obj->metadata.namespace_, name = obj->metadata.name;
   return send(Op::kUpdate, std::move(obj), kind, ns, name, {});
+}
+
+bool DelayedStore::goes_straight(core::Kind kind) const {
+  const Channel& channel = is_heartbeat(kind) ? heartbeats_ : writes_;
+  return network_.api_latency(node_) == core::Duration{} && channel.in_flight == 0;
 }
 
 core::Status DelayedStore::remove(core::Kind kind, const std::string& ns, const std::string& name,

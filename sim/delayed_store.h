@@ -63,6 +63,8 @@ class DelayedStore : public core::Store {
   };
   enum class Op { kCreate, kUpdate, kRemove };
 
+  // No latency and nothing in flight on the write's connection: the write is applied now.
+  bool goes_straight(core::Kind kind) const;
   // Sends a write: Unavailable for a heartbeat that would time out, else queued (or applied now).
   core::Result<core::ObjectPtr> send(Op op, std::shared_ptr<core::Object> obj, core::Kind kind, const std::string& ns,
                                      const std::string& name, const core::DeleteOptions& options);
