@@ -75,19 +75,28 @@ void NodeHeartbeat::register_node(const std::function<void()>& registered) {
   renew_lease();
 
   Duration lease_duration = std::chrono::seconds(config_.nodeLeaseDurationSeconds);
-  Duration lease_period = Duration(static_cast<int64_t>(lease_duration.count() * kLeaseRenewIntervalFraction));
-  Duration status_period = config_.nodeStatusUpdateFrequency;
+  lease_period_ = Duration(static_cast<int64_t>(lease_duration.count() * kLeaseRenewIntervalFraction));
+  status_period_ = config_.nodeStatusUpdateFrequency;
   // Random phases, so nodes started together do not beat in lockstep.
-  arm(lease_timer_, phase(rng_, lease_period), lease_period, &NodeHeartbeat::renew_lease);
-  arm(status_timer_, phase(rng_, status_period), status_period, &NodeHeartbeat::sync_node_status);
+  arm(Loop::kLease, phase(rng_, lease_period_));
+  arm(Loop::kStatus, phase(rng_, status_period_));
   if (registered) registered();
 }
 
-void NodeHeartbeat::arm(TimerId& timer, Duration delay, Duration period, void (NodeHeartbeat::*tick)()) {
-  timer = env_.executor.post_after(delay, guarded([this, &timer, period, tick] {
-    (this->*tick)();
-    arm(timer, period, period, tick);
-  }));
+void NodeHeartbeat::arm(Loop loop, Duration delay) {
+  TimerId& timer = loop == Loop::kLease ? lease_timer_ : status_timer_;
+  timer = env_.executor.post_after(delay, [this, loop] { tick(loop); });
+}
+
+void NodeHeartbeat::tick(Loop loop) {
+  if (!running_) return;
+  if (loop == Loop::kLease) {
+    renew_lease();
+    arm(loop, lease_period_);
+  } else {
+    sync_node_status();
+    arm(loop, status_period_);
+  }
 }
 
 void NodeHeartbeat::renew_lease() {

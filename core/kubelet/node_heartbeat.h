@@ -35,7 +35,11 @@ class NodeHeartbeat {
   void remember_lease(const ObjectPtr& written, uint64_t previous_version);
   void sync_node_status();
   void post_status();
-  void arm(TimerId& timer, Duration delay, Duration period, void (NodeHeartbeat::*tick)());
+  enum class Loop : uint8_t { kLease, kStatus };
+  // Runs the loop's tick after `delay`, then every period. The task holds only this and the loop, so
+  // std::function keeps it without an allocation; stop() cancels it, so it never outlives a start.
+  void arm(Loop loop, Duration delay);
+  void tick(Loop loop);
   template <class F>
   auto guarded(F f);
 
@@ -51,6 +55,7 @@ class NodeHeartbeat {
   std::shared_ptr<const Lease> latest_lease_;  // as the last renewal wrote it; null: read it from the store
   Time last_report_{};
   TimerId lease_timer_ = 0, status_timer_ = 0;
+  Duration lease_period_{}, status_period_{};
   uint64_t epoch_ = 0;
   bool running_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
