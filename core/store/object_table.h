@@ -1,16 +1,17 @@
 // One kind's objects in the MemoryStore: ordered by "namespace/name", so lists come out in that
-// order (as etcd's range reads do), and hashed, so a lookup by name costs one hash instead of a
-// tree walk of string compares (kubemark-5k: the heartbeats', leases' and node lifecycle
-// controller's lookups were 9% of the run, most of it memcmp on keys sharing long prefixes).
+// order (as etcd's range reads do), and hashed (FlatHashIndex), so a lookup by name costs one hash
+// and a probe instead of a tree walk of string compares (kubemark-5k: the heartbeats', leases' and
+// node lifecycle controller's lookups were 9% of the run, most of it memcmp on keys sharing long
+// prefixes).
 #pragma once
 
 #include <cstring>
 #include <map>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "core/api/meta.h"
+#include "core/store/flat_hash_index.h"
 
 namespace ktwin::core {
 
@@ -37,18 +38,21 @@ class ObjectTable {
     return key;
   }
 
-  const_iterator find(const Key& key) const { return at(index_.find(std::string_view(key))); }
-  const_iterator find(std::string_view ns, std::string_view name) const {
-    return at(index_.find(NsName{ns, name}));
+  const_iterator find(const Key& key) const {
+    return at(index_.find(KeyHash{}(std::string_view(key)), [&](Map::iterator it) { return it->first == key; }));
   }
-  bool contains(const Key& key) const { return index_.count(std::string_view(key)) > 0; }
+  const_iterator find(std::string_view ns, std::string_view name) const {
+    NsName k{ns, name};
+    return at(index_.find(KeyHash{}(k), [&](Map::iterator it) { return KeyEqual{}(it->first, k); }));
+  }
+  bool contains(const Key& key) const { return find(key) != objects_.end(); }
   // Whether `obj` is the object this table holds under its key, without a lookup.
   bool holds_latest(const Object& obj) const { return obj.held_by.table() == this; }
 
   // Inserts or replaces.
   void assign(const Key& key, ObjectPtr obj) {
-    if (auto it = index_.find(std::string_view(key)); it != index_.end()) {
-      replace(it->second, std::move(obj));
+    if (auto it = find(key); it != objects_.end()) {
+      replace(it, std::move(obj));
       return;
     }
     emplace(key, std::move(obj));
@@ -57,7 +61,7 @@ class ObjectTable {
   bool emplace(const Key& key, ObjectPtr obj) {
     auto [it, inserted] = objects_.emplace(key, obj);
     if (!inserted) return false;
-    index_.emplace(std::string_view(it->first), it);
+    index_.insert(KeyHash{}(std::string_view(it->first)), it);
     hold(obj);
     return true;
   }
@@ -70,7 +74,7 @@ class ObjectTable {
   }
   void erase(const_iterator it) {
     release(it->second);
-    index_.erase(std::string_view(it->first));
+    index_.erase(KeyHash{}(std::string_view(it->first)), [&](Map::iterator at) { return at == it; });
     objects_.erase(it);
   }
   void erase(const Key& key) {
@@ -90,35 +94,29 @@ class ObjectTable {
   };
   // FNV-1a, fed byte by byte, so "ns/name" and {ns, name} hash alike.
   struct KeyHash {
-    using is_transparent = void;
-    static size_t feed(size_t h, std::string_view s) {
+    static uint64_t feed(uint64_t h, std::string_view s) {
       for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
       return h;
     }
-    size_t operator()(std::string_view key) const { return feed(14695981039346656037ULL, key); }
-    size_t operator()(const NsName& k) const {
-      return feed(feed(feed(14695981039346656037ULL, k.ns), "/"), k.name);
-    }
+    uint64_t operator()(std::string_view key) const { return feed(14695981039346656037ULL, key); }
+    uint64_t operator()(const NsName& k) const { return feed(feed(feed(14695981039346656037ULL, k.ns), "/"), k.name); }
   };
   struct KeyEqual {
-    using is_transparent = void;
-    bool operator()(std::string_view a, std::string_view b) const { return a == b; }
-    bool operator()(const NsName& k, std::string_view key) const { return (*this)(key, k); }
     bool operator()(std::string_view key, const NsName& k) const {
       return key.size() == k.ns.size() + 1 + k.name.size() && key.compare(0, k.ns.size(), k.ns) == 0 &&
              key[k.ns.size()] == '/' && key.substr(k.ns.size() + 1) == k.name;
     }
   };
 
-  using Index = std::unordered_map<std::string_view, Map::iterator, KeyHash, KeyEqual>;
-  const_iterator at(Index::const_iterator it) const { return it == index_.end() ? objects_.end() : it->second; }
+  using Index = FlatHashIndex<Map::iterator>;  // by KeyHash of the key
+  const_iterator at(const Map::iterator* found) const { return found ? *found : objects_.end(); }
   void hold(const ObjectPtr& obj) const { obj->held_by.set(this); }
   void release(const ObjectPtr& obj) const {
     if (obj->held_by.table() == this) obj->held_by.set(nullptr);  // another table may hold it now
   }
 
   Map objects_;
-  Index index_;  // views of objects_' keys
+  Index index_;  // objects_' nodes
 };
 
 }  // namespace ktwin::core
