@@ -34,19 +34,19 @@ TEST_CASE("filter_nodes keeps and rejects what filter() does", "[scheduler]") {
       CycleState state(snapshot);
       for (const auto& plugin : profile.pre_filter) plugin->pre_filter(state, *pod);
       for (const auto& plugin : profile.filter) {
-        std::vector<const NodeInfo*> kept;
-        for (const NodeInfo& ni : snapshot) kept.push_back(&ni);
+        std::vector<uint32_t> kept;
+        for (uint32_t position = 0; position < snapshot.size(); ++position) kept.push_back(position);
         std::map<std::string, std::vector<std::string>> rejected;
         plugin->filter_nodes(state, *pod, kept, [&](const NodeInfo& ni, PluginStatus st) {
           CHECK_FALSE(st.is_success());
           rejected[ni.name()] = st.reasons;
         });
-        std::vector<const NodeInfo*> want_kept;
+        std::vector<uint32_t> want_kept;
         std::map<std::string, std::vector<std::string>> want_rejected;
         for (const NodeInfo& ni : snapshot) {
           PluginStatus st = plugin->filter(state, *pod, ni);
           if (st.is_success())
-            want_kept.push_back(&ni);
+            want_kept.push_back(state.position(ni));
           else
             want_rejected[ni.name()] = st.reasons;
         }

@@ -97,14 +97,15 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
   const size_t to_find = num_feasible_nodes_to_find(n, profile.percentageOfNodesToScore);
   // In batches of as many nodes as feasible ones are still wanted, each filter over the batch's
   // survivors in turn: every node meets the filters in order, and no node is filtered that the
-  // node-by-node loop (stopping once enough nodes fit) would not have filtered.
-  std::vector<const NodeInfo*> feasible, batch;
+  // node-by-node loop (stopping once enough nodes fit) would not have filtered. Batches hold node
+  // positions, which the filters index their rows by.
+  std::vector<uint32_t> feasible_positions, batch;
   size_t processed = 0;
-  for (size_t at = start_index % n; processed < n && feasible.size() < to_find;) {
-    const size_t want = std::min(to_find - feasible.size(), n - processed);
+  for (size_t at = start_index % n; processed < n && feasible_positions.size() < to_find;) {
+    const size_t want = std::min(to_find - feasible_positions.size(), n - processed);
     batch.clear();
     for (size_t k = 0; k < want; ++k) {
-      batch.push_back(&nodes[at]);
+      batch.push_back(static_cast<uint32_t>(at));
       if (++at == n) at = 0;  // (start_index + i) % n without a division per node
     }
     processed += want;
@@ -113,20 +114,23 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
       plugin->filter_nodes(state, pod, batch,
                            [&](const NodeInfo& ni, PluginStatus st) { record_failure(ni, st, plugin->name()); });
     }
-    feasible.insert(feasible.end(), batch.begin(), batch.end());
+    feasible_positions.insert(feasible_positions.end(), batch.begin(), batch.end());
   }
   result.evaluated_nodes = processed;
-  result.feasible_nodes = feasible.size();
+  result.feasible_nodes = feasible_positions.size();
   result.next_start_index = (start_index + processed) % n;
 
-  if (feasible.empty()) {
+  if (feasible_positions.empty()) {
     result.message = fit_error(profile, n, statuses);
     return result;
   }
-  if (feasible.size() == 1) {  // "When only one node after predicate, just use it."
-    result.node = feasible[0]->name();
+  if (feasible_positions.size() == 1) {  // "When only one node after predicate, just use it."
+    result.node = nodes[feasible_positions[0]].name();
     return result;
   }
+  std::vector<const NodeInfo*> feasible;
+  feasible.reserve(feasible_positions.size());
+  for (uint32_t position : feasible_positions) feasible.push_back(&nodes[position]);
 
   std::vector<const Plugin*> skip_score;  // their normalized scores are all 0
   for (const auto& plugin : profile.pre_score)
@@ -135,7 +139,7 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
   // One vector for every plugin.
   std::vector<NodeScore> scores;
   scores.reserve(feasible.size());
-  for (const NodeInfo* ni : feasible) scores.push_back({ni, 0});
+  for (uint32_t position : feasible_positions) scores.push_back({&nodes[position], position, 0});
   for (const auto& [plugin, plugin_weight] : profile.score) {
     const int64_t weight = plugin_weight;  // a local: the totals loop need not reload it per node
     if (std::find(skip_score.begin(), skip_score.end(), static_cast<const Plugin*>(plugin.get())) !=

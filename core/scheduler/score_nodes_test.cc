@@ -40,7 +40,7 @@ TEST_CASE("score_nodes gives the scores score() gives", "[scheduler]") {
     for (const auto& plugin : profile.pre_score) plugin->pre_score(state, *pod, feasible);
     for (const auto& [plugin, weight] : profile.score) {
       std::vector<NodeScore> batch;
-      for (const NodeInfo* ni : feasible) batch.push_back({ni, -1});
+      for (const NodeInfo* ni : feasible) batch.push_back({ni, state.position(*ni), -1});
       plugin->score_nodes(state, *pod, batch);
       std::vector<int64_t> got, want;
       for (const NodeScore& ns : batch) got.push_back(ns.score);

@@ -16,8 +16,8 @@ void NodeResourcesBalancedAllocation::score_nodes(const CycleState& state, const
                                                   std::vector<NodeScore>& scores) const {
   PodRequests scratch;
   const PodRequests& r = pod_requests(state, pod, scratch);
-  const CycleState::NodeRows rows = state.rows();
-  for (NodeScore& ns : scores) ns.score = score_with(r, rows[*ns.node]);
+  const NodeRow* rows = state.rows();
+  for (NodeScore& ns : scores) ns.score = score_with(r, rows[ns.position]);
 }
 
 int64_t NodeResourcesBalancedAllocation::score_with(const PodRequests& r, const NodeRow& node) const {

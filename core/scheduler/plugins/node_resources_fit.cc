@@ -32,9 +32,9 @@ void NodeResourcesFit::score_nodes(const CycleState& state, const Pod& pod, std:
     return;
   }
   // least_allocated_score on the node's row.
-  const CycleState::NodeRows rows = state.rows();
+  const NodeRow* rows = state.rows();
   for (NodeScore& ns : scores) {
-    const NodeRow& row = rows[*ns.node];
+    const NodeRow& row = rows[ns.position];
     int64_t cpu = least_requested(row.non_zero_milli_cpu + r.non_zero_milli_cpu, row.allocatable_milli_cpu);
     int64_t mem = least_requested(row.non_zero_memory + r.non_zero_memory, row.allocatable_memory);
     ns.score = (cpu + mem) / 2;
@@ -54,12 +54,12 @@ bool NodeResourcesFit::fits(const Resource& want, const NodeRow& node) const {
   return want.scalar.empty();  // extended resources: filter() decides
 }
 
-void NodeResourcesFit::filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+void NodeResourcesFit::filter_nodes(const CycleState& state, const Pod& pod, std::vector<uint32_t>& positions,
                                     const FilterRejection& reject) const {
   const PodRequestState* s = state.read(kStateKey);
   // Without requests filter() checks only the pod count; fits() checks it first, then the requests.
-  const CycleState::NodeRows rows = state.rows();
-  keep_passing(nodes, [&](const NodeInfo& node) { return s != nullptr && fits(s->request, rows[node]); },
+  const NodeRow* rows = state.rows();
+  keep_passing(state, positions, [&](uint32_t position) { return s != nullptr && fits(s->request, rows[position]); },
                [&](const NodeInfo& node) { return filter(state, pod, node); }, reject);
 }
 

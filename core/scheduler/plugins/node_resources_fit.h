@@ -29,7 +29,7 @@ class NodeResourcesFit : public PreFilterPlugin, public FilterPlugin, public Pre
   // Reasons, all that apply: "Too many pods", "Insufficient cpu", "Insufficient memory", "Insufficient
   // <name>".
   PluginStatus filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
-  void filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+  void filter_nodes(const CycleState& state, const Pod& pod, std::vector<uint32_t>& positions,
                     const FilterRejection& reject) const override;
   PluginStatus pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const override {
     pre_score_pod_requests(state, pod);

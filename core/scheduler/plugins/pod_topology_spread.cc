@@ -381,7 +381,7 @@ void PodTopologySpread::score_nodes(const CycleState& state, const Pod& pod, std
   }
   const bool any_ignored = !s->ignored.empty();
   for (NodeScore& ns : scores) {
-    const uint32_t position = state.position(*ns.node);
+    const uint32_t position = ns.position;
     if (any_ignored && s->ignored[position]) {
       ns.score = 0;
       continue;
@@ -408,7 +408,7 @@ void PodTopologySpread::normalize_scores(const CycleState& state, const Pod& pod
     return;
   }
   const bool any_ignored = !s->ignored.empty();
-  auto ignored = [&](const NodeScore& ns) { return any_ignored && s->ignored[state.position(*ns.node)]; };
+  auto ignored = [&](const NodeScore& ns) { return any_ignored && s->ignored[ns.position]; };
   int64_t min = std::numeric_limits<int64_t>::max(), max = 0;
   for (const NodeScore& ns : scores) {
     if (ignored(ns)) continue;

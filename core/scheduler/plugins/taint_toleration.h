@@ -13,7 +13,7 @@ class TaintToleration : public FilterPlugin, public PreScorePlugin, public Score
   explicit TaintToleration(int minor = 20) : minor_(minor) {}
   std::string_view name() const override { return kName; }
   PluginStatus filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
-  void filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+  void filter_nodes(const CycleState& state, const Pod& pod, std::vector<uint32_t>& positions,
                     const FilterRejection& reject) const override;
   // The pod's tolerations that can apply to PreferNoSchedule, once per cycle (taint_toleration.go PreScore).
   PluginStatus pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const override;
