@@ -255,8 +255,19 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
     std::vector<size_t> bucketed;  // the constraints not by hostname (those are counted per node below)
     for (size_t i = 0; i < n_constraints; ++i)
       if (!s->by_host[i]) bucketed.push_back(i);
+    // Once the feasible nodes have shown every bucket the snapshot's nodes fall in, the others can
+    // show none new: without require_all (nothing to mark ignored) the walk stops there, after a few
+    // nodes for three zones instead of every feasible node.
+    size_t unseen = 0;  // bucketed constraints with a bucket not present yet
+    std::vector<size_t> possible(n_constraints, 0);
+    for (size_t i : bucketed) {
+      const TopologyDomains& d = *s->domains[i];
+      possible[i] = d.size() + (d.any_missing() && empty_bucket[i] == static_cast<int32_t>(d.size()) ? 1 : 0);
+      if (possible[i] > 0) ++unseen;
+    }
     if (require_all || !bucketed.empty()) {
       for (const NodeInfo* ni : feasible) {
+        if (!require_all && unseen == 0) break;
         const uint32_t position = state.position(*ni);
         if (require_all && !has_all_keys(s->domains, position)) {
           s->ignored[position] = true;
@@ -265,7 +276,10 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
         }
         for (size_t i : bucketed) {
           auto b = bucket(i, position);
-          if (!present[i][b]) present[i][b] = 1, ++domains[i];
+          if (!present[i][b]) {
+            present[i][b] = 1;
+            if (++domains[i] == possible[i]) --unseen;
+          }
         }
       }
     }

@@ -100,3 +100,33 @@ TEST_CASE("DoNotSchedule constraints filter on skew and on missing topology keys
         std::vector<std::string>{
             "node(s) didn't match pod topology spread constraints (missing required label)"});
 }
+
+TEST_CASE("system default spreading counts a zone-less feasible node's bucket after every zone was seen",
+          "[scheduler][spread]") {
+  ktwin::sim::EventLoop loop(Time{});
+  MemoryStore store(loop, Rng(1, "store"));
+  REQUIRE(store.create(web_replica_set()).is_ok());
+  auto a = make_node("a", "2", "3Gi"), b = make_node("b", "2", "3Gi"), c = make_node("c", "2", "3Gi");
+  a->metadata.labels["topology.kubernetes.io/zone"] = "z1";
+  b->metadata.labels["topology.kubernetes.io/zone"] = "z2";
+  std::vector<std::shared_ptr<const Pod>> pods;
+  for (int i = 0; i < 5; ++i) pods.push_back(web_pod("w" + std::to_string(i), "a"));
+  auto nodes = make_snapshot({a, b, c}, pods);  // c, zone-less, comes after both zones
+  auto pod = web_pod("new");
+  PodTopologySpread plugin(&store, 32);
+  auto raw = [&](size_t feasible_nodes) {
+    CycleState state(nodes);
+    std::vector<const NodeInfo*> feasible;
+    for (size_t i = 0; i < feasible_nodes; ++i) feasible.push_back(&nodes[i]);
+    plugin.pre_score(state, *pod, feasible);
+    std::vector<int64_t> out;
+    for (const NodeInfo* ni : feasible) out.push_back(plugin.score(state, *pod, *ni));
+    return out;
+  };
+  // a, b, c feasible: 3 hostname domains and 3 zone buckets (z1, z2, zone-less), both weights ln(5).
+  // a: 5 ln5 + 2 + 5 ln5 + 4 = 22.09; b: 0 + 2 + 0 + 4; c: 2 (no zone term). Without c's bucket the
+  // zone weight would be ln(4) and a 20.98, rounded 21.
+  CHECK(raw(3) == std::vector<int64_t>{22, 6, 2});
+  // a, b feasible: both weights ln(4); a: 5 ln4 + 2 + 5 ln4 + 4 = 19.86.
+  CHECK(raw(2) == std::vector<int64_t>{20, 6});
+}
