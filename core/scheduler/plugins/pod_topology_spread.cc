@@ -393,21 +393,32 @@ void PodTopologySpread::score_nodes(const CycleState& state, const Pod& pod, std
                      static_cast<bool>(s->by_host[i]), s->weight[i],
                      static_cast<double>(s->constraints[i].max_skew - 1)});
   }
-  const bool any_ignored = !s->ignored.empty();
-  for (NodeScore& ns : scores) {
-    const uint32_t position = ns.position;
-    if (any_ignored && s->ignored[position]) {
-      ns.score = 0;
-      continue;
-    }
-    double score = 0;
-    for (const Term& t : terms) {
-      int32_t domain = t.domain_of[position];
+  // Term by term over every node, each loop with one kind of count: the sums are score()'s, each node's
+  // terms added in the same order.
+  std::vector<double> sums(scores.size(), 0.0);
+  auto add_term = [&](const Term& t, auto count_of) {
+    for (size_t i = 0; i < scores.size(); ++i) {
+      const uint32_t position = scores[i].position;
+      const int32_t domain = t.domain_of[position];
       if (domain == TopologyDomains::kMissing) continue;
-      int64_t count = !t.by_host ? t.counts[domain] : t.node_counts ? t.node_counts[position] : t.counts[position];
-      score += static_cast<double>(count) * t.weight + t.skew;  // scoreForCount, as in score()
+      sums[i] += static_cast<double>(count_of(position, domain)) * t.weight + t.skew;  // scoreForCount
     }
-    ns.score = minor_ < 23 ? static_cast<int64_t>(score) : static_cast<int64_t>(round_half_away(score));
+  };
+  for (const Term& t : terms) {
+    if (!t.by_host)
+      add_term(t, [&](uint32_t, int32_t domain) { return t.counts[domain]; });
+    else if (t.node_counts)
+      add_term(t, [&](uint32_t position, int32_t) { return t.node_counts[position]; });
+    else
+      add_term(t, [&](uint32_t position, int32_t) { return t.counts[position]; });
+  }
+  const bool any_ignored = !s->ignored.empty();
+  for (size_t i = 0; i < scores.size(); ++i) {
+    const double score = sums[i];
+    if (any_ignored && s->ignored[scores[i].position])
+      scores[i].score = 0;
+    else
+      scores[i].score = minor_ < 23 ? static_cast<int64_t>(score) : static_cast<int64_t>(round_half_away(score));
   }
 }
 
