@@ -103,9 +103,9 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
   size_t processed = 0;
   for (size_t at = start_index % n; processed < n && feasible_positions.size() < to_find;) {
     const size_t want = std::min(to_find - feasible_positions.size(), n - processed);
-    batch.clear();
+    batch.resize(want);  // sized, then written: push_back's capacity test per node showed in the profile
     for (size_t k = 0; k < want; ++k) {
-      batch.push_back(static_cast<uint32_t>(at));
+      batch[k] = static_cast<uint32_t>(at);
       if (++at == n) at = 0;  // (start_index + i) % n without a division per node
     }
     processed += want;
@@ -128,18 +128,17 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
     result.node = nodes[feasible_positions[0]].name();
     return result;
   }
-  std::vector<const NodeInfo*> feasible;
-  feasible.reserve(feasible_positions.size());
-  for (uint32_t position : feasible_positions) feasible.push_back(&nodes[position]);
+  const size_t n_feasible = feasible_positions.size();
+  std::vector<const NodeInfo*> feasible(n_feasible);
+  for (size_t i = 0; i < n_feasible; ++i) feasible[i] = &nodes[feasible_positions[i]];
 
   std::vector<const Plugin*> skip_score;  // their normalized scores are all 0
   for (const auto& plugin : profile.pre_score)
     if (plugin->pre_score(state, pod, feasible).skip) skip_score.push_back(plugin.get());
-  std::vector<int64_t> totals(feasible.size(), 0);
+  std::vector<int64_t> totals(n_feasible, 0);
   // One vector for every plugin.
-  std::vector<NodeScore> scores;
-  scores.reserve(feasible.size());
-  for (uint32_t position : feasible_positions) scores.push_back({&nodes[position], position, 0});
+  std::vector<NodeScore> scores(n_feasible);
+  for (size_t i = 0; i < n_feasible; ++i) scores[i] = {feasible[i], feasible_positions[i], 0};
   for (const auto& [plugin, plugin_weight] : profile.score) {
     const int64_t weight = plugin_weight;  // a local: the totals loop need not reload it per node
     if (std::find(skip_score.begin(), skip_score.end(), static_cast<const Plugin*>(plugin.get())) !=
