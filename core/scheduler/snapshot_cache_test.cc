@@ -45,10 +45,13 @@ void require_same(const std::vector<NodeInfo>& a, const std::vector<NodeInfo>& b
 
 // The cache's index rows (NodeRow) hold what its NodeInfos hold.
 void require_rows(const SnapshotCache& cache, const std::vector<NodeInfo>& nodes) {
+  NodeRowFlagCounts flags;
   for (size_t i = 0; i < nodes.size(); ++i) {
     INFO("node " << nodes[i].name());
     CHECK(cache.index().row(static_cast<uint32_t>(i)) == row_of(nodes[i]));
+    flags.count(row_of(nodes[i]), 1);
   }
+  CHECK(cache.index().row_flag_counts() == flags);
 }
 
 // One update, checked against a fresh snapshot and its rows against its NodeInfos.

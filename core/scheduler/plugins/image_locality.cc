@@ -80,6 +80,10 @@ void ImageLocality::score_nodes(const CycleState& state, const Pod& pod, std::ve
   if (s == nullptr) scratch = images_of(pod);
   const std::vector<std::string>& images = s ? s->images : scratch;
   const int64_t without_images = scaled(0, pod);  // a node reporting no images (most, in the bench)
+  if (state.index().row_flag_counts().has_images == 0) {
+    for (NodeScore& ns : scores) ns.score = without_images;
+    return;
+  }
   const NodeRow* rows = state.rows();
   for (NodeScore& ns : scores)
     ns.score = !rows[ns.position].has_images ? without_images : scaled(image_sum(*ns.node, images, total_nodes), pod);
