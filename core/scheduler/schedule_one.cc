@@ -38,6 +38,16 @@ std::string fit_error(const Profile& profile, size_t num_nodes,
   return msg;
 }
 
+// totals[i] += scores[i].score * weight, out of line: inside schedule_one the compiler kept the weight
+// on the stack and reloaded it per node. Weight 1 (most plugins) needs no multiply.
+[[gnu::noinline]] void add_weighted(int64_t* totals, const NodeScore* scores, size_t n, int64_t weight) {
+  if (weight == 1) {
+    for (size_t i = 0; i < n; ++i) totals[i] += scores[i].score;
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) totals[i] += scores[i].score * weight;
+}
+
 std::string join(const std::vector<std::string>& parts) {
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
@@ -139,8 +149,7 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
   // One vector for every plugin.
   std::vector<NodeScore> scores(n_feasible);
   for (size_t i = 0; i < n_feasible; ++i) scores[i] = {feasible[i], feasible_positions[i], 0};
-  for (const auto& [plugin, plugin_weight] : profile.score) {
-    const int64_t weight = plugin_weight;  // a local: the totals loop need not reload it per node
+  for (const auto& [plugin, weight] : profile.score) {
     if (std::find(skip_score.begin(), skip_score.end(), static_cast<const Plugin*>(plugin.get())) !=
         skip_score.end()) {
       if (profile.record_explanation)
@@ -152,7 +161,7 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
     if (profile.record_explanation)
       for (const NodeScore& ns : scores) result.scores[ns.name()][std::string(plugin->name())] = ns.score;
     // Without the explanation's branch and map in it, a loop the compiler keeps tight.
-    for (size_t i = 0; i < scores.size(); ++i) totals[i] += scores[i].score * weight;
+    add_weighted(totals.data(), scores.data(), scores.size(), weight);
   }
 
   // selectHost: reservoir sampling among the top totals, in feasible order.
