@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -124,6 +125,12 @@ class ScorePlugin : public virtual Plugin {
   // Maps raw scores into [0, kMaxNodeScore]; the default leaves them as they are.
   virtual void normalize_scores(const CycleState& state, const Pod& pod,
                                 std::vector<NodeScore>& scores) const {}
+  // After PreScore: set when every feasible node would get this normalized score this cycle (what
+  // score_nodes and normalize_scores would give each), known without scoring node by node. The
+  // framework then scores no node: a score all nodes share moves every total alike and changes no pick.
+  virtual std::optional<int64_t> uniform_score(const CycleState& state, const Pod& pod) const {
+    return std::nullopt;
+  }
 };
 
 // k/k pkg/scheduler/framework/plugins/helper/normalize_score.go DefaultNormalizeScore:

@@ -156,8 +156,13 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
         for (const NodeInfo* ni : feasible) result.scores[ni->name()][std::string(plugin->name())] = 0;
       continue;
     }
-    plugin->score_nodes(state, pod, scores);
-    plugin->normalize_scores(state, pod, scores);
+    if (const std::optional<int64_t> uniform = plugin->uniform_score(state, pod)) {
+      if (!profile.record_explanation) continue;  // every total moves alike: the pick is the same
+      for (NodeScore& ns : scores) ns.score = *uniform;
+    } else {
+      plugin->score_nodes(state, pod, scores);
+      plugin->normalize_scores(state, pod, scores);
+    }
     if (profile.record_explanation)
       for (const NodeScore& ns : scores) result.scores[ns.name()][std::string(plugin->name())] = ns.score;
     // Without the explanation's branch and map in it, a loop the compiler keeps tight.

@@ -148,3 +148,34 @@ TEST_CASE("plugins whose PreFilter or PreScore say skip still show in the explan
     CHECK(with.node == without.node);
   }
 }
+
+TEST_CASE(
+    "plugins whose scores are uniform still show in the explanation, and the pick is the same without it",
+    "[scheduler][schedule_one]") {
+  // No taints or images: TaintToleration and ImageLocality score every node alike. Uneven load, so the
+  // totals differ, and twins among the nodes, so ties are drawn.
+  std::vector<std::shared_ptr<const Node>> nodes;
+  std::vector<std::shared_ptr<const Pod>> pods;
+  for (int i = 0; i < 12; ++i) {
+    nodes.push_back(make_node("n" + std::to_string(i), "4", "8Gi"));
+    for (int k = 0; k < i % 3; ++k)
+      pods.push_back(make_pod("p" + std::to_string(i) + "-" + std::to_string(k), "500m", "1Gi",
+                              nodes.back()->metadata.name));
+  }
+  auto snapshot = make_snapshot(nodes, pods);
+  auto pod = make_pod("web", "100m", "100Mi");
+  for (const char* version : {"1.20", "1.32"}) {
+    Profile with = default_profile(version, nullptr), without = default_profile(version, nullptr);
+    without.record_explanation = false;
+    Rng first(3, "scheduler"), second(3, "scheduler");
+    for (int i = 0; i < 40; ++i) {
+      ScheduleResult a = schedule_one(with, *pod, snapshot, first),
+                     b = schedule_one(without, *pod, snapshot, second);
+      INFO(version << " attempt " << i);
+      CHECK(a.node == b.node);
+      CHECK(a.scores.at("n0").at("TaintToleration") == 100);
+      CHECK(a.scores.at("n0").at("ImageLocality") == 0);
+      CHECK(a.totals.at("n0") > a.totals.at("n2"));  // n2 holds two pods
+    }
+  }
+}

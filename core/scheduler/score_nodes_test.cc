@@ -1,5 +1,6 @@
 // ScorePlugin::score_nodes, which plugins override to read their cycle state once per cycle, gives
-// every feasible node the score score() gives it, for every score plugin of the default profiles.
+// every feasible node the score score() gives it, for every score plugin of the default profiles; and
+// uniform_score, when a plugin gives one, is every node's normalized score.
 #include <catch2/catch.hpp>
 
 #include "core/api/workload.h"
@@ -41,6 +42,7 @@ TEST_CASE("score_nodes gives the scores score() gives", "[scheduler]") {
   const std::vector<std::vector<NodeInfo>> snapshots = {make_snapshot(nodes, pods),
                                                         make_snapshot(plain_nodes, pods)};
   auto pod = web("new", "300m", "");
+  int uniform_on_plain = 0;  // plugins that gave a uniform score on the snapshot without taints or images
   for (const auto& snapshot : snapshots)
     for (const char* version : {"1.20", "1.32"}) {
       Profile profile = default_profile(version, &store);
@@ -58,6 +60,12 @@ TEST_CASE("score_nodes gives the scores score() gives", "[scheduler]") {
         for (const NodeInfo* ni : feasible) want.push_back(plugin->score(state, *pod, *ni));
         INFO(version << " " << plugin->name() << " snapshot " << &snapshot - &snapshots[0]);
         CHECK(got == want);
+        if (std::optional<int64_t> uniform = plugin->uniform_score(state, *pod)) {
+          plugin->normalize_scores(state, *pod, batch);
+          for (const NodeScore& ns : batch) CHECK(ns.score == *uniform);
+          uniform_on_plain += &snapshot == &snapshots[1];
+        }
       }
     }
+  CHECK(uniform_on_plain == 4);  // TaintToleration and ImageLocality, in 1.20 and 1.32
 }

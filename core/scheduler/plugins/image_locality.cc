@@ -69,6 +69,11 @@ int64_t ImageLocality::score(const CycleState& state, const Pod& pod, const Node
   return scaled(node.image_states.empty() ? 0 : image_sum(node, images, total_nodes), pod);
 }
 
+std::optional<int64_t> ImageLocality::uniform_score(const CycleState& state, const Pod& pod) const {
+  if (state.all_nodes().empty() || state.index().row_flag_counts().has_images != 0) return std::nullopt;
+  return scaled(0, pod);
+}
+
 void ImageLocality::score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const {
   const int64_t total_nodes = static_cast<int64_t>(state.all_nodes().size());
   if (total_nodes == 0) {

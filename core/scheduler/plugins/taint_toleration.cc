@@ -72,6 +72,11 @@ void TaintToleration::score_nodes(const CycleState& state, const Pod& pod, std::
   for (NodeScore& ns : scores) ns.score = rows[ns.position].has_taints ? score(state, pod, *ns.node) : 0;
 }
 
+std::optional<int64_t> TaintToleration::uniform_score(const CycleState& state, const Pod&) const {
+  if (state.index().row_flag_counts().has_taints == 0) return kMaxNodeScore;
+  return std::nullopt;
+}
+
 void TaintToleration::normalize_scores(const CycleState&, const Pod&, std::vector<NodeScore>& scores) const {
   default_normalize_score(kMaxNodeScore, true, scores);
 }

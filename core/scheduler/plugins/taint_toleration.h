@@ -23,6 +23,8 @@ class TaintToleration : public FilterPlugin, public PreScorePlugin, public Score
   // Reversed: 100 - raw * 100 / max.
   void normalize_scores(const CycleState& state, const Pod& pod,
                         std::vector<NodeScore>& scores) const override;
+  // 100 when no node of the snapshot is tainted (every raw score 0, reversed).
+  std::optional<int64_t> uniform_score(const CycleState& state, const Pod& pod) const override;
 
  private:
   int minor_;
