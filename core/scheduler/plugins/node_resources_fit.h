@@ -43,9 +43,6 @@ class NodeResourcesFit : public PreFilterPlugin, public FilterPlugin, public Pre
   void score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const override;
 
  private:
-  // filter() would pass `node` for `want` (a quick test: false also when it cannot tell cheaply).
-  bool fits(const Resource& want, const NodeRow& node) const;
-
   int minor_;
   std::optional<ScoringStrategy> strategy_;
 };

@@ -396,21 +396,27 @@ void PodTopologySpread::score_nodes(const CycleState& state, const Pod& pod, std
   // Term by term over every node, each loop with one kind of count: the sums are score()'s, each node's
   // terms added in the same order.
   std::vector<double> sums(scores.size(), 0.0);
+  // The term's fields in locals: a store to sums[i] may alias a double of `t`, so they were reloaded per node.
   auto add_term = [&](const Term& t, auto count_of) {
+    const int32_t* const domain_of = t.domain_of;
+    const double weight = t.weight, skew = t.skew;
+    double* const sum = sums.data();
     for (size_t i = 0; i < scores.size(); ++i) {
       const uint32_t position = scores[i].position;
-      const int32_t domain = t.domain_of[position];
+      const int32_t domain = domain_of[position];
       if (domain == TopologyDomains::kMissing) continue;
-      sums[i] += static_cast<double>(count_of(position, domain)) * t.weight + t.skew;  // scoreForCount
+      sum[i] += static_cast<double>(count_of(position, domain)) * weight + skew;  // scoreForCount
     }
   };
   for (const Term& t : terms) {
+    const int64_t* const counts = t.counts;
+    const int32_t* const node_counts = t.node_counts;
     if (!t.by_host)
-      add_term(t, [&](uint32_t, int32_t domain) { return t.counts[domain]; });
-    else if (t.node_counts)
-      add_term(t, [&](uint32_t position, int32_t) { return t.node_counts[position]; });
+      add_term(t, [&](uint32_t, int32_t domain) { return counts[domain]; });
+    else if (node_counts)
+      add_term(t, [&](uint32_t position, int32_t) { return node_counts[position]; });
     else
-      add_term(t, [&](uint32_t position, int32_t) { return t.counts[position]; });
+      add_term(t, [&](uint32_t position, int32_t) { return counts[position]; });
   }
   const bool any_ignored = !s->ignored.empty();
   for (size_t i = 0; i < scores.size(); ++i) {
