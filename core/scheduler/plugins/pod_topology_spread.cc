@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <set>
+#include <type_traits>
 
 #include "core/api/service.h"
 #include "core/api/workload.h"
@@ -394,38 +396,53 @@ void PodTopologySpread::score_nodes(const CycleState& state, const Pod& pod, std
                      static_cast<double>(s->constraints[i].max_skew - 1)});
   }
   // Term by term over every node, each loop with one kind of count: the sums are score()'s, each node's
-  // terms added in the same order.
-  std::vector<double> sums(scores.size(), 0.0);
-  // The term's fields in locals: a store to sums[i] may alias a double of `t`, so they were reloaded per node.
-  auto add_term = [&](const Term& t, auto count_of) {
+  // terms added in the same order, from 0. The first term writes the running sums (no zero-fill), the
+  // last rounds them into the scores (no pass of its own). The term's fields are read into locals: a
+  // store to a sum may alias a double of `t`, so they were reloaded per node.
+  const size_t n = scores.size();
+  const bool any_ignored = !s->ignored.empty();
+  const bool truncate = minor_ < 23;
+  std::unique_ptr<double[]> sums(terms.size() > 1 ? new double[n] : nullptr);
+  auto add_term = [&](const Term& t, auto count_of, auto first, auto last) {
     const int32_t* const domain_of = t.domain_of;
     const double weight = t.weight, skew = t.skew;
-    double* const sum = sums.data();
-    for (size_t i = 0; i < scores.size(); ++i) {
+    double* const sum = sums.get();
+    for (size_t i = 0; i < n; ++i) {
       const uint32_t position = scores[i].position;
       const int32_t domain = domain_of[position];
-      if (domain == TopologyDomains::kMissing) continue;
-      sum[i] += static_cast<double>(count_of(position, domain)) * weight + skew;  // scoreForCount
+      double score = 0;
+      if constexpr (!decltype(first)::value) score = sum[i];
+      if (domain != TopologyDomains::kMissing)
+        score += static_cast<double>(count_of(position, domain)) * weight + skew;  // scoreForCount
+      if constexpr (decltype(last)::value) {
+        if (any_ignored && s->ignored[position])
+          scores[i].score = 0;
+        else
+          scores[i].score = truncate ? static_cast<int64_t>(score) : static_cast<int64_t>(round_half_away(score));
+      } else {
+        sum[i] = score;
+      }
     }
   };
-  for (const Term& t : terms) {
+  auto add_with = [&](const Term& t, auto first, auto last) {
     const int64_t* const counts = t.counts;
     const int32_t* const node_counts = t.node_counts;
     if (!t.by_host)
-      add_term(t, [&](uint32_t, int32_t domain) { return counts[domain]; });
+      add_term(t, [&](uint32_t, int32_t domain) { return counts[domain]; }, first, last);
     else if (node_counts)
-      add_term(t, [&](uint32_t position, int32_t) { return node_counts[position]; });
+      add_term(t, [&](uint32_t position, int32_t) { return node_counts[position]; }, first, last);
     else
-      add_term(t, [&](uint32_t position, int32_t) { return counts[position]; });
+      add_term(t, [&](uint32_t position, int32_t) { return counts[position]; }, first, last);
+  };
+  using Yes = std::true_type;
+  using No = std::false_type;
+  if (terms.size() == 1) {
+    add_with(terms[0], Yes{}, Yes{});
+    return;
   }
-  const bool any_ignored = !s->ignored.empty();
-  for (size_t i = 0; i < scores.size(); ++i) {
-    const double score = sums[i];
-    if (any_ignored && s->ignored[scores[i].position])
-      scores[i].score = 0;
-    else
-      scores[i].score = minor_ < 23 ? static_cast<int64_t>(score) : static_cast<int64_t>(round_half_away(score));
-  }
+  add_with(terms[0], Yes{}, No{});
+  for (size_t k = 1; k + 1 < terms.size(); ++k) add_with(terms[k], No{}, No{});
+  add_with(terms.back(), No{}, Yes{});
 }
 
 void PodTopologySpread::normalize_scores(const CycleState& state, const Pod& pod,

@@ -130,3 +130,48 @@ TEST_CASE("system default spreading counts a zone-less feasible node's bucket af
   // a, b feasible: both weights ln(4); a: 5 ln4 + 2 + 5 ln4 + 4 = 19.86.
   CHECK(raw(2) == std::vector<int64_t>{20, 6});
 }
+
+TEST_CASE("score_nodes gives score()'s scores for one, two and three ScheduleAnyway constraints",
+          "[scheduler][spread]") {
+  // Zones and racks, one node without a zone, one without a rack; uneven web pods.
+  std::vector<std::shared_ptr<const Node>> nodes;
+  std::vector<std::shared_ptr<const Pod>> pods;
+  for (int i = 0; i < 9; ++i) {
+    auto n = make_node("n" + std::to_string(i), "4", "8Gi");
+    if (i != 4) n->metadata.labels["topology.kubernetes.io/zone"] = "z" + std::to_string(i % 3);
+    if (i != 7) n->metadata.labels["rack"] = "r" + std::to_string(i % 2);
+    nodes.push_back(n);
+    for (int k = 0; k < (i * 5) % 4; ++k)
+      pods.push_back(web_pod("w" + std::to_string(i) + "-" + std::to_string(k), n->metadata.name));
+  }
+  auto snapshot = make_snapshot(nodes, pods);
+  auto constraint = [](int32_t skew, const std::string& key) {
+    TopologySpreadConstraint c;
+    c.maxSkew = skew;
+    c.topologyKey = key;
+    c.whenUnsatisfiable = "ScheduleAnyway";
+    c.labelSelector = LabelSelector{{{"app", "web"}}, {}};
+    return c;
+  };
+  const std::vector<TopologySpreadConstraint> all = {constraint(1, "topology.kubernetes.io/zone"),
+                                                     constraint(2, "kubernetes.io/hostname"), constraint(3, "rack")};
+  for (int minor : {20, 32})
+    for (size_t count = 1; count <= all.size(); ++count) {
+      auto pod = web_pod("new");
+      pod->spec.topologySpreadConstraints.assign(all.begin(), all.begin() + static_cast<long>(count));
+      PodTopologySpread plugin(nullptr, minor);
+      CycleState state(snapshot);
+      std::vector<const NodeInfo*> feasible;
+      for (const NodeInfo& ni : snapshot) feasible.push_back(&ni);
+      plugin.pre_score(state, *pod, feasible);
+      std::vector<NodeScore> batch;
+      std::vector<int64_t> got, want;
+      for (const NodeInfo* ni : feasible) batch.push_back({ni, state.position(*ni), -1});
+      plugin.score_nodes(state, *pod, batch);
+      for (const NodeScore& ns : batch) got.push_back(ns.score);
+      for (const NodeInfo* ni : feasible) want.push_back(plugin.score(state, *pod, *ni));
+      INFO("minor " << minor << ", " << count << " constraints");
+      CHECK(got == want);
+      CHECK(*std::max_element(got.begin(), got.end()) > 0);
+    }
+}
