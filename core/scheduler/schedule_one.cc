@@ -69,7 +69,7 @@ size_t num_feasible_nodes_to_find(size_t num_all_nodes, int32_t percentage) {
 }
 
 ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::vector<NodeInfo>& nodes,
-                            Rng& rng, size_t start_index, const SnapshotIndex* index) {
+                            Rng& rng, size_t start_index, const SnapshotIndex* index, ScheduleScratch* scratch) {
   ScheduleResult result;
   if (nodes.empty()) {
     result.message = "no nodes available to schedule pods";  // ErrNoNodesAvailable
@@ -109,7 +109,11 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
   // survivors in turn: every node meets the filters in order, and no node is filtered that the
   // node-by-node loop (stopping once enough nodes fit) would not have filtered. Batches hold node
   // positions, which the filters index their rows by.
-  std::vector<uint32_t> feasible_positions, batch;
+  ScheduleScratch local;
+  ScheduleScratch& buffers = scratch != nullptr ? *scratch : local;
+  std::vector<uint32_t>& feasible_positions = buffers.feasible_positions;
+  std::vector<uint32_t>& batch = buffers.batch;
+  feasible_positions.clear();
   size_t processed = 0;
   for (size_t at = start_index % n; processed < n && feasible_positions.size() < to_find;) {
     const size_t want = std::min(to_find - feasible_positions.size(), n - processed);
@@ -139,15 +143,18 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
     return result;
   }
   const size_t n_feasible = feasible_positions.size();
-  std::vector<const NodeInfo*> feasible(n_feasible);
+  std::vector<const NodeInfo*>& feasible = buffers.feasible;
+  feasible.resize(n_feasible);
   for (size_t i = 0; i < n_feasible; ++i) feasible[i] = &nodes[feasible_positions[i]];
 
   std::vector<const Plugin*> skip_score;  // their normalized scores are all 0
   for (const auto& plugin : profile.pre_score)
     if (plugin->pre_score(state, pod, feasible).skip) skip_score.push_back(plugin.get());
-  std::vector<int64_t> totals(n_feasible, 0);
+  std::vector<int64_t>& totals = buffers.totals;
+  totals.assign(n_feasible, 0);
   // One vector for every plugin.
-  std::vector<NodeScore> scores(n_feasible);
+  std::vector<NodeScore>& scores = buffers.scores;
+  scores.resize(n_feasible);
   for (size_t i = 0; i < n_feasible; ++i) scores[i] = {feasible[i], feasible_positions[i], 0};
   for (const auto& [plugin, weight] : profile.score) {
     if (std::find(skip_score.begin(), skip_score.end(), static_cast<const Plugin*>(plugin.get())) !=

@@ -179,3 +179,32 @@ TEST_CASE(
     }
   }
 }
+
+TEST_CASE("a scratch reused across calls gives the results of fresh vectors", "[scheduler][schedule_one]") {
+  // Snapshots of different sizes in turn, so the reused vectors shrink and grow.
+  std::vector<std::shared_ptr<const Node>> big, small;
+  std::vector<std::shared_ptr<const Pod>> pods;
+  for (int i = 0; i < 12; ++i) {
+    big.push_back(make_node("n" + std::to_string(i), std::to_string(2 + i % 3), "8Gi"));
+    if (i < 3) small.push_back(big.back());
+    for (int k = 0; k < i % 4; ++k)
+      pods.push_back(make_pod("p" + std::to_string(i) + "-" + std::to_string(k), "300m", "1Gi",
+                              big.back()->metadata.name));
+  }
+  const std::vector<std::vector<NodeInfo>> snapshots = {make_snapshot(big, pods), make_snapshot(small, pods)};
+  auto pod = make_pod("web", "100m", "100Mi");
+  Profile profile = default_profile("1.32", nullptr);
+  ScheduleScratch scratch;
+  Rng first(9, "scheduler"), second(9, "scheduler");
+  for (int i = 0; i < 30; ++i) {
+    const std::vector<NodeInfo>& nodes = snapshots[static_cast<size_t>(i % 3 == 2)];
+    ScheduleResult a = schedule_one(profile, *pod, nodes, first, static_cast<size_t>(i), nullptr, &scratch);
+    ScheduleResult b = schedule_one(profile, *pod, nodes, second, static_cast<size_t>(i));
+    INFO("call " << i);
+    CHECK(a.node == b.node);
+    CHECK(a.totals == b.totals);
+    CHECK(a.scores == b.scores);
+    CHECK(a.feasible_nodes == b.feasible_nodes);
+    CHECK(a.next_start_index == b.next_start_index);
+  }
+}

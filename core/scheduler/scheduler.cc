@@ -163,7 +163,7 @@ void Scheduler::attempt() {
   const std::vector<NodeInfo>& nodes = snapshot();
   // Kept as the pod's last result, moved in rather than copied.
   ScheduleResult& result = last_results_[key];
-  result = schedule_one(*find_profile(*pod), *pod, nodes, rng_, next_start_index_, &cache_.index());
+  result = schedule_one(*find_profile(*pod), *pod, nodes, rng_, next_start_index_, &cache_.index(), &scratch_);
   next_start_index_ = result.next_start_index;
   if (observer_) observer_(*pod, result);
 

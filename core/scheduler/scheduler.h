@@ -77,6 +77,7 @@ class Scheduler {
   // By pod key; hashed: a tree of every pod ever attempted cost a string compare per level per attempt.
   std::unordered_map<std::string, ScheduleResult> last_results_;
   SnapshotCache cache_{env_.store};
+  ScheduleScratch scratch_;  // schedule_one's per-node vectors, reused across attempts
   AttemptObserver observer_;
   size_t next_start_index_ = 0;
   bool attempt_posted_ = false;
