@@ -194,6 +194,19 @@ TEST_CASE("pods bound between updates are added where a listing puts them", "[sc
   bind("a-b", "z", "b");  // "a-b/z" lists before "a/b"
   bind("a", "a", "b");
   check();
+  // Keys longer than the prefixes the cache's search compares and sharing them (the pods then decide),
+  // and keys that are prefixes of one another ("default/m" before "default/m-" before "default/ma").
+  bind("default", "a-long-pod-name-sharing-its-prefix-1", "a");
+  check();
+  bind("default", "a-long-pod-name-sharing-its-prefix-2", "a");
+  bind("default", "a-long-pod-name-sharing-its-prefix-10", "a");
+  check();
+  bind("default", "ma", "a");
+  bind("default", "m-", "a");
+  check();
+  bind("a-very-long-namespace-name-past-the-prefix", "p", "b");
+  bind("a-very-long-namespace-name-past-the-prefix", "o", "b");
+  check();
   // A pod created terminal on a node is not listed; one with pod affinity joins pods_with_affinity
   // in listing order.
   auto done = make_pod("d", "100m", "", "a");
