@@ -23,7 +23,8 @@ class TaintToleration : public FilterPlugin, public PreScorePlugin, public Score
   // Reversed: 100 - raw * 100 / max.
   void normalize_scores(const CycleState& state, const Pod& pod,
                         std::vector<NodeScore>& scores) const override;
-  // 100 when no node of the snapshot is tainted (every raw score 0, reversed).
+  // 100 when no node of the snapshot is tainted: every raw score is 0, and DefaultNormalizeScore reversed
+  // then gives every node MaxNodeScore (k/k plugins/helper/normalize_score.go).
   std::optional<int64_t> uniform_score(const CycleState& state, const Pod& pod) const override;
 
  private:
