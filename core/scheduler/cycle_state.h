@@ -55,19 +55,11 @@ class CycleState {
   }
   // The position of `node` in all_nodes(); REQUIRES: it is one of them.
   uint32_t position(const NodeInfo& node) const { return static_cast<uint32_t>(&node - all_nodes_.data()); }
-  // `node`'s hot fields (SnapshotIndex::row). A loop over nodes takes NodeRows once and indexes them.
+  // `node`'s hot fields (SnapshotIndex::row).
   const NodeRow& row(const NodeInfo& node) const { return index().row(position(node)); }
-  class NodeRows {
-   public:
-    const NodeRow& operator[](const NodeInfo& node) const { return rows_[&node - nodes_]; }
-
-   private:
-    friend class CycleState;
-    NodeRows(const NodeInfo* nodes, const NodeRow* rows) : nodes_(nodes), rows_(rows) {}
-    const NodeInfo* nodes_;
-    const NodeRow* rows_;
-  };
-  NodeRows rows() const { return NodeRows(all_nodes_.data(), index().rows()); }
+  // Every node's row, by position: a loop over nodes takes them once and indexes them by NodeScore or
+  // filter batch position.
+  const NodeRow* rows() const { return index().rows(); }
 
   template <class T>
   void write(const StateKey<T>& key, std::shared_ptr<T> data) {

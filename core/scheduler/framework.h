@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,9 +45,12 @@ struct PluginStatus {
 };
 
 // One feasible node's score. It points at the node rather than copying its name: the name lives in the
-// Node object, and reading it cost a cache miss per node per cycle.
+// Node object, and reading it cost a cache miss per node per cycle. It carries the node's position in
+// CycleState::all_nodes() too, which the plugins index their per-node arrays and rows by: computing it
+// from the pointer is a division by sizeof(NodeInfo) per node per plugin.
 struct NodeScore {
   const NodeInfo* node = nullptr;
+  uint32_t position = 0;
   int64_t score = 0;
   const std::string& name() const { return node->name(); }
 };
@@ -69,33 +73,39 @@ using FilterRejection = std::function<void(const NodeInfo& node, PluginStatus st
 class FilterPlugin : public virtual Plugin {
  public:
   virtual PluginStatus filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const = 0;
-  // Filters `nodes` in place: keeps, in order, those filter() passes, and calls reject for each other
-  // one. By default filter() per node; a plugin overrides it to read its cycle state once per call and
-  // to pass most nodes on a quick test that implies filter()'s success, asking filter() for the rest.
-  virtual void filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+  // Filters `positions` (of nodes in state.all_nodes()) in place: keeps, in order, those whose node
+  // filter() passes, and calls reject for each other one. By default filter() per node; a plugin
+  // overrides it to read its cycle state once per call and to pass most nodes on a quick test (on
+  // their NodeRow) that implies filter()'s success, asking filter() for the rest.
+  virtual void filter_nodes(const CycleState& state, const Pod& pod, std::vector<uint32_t>& positions,
                             const FilterRejection& reject) const {
-    keep_passing(nodes, [](const NodeInfo&) { return false; },
+    keep_passing(state, positions, [](uint32_t) { return false; },
                  [&](const NodeInfo& node) { return filter(state, pod, node); }, reject);
   }
 
  protected:
-  // Keeps the nodes for which `passes` (a test that must imply filter()'s success) or else `status` is
-  // success; rejects the others with their status.
+  // Keeps the positions for which `passes(position)` (a test that must imply filter()'s success) or
+  // else `status(node)` is success; rejects the others with their status.
   template <class Passes, class Status>
-  static void keep_passing(std::vector<const NodeInfo*>& nodes, Passes passes, Status status,
-                           const FilterRejection& reject) {
+  static void keep_passing(const CycleState& state, std::vector<uint32_t>& positions, Passes passes,
+                           Status status, const FilterRejection& reject) {
+    // Through a raw pointer: a store through the vector made the compiler reload its data per node.
+    uint32_t* const data = positions.data();
+    const size_t n = positions.size();
     size_t kept = 0;
-    for (const NodeInfo* node : nodes) {
-      if (!passes(*node)) {
-        PluginStatus st = status(*node);
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t position = data[i];
+      if (!passes(position)) {
+        const NodeInfo& node = state.all_nodes()[position];
+        PluginStatus st = status(node);
         if (!st.is_success()) {
-          reject(*node, std::move(st));
+          reject(node, std::move(st));
           continue;
         }
       }
-      nodes[kept++] = node;
+      data[kept++] = position;
     }
-    nodes.resize(kept);
+    positions.resize(kept);
   }
 };
 
@@ -119,6 +129,12 @@ class ScorePlugin : public virtual Plugin {
   // Maps raw scores into [0, kMaxNodeScore]; the default leaves them as they are.
   virtual void normalize_scores(const CycleState& state, const Pod& pod,
                                 std::vector<NodeScore>& scores) const {}
+  // After PreScore: set when every feasible node would get this normalized score this cycle (what
+  // score_nodes and normalize_scores would give each), known without scoring node by node. The
+  // framework then scores no node: a score all nodes share moves every total alike and changes no pick.
+  virtual std::optional<int64_t> uniform_score(const CycleState& state, const Pod& pod) const {
+    return std::nullopt;
+  }
 };
 
 // k/k pkg/scheduler/framework/plugins/helper/normalize_score.go DefaultNormalizeScore:

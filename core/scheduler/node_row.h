@@ -26,4 +26,19 @@ struct NodeRow {
 
 NodeRow row_of(const NodeInfo& node);
 
+// How many rows carry each of NodeRow's flags, so that a plugin whose quick test reads a flag that no
+// node has passes (or scores) every node without walking them: in most clusters no node is cordoned
+// or tainted, and most report no images.
+struct NodeRowFlagCounts {
+  uint32_t unschedulable = 0, has_taints = 0, has_images = 0;
+
+  // Counts `row` once more (delta 1) or once less (delta -1).
+  void count(const NodeRow& row, int delta) {
+    unschedulable += static_cast<uint32_t>(row.unschedulable ? delta : 0);
+    has_taints += static_cast<uint32_t>(row.has_taints ? delta : 0);
+    has_images += static_cast<uint32_t>(row.has_images ? delta : 0);
+  }
+  bool operator==(const NodeRowFlagCounts&) const = default;
+};
+
 }  // namespace ktwin::core

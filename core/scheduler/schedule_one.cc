@@ -38,6 +38,16 @@ std::string fit_error(const Profile& profile, size_t num_nodes,
   return msg;
 }
 
+// totals[i] += scores[i].score * weight, out of line: inside schedule_one the compiler kept the weight
+// on the stack and reloaded it per node. Weight 1 (most plugins) needs no multiply.
+[[gnu::noinline]] void add_weighted(int64_t* totals, const NodeScore* scores, size_t n, int64_t weight) {
+  if (weight == 1) {
+    for (size_t i = 0; i < n; ++i) totals[i] += scores[i].score;
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) totals[i] += scores[i].score * weight;
+}
+
 std::string join(const std::vector<std::string>& parts) {
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
@@ -59,7 +69,7 @@ size_t num_feasible_nodes_to_find(size_t num_all_nodes, int32_t percentage) {
 }
 
 ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::vector<NodeInfo>& nodes,
-                            Rng& rng, size_t start_index, const SnapshotIndex* index) {
+                            Rng& rng, size_t start_index, const SnapshotIndex* index, ScheduleScratch* scratch) {
   ScheduleResult result;
   if (nodes.empty()) {
     result.message = "no nodes available to schedule pods";  // ErrNoNodesAvailable
@@ -97,14 +107,19 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
   const size_t to_find = num_feasible_nodes_to_find(n, profile.percentageOfNodesToScore);
   // In batches of as many nodes as feasible ones are still wanted, each filter over the batch's
   // survivors in turn: every node meets the filters in order, and no node is filtered that the
-  // node-by-node loop (stopping once enough nodes fit) would not have filtered.
-  std::vector<const NodeInfo*> feasible, batch;
+  // node-by-node loop (stopping once enough nodes fit) would not have filtered. Batches hold node
+  // positions, which the filters index their rows by.
+  ScheduleScratch local;
+  ScheduleScratch& buffers = scratch != nullptr ? *scratch : local;
+  std::vector<uint32_t>& feasible_positions = buffers.feasible_positions;
+  std::vector<uint32_t>& batch = buffers.batch;
+  feasible_positions.clear();
   size_t processed = 0;
-  for (size_t at = start_index % n; processed < n && feasible.size() < to_find;) {
-    const size_t want = std::min(to_find - feasible.size(), n - processed);
-    batch.clear();
+  for (size_t at = start_index % n; processed < n && feasible_positions.size() < to_find;) {
+    const size_t want = std::min(to_find - feasible_positions.size(), n - processed);
+    batch.resize(want);  // sized, then written: push_back's capacity test per node showed in the profile
     for (size_t k = 0; k < want; ++k) {
-      batch.push_back(&nodes[at]);
+      batch[k] = static_cast<uint32_t>(at);
       if (++at == n) at = 0;  // (start_index + i) % n without a division per node
     }
     processed += want;
@@ -113,43 +128,52 @@ ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::v
       plugin->filter_nodes(state, pod, batch,
                            [&](const NodeInfo& ni, PluginStatus st) { record_failure(ni, st, plugin->name()); });
     }
-    feasible.insert(feasible.end(), batch.begin(), batch.end());
+    feasible_positions.insert(feasible_positions.end(), batch.begin(), batch.end());
   }
   result.evaluated_nodes = processed;
-  result.feasible_nodes = feasible.size();
+  result.feasible_nodes = feasible_positions.size();
   result.next_start_index = (start_index + processed) % n;
 
-  if (feasible.empty()) {
+  if (feasible_positions.empty()) {
     result.message = fit_error(profile, n, statuses);
     return result;
   }
-  if (feasible.size() == 1) {  // "When only one node after predicate, just use it."
-    result.node = feasible[0]->name();
+  if (feasible_positions.size() == 1) {  // "When only one node after predicate, just use it."
+    result.node = nodes[feasible_positions[0]].name();
     return result;
   }
+  const size_t n_feasible = feasible_positions.size();
+  std::vector<const NodeInfo*>& feasible = buffers.feasible;
+  feasible.resize(n_feasible);
+  for (size_t i = 0; i < n_feasible; ++i) feasible[i] = &nodes[feasible_positions[i]];
 
   std::vector<const Plugin*> skip_score;  // their normalized scores are all 0
   for (const auto& plugin : profile.pre_score)
     if (plugin->pre_score(state, pod, feasible).skip) skip_score.push_back(plugin.get());
-  std::vector<int64_t> totals(feasible.size(), 0);
+  std::vector<int64_t>& totals = buffers.totals;
+  totals.assign(n_feasible, 0);
   // One vector for every plugin.
-  std::vector<NodeScore> scores;
-  scores.reserve(feasible.size());
-  for (const NodeInfo* ni : feasible) scores.push_back({ni, 0});
-  for (const auto& [plugin, plugin_weight] : profile.score) {
-    const int64_t weight = plugin_weight;  // a local: the totals loop need not reload it per node
+  std::vector<NodeScore>& scores = buffers.scores;
+  scores.resize(n_feasible);
+  for (size_t i = 0; i < n_feasible; ++i) scores[i] = {feasible[i], feasible_positions[i], 0};
+  for (const auto& [plugin, weight] : profile.score) {
     if (std::find(skip_score.begin(), skip_score.end(), static_cast<const Plugin*>(plugin.get())) !=
         skip_score.end()) {
       if (profile.record_explanation)
         for (const NodeInfo* ni : feasible) result.scores[ni->name()][std::string(plugin->name())] = 0;
       continue;
     }
-    plugin->score_nodes(state, pod, scores);
-    plugin->normalize_scores(state, pod, scores);
+    if (const std::optional<int64_t> uniform = plugin->uniform_score(state, pod)) {
+      if (!profile.record_explanation) continue;  // every total moves alike: the pick is the same
+      for (NodeScore& ns : scores) ns.score = *uniform;
+    } else {
+      plugin->score_nodes(state, pod, scores);
+      plugin->normalize_scores(state, pod, scores);
+    }
     if (profile.record_explanation)
       for (const NodeScore& ns : scores) result.scores[ns.name()][std::string(plugin->name())] = ns.score;
     // Without the explanation's branch and map in it, a loop the compiler keeps tight.
-    for (size_t i = 0; i < scores.size(); ++i) totals[i] += scores[i].score * weight;
+    add_weighted(totals.data(), scores.data(), scores.size(), weight);
   }
 
   // selectHost: reservoir sampling among the top totals, in feasible order.

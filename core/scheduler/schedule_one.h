@@ -30,11 +30,23 @@ struct ScheduleResult {
   size_t next_start_index = 0;  // where the next cycle starts filtering (rotates over large clusters)
 };
 
+// schedule_one's per-node vectors, kept from cycle to cycle by a caller that schedules many pods, so that
+// a cycle neither allocates them nor value-initializes them before writing them. Their contents between
+// calls mean nothing.
+struct ScheduleScratch {
+  std::vector<uint32_t> batch, feasible_positions;
+  std::vector<const NodeInfo*> feasible;
+  std::vector<NodeScore> scores;
+  std::vector<int64_t> totals;
+};
+
 // Schedules `pod` onto one of `nodes` (the snapshot, in cache order). Filtering starts at
 // `start_index` and stops once numFeasibleNodesToFind feasible nodes are found; ties among the
-// top totals are broken by reservoir sampling with `rng`. `index`, if given, indexes `nodes`.
+// top totals are broken by reservoir sampling with `rng`. `index`, if given, indexes `nodes`;
+// `scratch`, if given, lends the per-node vectors.
 ScheduleResult schedule_one(const Profile& profile, const Pod& pod, const std::vector<NodeInfo>& nodes,
-                            Rng& rng, size_t start_index = 0, const SnapshotIndex* index = nullptr);
+                            Rng& rng, size_t start_index = 0, const SnapshotIndex* index = nullptr,
+                            ScheduleScratch* scratch = nullptr);
 
 // numFeasibleNodesToFind: every node below 100 nodes; otherwise an adaptive percentage, at least 100.
 size_t num_feasible_nodes_to_find(size_t num_all_nodes, int32_t percentage_of_nodes_to_score);

@@ -148,3 +148,63 @@ TEST_CASE("plugins whose PreFilter or PreScore say skip still show in the explan
     CHECK(with.node == without.node);
   }
 }
+
+TEST_CASE(
+    "plugins whose scores are uniform still show in the explanation, and the pick is the same without it",
+    "[scheduler][schedule_one]") {
+  // No taints or images: TaintToleration and ImageLocality score every node alike. Uneven load, so the
+  // totals differ, and twins among the nodes, so ties are drawn.
+  std::vector<std::shared_ptr<const Node>> nodes;
+  std::vector<std::shared_ptr<const Pod>> pods;
+  for (int i = 0; i < 12; ++i) {
+    nodes.push_back(make_node("n" + std::to_string(i), "4", "8Gi"));
+    for (int k = 0; k < i % 3; ++k)
+      pods.push_back(make_pod("p" + std::to_string(i) + "-" + std::to_string(k), "500m", "1Gi",
+                              nodes.back()->metadata.name));
+  }
+  auto snapshot = make_snapshot(nodes, pods);
+  auto pod = make_pod("web", "100m", "100Mi");
+  for (const char* version : {"1.20", "1.32"}) {
+    Profile with = default_profile(version, nullptr), without = default_profile(version, nullptr);
+    without.record_explanation = false;
+    Rng first(3, "scheduler"), second(3, "scheduler");
+    for (int i = 0; i < 40; ++i) {
+      ScheduleResult a = schedule_one(with, *pod, snapshot, first),
+                     b = schedule_one(without, *pod, snapshot, second);
+      INFO(version << " attempt " << i);
+      CHECK(a.node == b.node);
+      CHECK(a.scores.at("n0").at("TaintToleration") == 100);
+      CHECK(a.scores.at("n0").at("ImageLocality") == 0);
+      CHECK(a.totals.at("n0") > a.totals.at("n2"));  // n2 holds two pods
+    }
+  }
+}
+
+TEST_CASE("a scratch reused across calls gives the results of fresh vectors", "[scheduler][schedule_one]") {
+  // Snapshots of different sizes in turn, so the reused vectors shrink and grow.
+  std::vector<std::shared_ptr<const Node>> big, small;
+  std::vector<std::shared_ptr<const Pod>> pods;
+  for (int i = 0; i < 12; ++i) {
+    big.push_back(make_node("n" + std::to_string(i), std::to_string(2 + i % 3), "8Gi"));
+    if (i < 3) small.push_back(big.back());
+    for (int k = 0; k < i % 4; ++k)
+      pods.push_back(make_pod("p" + std::to_string(i) + "-" + std::to_string(k), "300m", "1Gi",
+                              big.back()->metadata.name));
+  }
+  const std::vector<std::vector<NodeInfo>> snapshots = {make_snapshot(big, pods), make_snapshot(small, pods)};
+  auto pod = make_pod("web", "100m", "100Mi");
+  Profile profile = default_profile("1.32", nullptr);
+  ScheduleScratch scratch;
+  Rng first(9, "scheduler"), second(9, "scheduler");
+  for (int i = 0; i < 30; ++i) {
+    const std::vector<NodeInfo>& nodes = snapshots[static_cast<size_t>(i % 3 == 2)];
+    ScheduleResult a = schedule_one(profile, *pod, nodes, first, static_cast<size_t>(i), nullptr, &scratch);
+    ScheduleResult b = schedule_one(profile, *pod, nodes, second, static_cast<size_t>(i));
+    INFO("call " << i);
+    CHECK(a.node == b.node);
+    CHECK(a.totals == b.totals);
+    CHECK(a.scores == b.scores);
+    CHECK(a.feasible_nodes == b.feasible_nodes);
+    CHECK(a.next_start_index == b.next_start_index);
+  }
+}

@@ -161,9 +161,10 @@ void Scheduler::attempt() {
     return;
   }
   const std::vector<NodeInfo>& nodes = snapshot();
-  ScheduleResult result = schedule_one(*find_profile(*pod), *pod, nodes, rng_, next_start_index_, &cache_.index());
+  // Kept as the pod's last result, moved in rather than copied.
+  ScheduleResult& result = last_results_[key];
+  result = schedule_one(*find_profile(*pod), *pod, nodes, rng_, next_start_index_, &cache_.index(), &scratch_);
   next_start_index_ = result.next_start_index;
-  last_results_[key] = result;
   if (observer_) observer_(*pod, result);
 
   if (result.node.empty()) {
@@ -171,11 +172,12 @@ void Scheduler::attempt() {
     queue_.add_unschedulable(key, cycle);
     return;
   }
-  Status st = bind(pod->metadata.namespace_, pod->metadata.name, result.node);
+  std::shared_ptr<const Pod> bound;
+  Status st = bind(pod, result.node, &bound);
   if (st.is_ok()) {
-    auto bound = mutable_copy(*pod);
-    bound->spec.nodeName = result.node;
-    assumed_[key] = bound;
+    // The pod as bound (spec.nodeName set) is the assumed one: a second copy of it would differ only in
+    // what no plugin reads (PodScheduled, resourceVersion).
+    assumed_[key] = std::move(bound);
     queue_.done(key);
     env_.events.record({"Pod", pod->metadata.namespace_, pod->metadata.name}, "Normal", "Scheduled",
                        "Successfully assigned " + key + " to " + result.node);
@@ -188,9 +190,12 @@ void Scheduler::attempt() {
   }
 }
 
-Status Scheduler::bind(const std::string& ns, const std::string& name, const std::string& node) {
+Status Scheduler::bind(std::shared_ptr<const Pod> pod, const std::string& node, std::shared_ptr<const Pod>* bound) {
+  const std::string ns = pod->metadata.namespace_, name = pod->metadata.name;
   for (int attempt = 0; attempt < 5; ++attempt) {
-    auto pod = find<Pod>(env_.store, ns, name);
+    // The first try writes over the version attempt() just read (nothing ran since: schedule_one is
+    // pure, observers only observe); a conflict reads the store again.
+    if (attempt > 0) pod = find<Pod>(env_.store, ns, name);
     if (!pod) return Status::not_found("pod " + ns + "/" + name + " is gone");
     if (!pod->spec.nodeName.empty())
       return Status::conflict("pod " + ns + "/" + name + " is already assigned");
@@ -199,7 +204,10 @@ Status Scheduler::bind(const std::string& ns, const std::string& name, const std
     // The binding subresource also sets PodScheduled=True (k/k pkg/registry/core/pod/storage assignPod).
     copy->set_condition({"PodScheduled", "True", "", "", std::nullopt, env_.executor.now()});
     Result<ObjectPtr> r = env_.store.update(copy);
-    if (r.is_ok()) return Status::ok();
+    if (r.is_ok()) {
+      *bound = std::move(copy);
+      return Status::ok();
+    }
     if (!r.status().is_conflict()) return r.status();
   }
   return Status::conflict("pod " + ns + "/" + name + ": too many conflicts while binding");

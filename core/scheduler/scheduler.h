@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "core/env/env.h"
 #include "core/scheduler/profile.h"
@@ -63,7 +64,8 @@ class Scheduler {
   void post_attempt();
   void attempt();
   const std::vector<NodeInfo>& snapshot();
-  Status bind(const std::string& ns, const std::string& name, const std::string& node);
+  // Binds `pod` (as just read from the store) to `node`; on success *bound is the pod as written.
+  Status bind(std::shared_ptr<const Pod> pod, const std::string& node, std::shared_ptr<const Pod>* bound);
   void record_failure(const Pod& pod, const std::string& message);
 
   Env env_;
@@ -72,8 +74,10 @@ class Scheduler {
   Rng rng_;
   SchedulingQueue queue_;
   std::map<std::string, std::shared_ptr<const Pod>> assumed_;  // bound by us, not yet seen bound
-  std::map<std::string, ScheduleResult> last_results_;
+  // By pod key; hashed: a tree of every pod ever attempted cost a string compare per level per attempt.
+  std::unordered_map<std::string, ScheduleResult> last_results_;
   SnapshotCache cache_{env_.store};
+  ScheduleScratch scratch_;  // schedule_one's per-node vectors, reused across attempts
   AttemptObserver observer_;
   size_t next_start_index_ = 0;
   bool attempt_posted_ = false;

@@ -2,6 +2,7 @@
 #include "core/scheduler/snapshot_cache.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/scheduler/plugins/pod_affinity_terms.h"
 
@@ -23,6 +24,28 @@ bool listed_before(const Pod& a, const Pod& b) {
   const ObjectMeta& y = b.metadata;
   if (x.namespace_ == y.namespace_) return x.name < y.name;
   return x.namespace_ + "/" + x.name < y.namespace_ + "/" + y.name;
+}
+
+SnapshotCache::ListedPrefix listed_prefix(const Pod& pod) {
+  SnapshotCache::ListedPrefix out{};
+  size_t at = 0;
+  auto put = [&](std::string_view s) {
+    for (char ch : s) {
+      if (at == out.size()) return;
+      out[at++] = ch;
+    }
+  };
+  put(pod.metadata.namespace_);
+  put("/");
+  put(pod.metadata.name);
+  return out;
+}
+
+std::vector<SnapshotCache::ListedPrefix> listed_prefixes(const std::vector<std::shared_ptr<const Pod>>& pods) {
+  std::vector<SnapshotCache::ListedPrefix> out;
+  out.reserve(pods.size());
+  for (const auto& pod : pods) out.push_back(listed_prefix(*pod));
+  return out;
 }
 
 }  // namespace
@@ -68,13 +91,26 @@ bool SnapshotCache::add_written_pods(size_t i, uint64_t stamp) {
   const std::vector<PodWrite>& writes = it->second.writes;
   for (const PodWrite& w : writes)
     if (!w.added) return false;  // a pod left or was rewritten: re-list and count afresh
+  std::vector<ListedPrefix>& prefixes = entries_[i].prefixes;
+  if (prefixes.size() != ni.pods.size()) return false;
   bool affinity = false;
   for (const PodWrite& w : writes) {
     if (w.pod->is_terminal()) continue;  // relist_pods skips these
-    // A listing's keys are unique and no pod left, so the new pod's key is not on the node yet.
-    auto at = std::lower_bound(ni.pods.begin(), ni.pods.end(), w.pod,
-                               [](const auto& a, const auto& b) { return listed_before(*a, *b); });
-    ni.pods.insert(at, w.pod);
+    // A listing's keys are unique and no pod left, so the new pod's key is not on the node yet. Its place
+    // by binary search on the prefixes; only equal prefixes read the listed pod. Zero padding orders a
+    // shorter key first, as the string compare does (names hold no NUL).
+    const ListedPrefix prefix = listed_prefix(*w.pod);
+    size_t lo = 0, hi = ni.pods.size();
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      const int c = std::memcmp(prefixes[mid].data(), prefix.data(), prefix.size());
+      if (c < 0 || (c == 0 && listed_before(*ni.pods[mid], *w.pod)))
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    ni.pods.insert(ni.pods.begin() + static_cast<std::ptrdiff_t>(lo), w.pod);
+    prefixes.insert(prefixes.begin() + static_cast<std::ptrdiff_t>(lo), prefix);
     ni.count_pod(*w.pod);  // sums of integers: the same as counting the listing afresh
     affinity |= has_pod_affinity(*w.pod);
   }
@@ -85,7 +121,8 @@ bool SnapshotCache::add_written_pods(size_t i, uint64_t stamp) {
   }
   for (const PodWrite& w : writes)
     if (!w.pod->is_terminal()) snapshot_index_.add_pod(static_cast<uint32_t>(i), *w.pod, !ni.pods_with_affinity.empty());
-  entries_[i] = Entry{stamp, false};
+  entries_[i].pods_stamp = stamp;
+  entries_[i].dirty = false;
   return true;
 }
 
@@ -154,7 +191,7 @@ void SnapshotCache::relist_pods(size_t i, uint64_t stamp) {
   fresh.image_states = std::move(nodes_[i].image_states);
   snapshot_index_.replace_pods(static_cast<uint32_t>(i), nodes_[i].pods, fresh);
   nodes_[i] = std::move(fresh);
-  entries_[i] = Entry{stamp, stamp == 0};
+  entries_[i] = Entry{stamp, stamp == 0, listed_prefixes(nodes_[i].pods)};
 }
 
 bool SnapshotCache::update_from_journal(bool& images_dirty) {

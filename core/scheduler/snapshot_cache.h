@@ -2,6 +2,7 @@
 // (k/k pkg/scheduler/internal/cache/cache.go UpdateSnapshot, which copies only nodes whose generation moved).
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <string>
@@ -16,6 +17,11 @@ namespace ktwin::core {
 
 class SnapshotCache {
  public:
+  // The first bytes of a pod's "namespace/name" (its listing key), zero-padded: two pods' prefixes order
+  // them as their keys do unless they are equal, so the search for a new pod's place in a node's list
+  // compares these instead of reading each listed pod's (cold) object.
+  using ListedPrefix = std::array<char, 24>;
+
   // `store` outlives this.
   explicit SnapshotCache(Store& store);
   ~SnapshotCache();
@@ -33,6 +39,7 @@ class SnapshotCache {
   struct Entry {
     uint64_t pods_stamp = 0;  // Store::pods_on_node_stamp when the pods were listed
     bool dirty = true;        // must re-list: new, or an assumed pod was added on top
+    std::vector<ListedPrefix> prefixes;  // of the NodeInfo's pods, in step with them unless dirty
   };
   // Every node walked (the first time, after nodes came or went, or without a journal).
   void full_update(bool& images_dirty);

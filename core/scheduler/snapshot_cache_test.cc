@@ -45,10 +45,13 @@ void require_same(const std::vector<NodeInfo>& a, const std::vector<NodeInfo>& b
 
 // The cache's index rows (NodeRow) hold what its NodeInfos hold.
 void require_rows(const SnapshotCache& cache, const std::vector<NodeInfo>& nodes) {
+  NodeRowFlagCounts flags;
   for (size_t i = 0; i < nodes.size(); ++i) {
     INFO("node " << nodes[i].name());
     CHECK(cache.index().row(static_cast<uint32_t>(i)) == row_of(nodes[i]));
+    flags.count(row_of(nodes[i]), 1);
   }
+  CHECK(cache.index().row_flag_counts() == flags);
 }
 
 // One update, checked against a fresh snapshot and its rows against its NodeInfos.
@@ -190,6 +193,19 @@ TEST_CASE("pods bound between updates are added where a listing puts them", "[sc
   check();
   bind("a-b", "z", "b");  // "a-b/z" lists before "a/b"
   bind("a", "a", "b");
+  check();
+  // Keys longer than the prefixes the cache's search compares and sharing them (the pods then decide),
+  // and keys that are prefixes of one another ("default/m" before "default/m-" before "default/ma").
+  bind("default", "a-long-pod-name-sharing-its-prefix-1", "a");
+  check();
+  bind("default", "a-long-pod-name-sharing-its-prefix-2", "a");
+  bind("default", "a-long-pod-name-sharing-its-prefix-10", "a");
+  check();
+  bind("default", "ma", "a");
+  bind("default", "m-", "a");
+  check();
+  bind("a-very-long-namespace-name-past-the-prefix", "p", "b");
+  bind("a-very-long-namespace-name-past-the-prefix", "o", "b");
   check();
   // A pod created terminal on a node is not listed; one with pod affinity joins pods_with_affinity
   // in listing order.

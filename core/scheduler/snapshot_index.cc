@@ -7,7 +7,10 @@ namespace ktwin::core {
 
 SnapshotIndex::SnapshotIndex(const std::vector<NodeInfo>& nodes) : nodes_(&nodes) {
   rows_.reserve(nodes.size());
-  for (const NodeInfo& ni : nodes) rows_.push_back(row_of(ni));
+  for (const NodeInfo& ni : nodes) {
+    rows_.push_back(row_of(ni));
+    row_flags_.count(rows_.back(), 1);
+  }
   for (uint32_t i = 0; i < nodes.size(); ++i) {
     for (const auto& pod : nodes[i].pods) add(*pod, i);
     if (!nodes[i].pods_with_affinity.empty()) with_affinity_.insert(i);

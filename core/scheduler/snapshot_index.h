@@ -38,8 +38,14 @@ class SnapshotIndex {
   // Node `position`'s hot fields (NodeRow), as of the last refresh_row for it (or construction).
   const NodeRow& row(uint32_t position) const { return rows_[position]; }
   const NodeRow* rows() const { return rows_.data(); }
+  // How many of the rows carry each flag.
+  const NodeRowFlagCounts& row_flag_counts() const { return row_flags_; }
   // Copies node `position`'s fields again, after its NodeInfo changed.
-  void refresh_row(uint32_t position) { rows_[position] = row_of((*nodes_)[position]); }
+  void refresh_row(uint32_t position) {
+    row_flags_.count(rows_[position], -1);
+    rows_[position] = row_of((*nodes_)[position]);
+    row_flags_.count(rows_[position], 1);
+  }
   // The snapshot's nodes grouped by their value of label `key`, resolved once until labels change.
   const TopologyDomains& domains(const std::string& key) const;
 
@@ -80,6 +86,7 @@ class SnapshotIndex {
   size_t pods_ = 0;  // indexed pods, labelled or not
   const std::vector<NodeInfo>* nodes_ = nullptr;  // null: an index of no nodes
   std::vector<NodeRow> rows_;                     // by node position
+  NodeRowFlagCounts row_flags_;                   // over rows_
   mutable std::unordered_map<std::string, std::unique_ptr<TopologyDomains>> domains_;
   // SelectorCounts by namespace and selector (selector_counts_key), and who listens on which label:
   // each listens on the values of one equality requirement, so a pod reaches it at most once.

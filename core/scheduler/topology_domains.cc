@@ -10,6 +10,7 @@ TopologyDomains::TopologyDomains(const std::vector<NodeInfo>& nodes, const std::
     auto it = labels.find(key);
     if (it == labels.end()) {
       ids_.push_back(kMissing);
+      any_missing_ = true;
       continue;
     }
     auto [slot, added] = by_value_.try_emplace(it->second, static_cast<int32_t>(values_.size()));

@@ -29,8 +29,11 @@ class TopologyDomains {
   const std::string& value(int32_t id) const { return values_[static_cast<size_t>(id)]; }
   // The domain whose value is `value`, or kMissing.
   int32_t find(const std::string& value) const;
+  // Some node lacks the label.
+  bool any_missing() const { return any_missing_; }
 
  private:
+  bool any_missing_ = false;
   std::vector<int32_t> ids_;
   std::vector<std::string> values_;
   std::unordered_map<std::string, int32_t> by_value_;

@@ -69,6 +69,11 @@ int64_t ImageLocality::score(const CycleState& state, const Pod& pod, const Node
   return scaled(node.image_states.empty() ? 0 : image_sum(node, images, total_nodes), pod);
 }
 
+std::optional<int64_t> ImageLocality::uniform_score(const CycleState& state, const Pod& pod) const {
+  if (state.all_nodes().empty() || state.index().row_flag_counts().has_images != 0) return std::nullopt;
+  return scaled(0, pod);
+}
+
 void ImageLocality::score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const {
   const int64_t total_nodes = static_cast<int64_t>(state.all_nodes().size());
   if (total_nodes == 0) {
@@ -80,9 +85,13 @@ void ImageLocality::score_nodes(const CycleState& state, const Pod& pod, std::ve
   if (s == nullptr) scratch = images_of(pod);
   const std::vector<std::string>& images = s ? s->images : scratch;
   const int64_t without_images = scaled(0, pod);  // a node reporting no images (most, in the bench)
-  const CycleState::NodeRows rows = state.rows();
+  if (state.index().row_flag_counts().has_images == 0) {
+    for (NodeScore& ns : scores) ns.score = without_images;
+    return;
+  }
+  const NodeRow* rows = state.rows();
   for (NodeScore& ns : scores)
-    ns.score = !rows[*ns.node].has_images ? without_images : scaled(image_sum(*ns.node, images, total_nodes), pod);
+    ns.score = !rows[ns.position].has_images ? without_images : scaled(image_sum(*ns.node, images, total_nodes), pod);
 }
 
 }  // namespace ktwin::core

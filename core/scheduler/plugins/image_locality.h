@@ -20,6 +20,8 @@ class ImageLocality : public PreScorePlugin, public ScorePlugin {
   PluginStatus pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const override;
   int64_t score(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
   void score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const override;
+  // A node without images' score when no node of the snapshot reports images.
+  std::optional<int64_t> uniform_score(const CycleState& state, const Pod& pod) const override;
 
   // "mongo" -> "mongo:latest"; a name with a tag or a registry port is left alone.
   static std::string normalized_image_name(const std::string& name);

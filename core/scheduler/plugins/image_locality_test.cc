@@ -49,7 +49,7 @@ TEST_CASE("NodeAffinity prefers matching terms by weight and filters required te
   pod->spec.affinity = Affinity{affinity, {}, {}};
   NodeAffinityPlugin plugin(20);
   std::vector<NodeScore> scores;
-  for (const NodeInfo& ni : nodes) scores.push_back({&ni, plugin.score(state, *pod, ni)});
+  for (const NodeInfo& ni : nodes) scores.push_back({&ni, state.position(ni), plugin.score(state, *pod, ni)});
   CHECK(scores[0].score == 100);
   CHECK(scores[1].score == 20);
   plugin.normalize_scores(state, *pod, scores);

@@ -56,7 +56,7 @@ std::vector<int64_t> scores_of(const InterPodAffinity& plugin, const Pod& pod, c
   for (const NodeInfo& ni : nodes) feasible.push_back(&ni);
   plugin.pre_score(state, pod, feasible);
   std::vector<NodeScore> scores;
-  for (const NodeInfo& ni : nodes) scores.push_back({&ni, plugin.score(state, pod, ni)});
+  for (const NodeInfo& ni : nodes) scores.push_back({&ni, state.position(ni), plugin.score(state, pod, ni)});
   plugin.normalize_scores(state, pod, scores);
   std::vector<int64_t> out;
   for (const NodeScore& s : scores) out.push_back(s.score);

@@ -9,10 +9,10 @@ PluginStatus NodeName::filter(const CycleState&, const Pod& pod, const NodeInfo&
   return PluginStatus::success();
 }
 
-void NodeName::filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+void NodeName::filter_nodes(const CycleState& state, const Pod& pod, std::vector<uint32_t>& positions,
                             const FilterRejection& reject) const {
   if (pod.spec.nodeName.empty()) return;  // every node passes
-  FilterPlugin::filter_nodes(state, pod, nodes, reject);
+  FilterPlugin::filter_nodes(state, pod, positions, reject);
 }
 
 }  // namespace ktwin::core

@@ -12,7 +12,7 @@ class NodeName : public FilterPlugin {
   static constexpr const char* kErrReason = "node(s) didn't match the requested hostname";
   std::string_view name() const override { return kName; }
   PluginStatus filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
-  void filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+  void filter_nodes(const CycleState& state, const Pod& pod, std::vector<uint32_t>& positions,
                     const FilterRejection& reject) const override;
 };
 

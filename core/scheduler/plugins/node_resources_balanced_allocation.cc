@@ -9,18 +9,19 @@ namespace ktwin::core {
 int64_t NodeResourcesBalancedAllocation::score(const CycleState& state, const Pod& pod,
                                                const NodeInfo& node) const {
   PodRequests scratch;
-  return score_with(pod_requests(state, pod, scratch), row_of(node));
+  return score_with(Requests::of(pod_requests(state, pod, scratch)), row_of(node));
 }
 
 void NodeResourcesBalancedAllocation::score_nodes(const CycleState& state, const Pod& pod,
                                                   std::vector<NodeScore>& scores) const {
   PodRequests scratch;
-  const PodRequests& r = pod_requests(state, pod, scratch);
-  const CycleState::NodeRows rows = state.rows();
-  for (NodeScore& ns : scores) ns.score = score_with(r, rows[*ns.node]);
+  // By value: read through a reference, the requests were reloaded per node (a store to ns.score may alias them).
+  const Requests r = Requests::of(pod_requests(state, pod, scratch));
+  const NodeRow* rows = state.rows();
+  for (NodeScore& ns : scores) ns.score = score_with(r, rows[ns.position]);
 }
 
-int64_t NodeResourcesBalancedAllocation::score_with(const PodRequests& r, const NodeRow& node) const {
+int64_t NodeResourcesBalancedAllocation::score_with(Requests r, const NodeRow& node) const {
   int64_t cpu_alloc = node.allocatable_milli_cpu, mem_alloc = node.allocatable_memory;
   if (minor_ < 22) {
     // 1.20 fractionOfCapacity: a zero capacity counts as full.
@@ -38,8 +39,8 @@ int64_t NodeResourcesBalancedAllocation::score_with(const PodRequests& r, const 
     if (capacity == 0) return;  // a resource the node lacks is skipped
     fractions[count++] = std::min(1.0, static_cast<double>(requested) / static_cast<double>(capacity));
   };
-  add(node.requested_milli_cpu + r.requested.milli_cpu, cpu_alloc);
-  add(node.requested_memory + r.requested.memory, mem_alloc);
+  add(node.requested_milli_cpu + r.milli_cpu, cpu_alloc);
+  add(node.requested_memory + r.memory, mem_alloc);
   double std_dev = count == 2 ? std::abs((fractions[0] - fractions[1]) / 2) : 0.0;
   return static_cast<int64_t>((1 - std_dev) * kMaxNodeScore);
 }

@@ -23,7 +23,14 @@ class NodeResourcesBalancedAllocation : public PreScorePlugin, public ScorePlugi
   void score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const override;
 
  private:
-  int64_t score_with(const PodRequests& r, const NodeRow& node) const;
+  // The pod's requests this score reads.
+  struct Requests {
+    int64_t milli_cpu, memory, non_zero_milli_cpu, non_zero_memory;
+    static Requests of(const PodRequests& r) {
+      return {r.requested.milli_cpu, r.requested.memory, r.non_zero_milli_cpu, r.non_zero_memory};
+    }
+  };
+  int64_t score_with(Requests r, const NodeRow& node) const;
 
   int minor_;
 };

@@ -31,36 +31,43 @@ void NodeResourcesFit::score_nodes(const CycleState& state, const Pod& pod, std:
     for (NodeScore& ns : scores) ns.score = resource_allocation_score(*strategy_, r, *ns.node, minor_);
     return;
   }
-  // least_allocated_score on the node's row.
-  const CycleState::NodeRows rows = state.rows();
+  // least_allocated_score on the node's row, the pod's requests in locals (a store to ns.score may alias
+  // them, so the compiler reloaded them per node).
+  const int64_t pod_cpu = r.non_zero_milli_cpu, pod_memory = r.non_zero_memory;
+  const NodeRow* rows = state.rows();
   for (NodeScore& ns : scores) {
-    const NodeRow& row = rows[*ns.node];
-    int64_t cpu = least_requested(row.non_zero_milli_cpu + r.non_zero_milli_cpu, row.allocatable_milli_cpu);
-    int64_t mem = least_requested(row.non_zero_memory + r.non_zero_memory, row.allocatable_memory);
+    const NodeRow& row = rows[ns.position];
+    int64_t cpu = least_requested(row.non_zero_milli_cpu + pod_cpu, row.allocatable_milli_cpu);
+    int64_t mem = least_requested(row.non_zero_memory + pod_memory, row.allocatable_memory);
     ns.score = (cpu + mem) / 2;
   }
 }
 
-bool NodeResourcesFit::fits(const Resource& want, const NodeRow& node) const {
-  // filter()'s checks without building its status, on the node's row.
-  if (static_cast<int64_t>(node.pod_count) + 1 > node.allowed_pod_number) return false;
-  auto fit = [&](int64_t request, int64_t allocatable, int64_t requested) {
-    return (minor_ >= 21 && request == 0) || allocatable >= request + requested;
-  };
-  if (!fit(want.milli_cpu, node.allocatable_milli_cpu, node.requested_milli_cpu) ||
-      !fit(want.memory, node.allocatable_memory, node.requested_memory) ||
-      !fit(want.ephemeral_storage, node.allocatable_ephemeral_storage, node.requested_ephemeral_storage))
-    return false;
-  return want.scalar.empty();  // extended resources: filter() decides
-}
-
-void NodeResourcesFit::filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+void NodeResourcesFit::filter_nodes(const CycleState& state, const Pod& pod, std::vector<uint32_t>& positions,
                                     const FilterRejection& reject) const {
   const PodRequestState* s = state.read(kStateKey);
-  // Without requests filter() checks only the pod count; fits() checks it first, then the requests.
-  const CycleState::NodeRows rows = state.rows();
-  keep_passing(nodes, [&](const NodeInfo& node) { return s != nullptr && fits(s->request, rows[node]); },
-               [&](const NodeInfo& node) { return filter(state, pod, node); }, reject);
+  auto by_filter = [&](const NodeInfo& node) { return filter(state, pod, node); };
+  if (s == nullptr || !s->request.scalar.empty()) {  // extended resources: filter() decides
+    keep_passing(state, positions, [](uint32_t) { return false; }, by_filter, reject);
+    return;
+  }
+  // filter()'s checks without building its status, on the node's row, the request in locals (read through
+  // `s`, the compiler reloaded it per node). Without requests filter() checks only the pod count.
+  const int64_t cpu = s->request.milli_cpu, memory = s->request.memory, ephemeral = s->request.ephemeral_storage;
+  // From 1.21 a resource the pod does not request is not checked.
+  const bool check_cpu = !(minor_ >= 21 && cpu == 0), check_memory = !(minor_ >= 21 && memory == 0),
+             check_ephemeral = !(minor_ >= 21 && ephemeral == 0);
+  const NodeRow* rows = state.rows();
+  keep_passing(
+      state, positions,
+      [&](uint32_t position) {
+        const NodeRow& r = rows[position];
+        return static_cast<int64_t>(r.pod_count) + 1 <= r.allowed_pod_number &&
+               (!check_cpu || r.allocatable_milli_cpu >= cpu + r.requested_milli_cpu) &&
+               (!check_memory || r.allocatable_memory >= memory + r.requested_memory) &&
+               (!check_ephemeral || r.allocatable_ephemeral_storage >= ephemeral + r.requested_ephemeral_storage);
+      },
+      by_filter, reject);
 }
 
 PluginStatus NodeResourcesFit::pre_filter(CycleState& state, const Pod& pod) const {

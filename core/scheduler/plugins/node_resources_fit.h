@@ -29,7 +29,7 @@ class NodeResourcesFit : public PreFilterPlugin, public FilterPlugin, public Pre
   // Reasons, all that apply: "Too many pods", "Insufficient cpu", "Insufficient memory", "Insufficient
   // <name>".
   PluginStatus filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
-  void filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+  void filter_nodes(const CycleState& state, const Pod& pod, std::vector<uint32_t>& positions,
                     const FilterRejection& reject) const override;
   PluginStatus pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const override {
     pre_score_pod_requests(state, pod);
@@ -43,9 +43,6 @@ class NodeResourcesFit : public PreFilterPlugin, public FilterPlugin, public Pre
   void score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const override;
 
  private:
-  // filter() would pass `node` for `want` (a quick test: false also when it cannot tell cheaply).
-  bool fits(const Resource& want, const NodeRow& node) const;
-
   int minor_;
   std::optional<ScoringStrategy> strategy_;
 };

@@ -14,10 +14,11 @@ PluginStatus NodeUnschedulable::filter(const CycleState&, const Pod& pod, const 
   return PluginStatus::success();
 }
 
-void NodeUnschedulable::filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+void NodeUnschedulable::filter_nodes(const CycleState& state, const Pod& pod, std::vector<uint32_t>& positions,
                                      const FilterRejection& reject) const {
-  const CycleState::NodeRows rows = state.rows();
-  keep_passing(nodes, [&](const NodeInfo& node) { return !rows[node].unschedulable; },
+  if (state.index().row_flag_counts().unschedulable == 0) return;  // every node passes the quick test
+  const NodeRow* rows = state.rows();
+  keep_passing(state, positions, [&](uint32_t position) { return !rows[position].unschedulable; },
                [&](const NodeInfo& node) { return filter(state, pod, node); }, reject);
 }
 

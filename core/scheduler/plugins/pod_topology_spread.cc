@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <set>
+#include <type_traits>
 
 #include "core/api/service.h"
 #include "core/api/workload.h"
@@ -255,8 +257,19 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
     std::vector<size_t> bucketed;  // the constraints not by hostname (those are counted per node below)
     for (size_t i = 0; i < n_constraints; ++i)
       if (!s->by_host[i]) bucketed.push_back(i);
+    // Once the feasible nodes have shown every bucket the snapshot's nodes fall in, the others can
+    // show none new: without require_all (nothing to mark ignored) the walk stops there, after a few
+    // nodes for three zones instead of every feasible node.
+    size_t unseen = 0;  // bucketed constraints with a bucket not present yet
+    std::vector<size_t> possible(n_constraints, 0);
+    for (size_t i : bucketed) {
+      const TopologyDomains& d = *s->domains[i];
+      possible[i] = d.size() + (d.any_missing() && empty_bucket[i] == static_cast<int32_t>(d.size()) ? 1 : 0);
+      if (possible[i] > 0) ++unseen;
+    }
     if (require_all || !bucketed.empty()) {
       for (const NodeInfo* ni : feasible) {
+        if (!require_all && unseen == 0) break;
         const uint32_t position = state.position(*ni);
         if (require_all && !has_all_keys(s->domains, position)) {
           s->ignored[position] = true;
@@ -265,7 +278,10 @@ PluginStatus PodTopologySpread::pre_score(CycleState& state, const Pod& pod,
         }
         for (size_t i : bucketed) {
           auto b = bucket(i, position);
-          if (!present[i][b]) present[i][b] = 1, ++domains[i];
+          if (!present[i][b]) {
+            present[i][b] = 1;
+            if (++domains[i] == possible[i]) --unseen;
+          }
         }
       }
     }
@@ -379,22 +395,54 @@ void PodTopologySpread::score_nodes(const CycleState& state, const Pod& pod, std
                      static_cast<bool>(s->by_host[i]), s->weight[i],
                      static_cast<double>(s->constraints[i].max_skew - 1)});
   }
+  // Term by term over every node, each loop with one kind of count: the sums are score()'s, each node's
+  // terms added in the same order, from 0. The first term writes the running sums (no zero-fill), the
+  // last rounds them into the scores (no pass of its own). The term's fields are read into locals: a
+  // store to a sum may alias a double of `t`, so they were reloaded per node.
+  const size_t n = scores.size();
   const bool any_ignored = !s->ignored.empty();
-  for (NodeScore& ns : scores) {
-    const uint32_t position = state.position(*ns.node);
-    if (any_ignored && s->ignored[position]) {
-      ns.score = 0;
-      continue;
+  const bool truncate = minor_ < 23;
+  std::unique_ptr<double[]> sums(terms.size() > 1 ? new double[n] : nullptr);
+  auto add_term = [&](const Term& t, auto count_of, auto first, auto last) {
+    const int32_t* const domain_of = t.domain_of;
+    const double weight = t.weight, skew = t.skew;
+    double* const sum = sums.get();
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t position = scores[i].position;
+      const int32_t domain = domain_of[position];
+      double score = 0;
+      if constexpr (!decltype(first)::value) score = sum[i];
+      if (domain != TopologyDomains::kMissing)
+        score += static_cast<double>(count_of(position, domain)) * weight + skew;  // scoreForCount
+      if constexpr (decltype(last)::value) {
+        if (any_ignored && s->ignored[position])
+          scores[i].score = 0;
+        else
+          scores[i].score = truncate ? static_cast<int64_t>(score) : static_cast<int64_t>(round_half_away(score));
+      } else {
+        sum[i] = score;
+      }
     }
-    double score = 0;
-    for (const Term& t : terms) {
-      int32_t domain = t.domain_of[position];
-      if (domain == TopologyDomains::kMissing) continue;
-      int64_t count = !t.by_host ? t.counts[domain] : t.node_counts ? t.node_counts[position] : t.counts[position];
-      score += static_cast<double>(count) * t.weight + t.skew;  // scoreForCount, as in score()
-    }
-    ns.score = minor_ < 23 ? static_cast<int64_t>(score) : static_cast<int64_t>(round_half_away(score));
+  };
+  auto add_with = [&](const Term& t, auto first, auto last) {
+    const int64_t* const counts = t.counts;
+    const int32_t* const node_counts = t.node_counts;
+    if (!t.by_host)
+      add_term(t, [&](uint32_t, int32_t domain) { return counts[domain]; }, first, last);
+    else if (node_counts)
+      add_term(t, [&](uint32_t position, int32_t) { return node_counts[position]; }, first, last);
+    else
+      add_term(t, [&](uint32_t position, int32_t) { return counts[position]; }, first, last);
+  };
+  using Yes = std::true_type;
+  using No = std::false_type;
+  if (terms.size() == 1) {
+    add_with(terms[0], Yes{}, Yes{});
+    return;
   }
+  add_with(terms[0], Yes{}, No{});
+  for (size_t k = 1; k + 1 < terms.size(); ++k) add_with(terms[k], No{}, No{});
+  add_with(terms.back(), No{}, Yes{});
 }
 
 void PodTopologySpread::normalize_scores(const CycleState& state, const Pod& pod,
@@ -408,7 +456,7 @@ void PodTopologySpread::normalize_scores(const CycleState& state, const Pod& pod
     return;
   }
   const bool any_ignored = !s->ignored.empty();
-  auto ignored = [&](const NodeScore& ns) { return any_ignored && s->ignored[state.position(*ns.node)]; };
+  auto ignored = [&](const NodeScore& ns) { return any_ignored && s->ignored[ns.position]; };
   int64_t min = std::numeric_limits<int64_t>::max(), max = 0;
   for (const NodeScore& ns : scores) {
     if (ignored(ns)) continue;

@@ -24,7 +24,7 @@ std::vector<int64_t> scores_of(const PodTopologySpread& plugin, const Pod& pod,
   for (const NodeInfo& ni : nodes) feasible.push_back(&ni);
   plugin.pre_score(state, pod, feasible);
   std::vector<NodeScore> scores;
-  for (const NodeInfo& ni : nodes) scores.push_back({&ni, plugin.score(state, pod, ni)});
+  for (const NodeInfo& ni : nodes) scores.push_back({&ni, state.position(ni), plugin.score(state, pod, ni)});
   plugin.normalize_scores(state, pod, scores);
   std::vector<int64_t> out;
   for (const NodeScore& s : scores) out.push_back(s.score);
@@ -99,4 +99,79 @@ TEST_CASE("DoNotSchedule constraints filter on skew and on missing topology keys
   CHECK(missing.reasons ==
         std::vector<std::string>{
             "node(s) didn't match pod topology spread constraints (missing required label)"});
+}
+
+TEST_CASE("system default spreading counts a zone-less feasible node's bucket after every zone was seen",
+          "[scheduler][spread]") {
+  ktwin::sim::EventLoop loop(Time{});
+  MemoryStore store(loop, Rng(1, "store"));
+  REQUIRE(store.create(web_replica_set()).is_ok());
+  auto a = make_node("a", "2", "3Gi"), b = make_node("b", "2", "3Gi"), c = make_node("c", "2", "3Gi");
+  a->metadata.labels["topology.kubernetes.io/zone"] = "z1";
+  b->metadata.labels["topology.kubernetes.io/zone"] = "z2";
+  std::vector<std::shared_ptr<const Pod>> pods;
+  for (int i = 0; i < 5; ++i) pods.push_back(web_pod("w" + std::to_string(i), "a"));
+  auto nodes = make_snapshot({a, b, c}, pods);  // c, zone-less, comes after both zones
+  auto pod = web_pod("new");
+  PodTopologySpread plugin(&store, 32);
+  auto raw = [&](size_t feasible_nodes) {
+    CycleState state(nodes);
+    std::vector<const NodeInfo*> feasible;
+    for (size_t i = 0; i < feasible_nodes; ++i) feasible.push_back(&nodes[i]);
+    plugin.pre_score(state, *pod, feasible);
+    std::vector<int64_t> out;
+    for (const NodeInfo* ni : feasible) out.push_back(plugin.score(state, *pod, *ni));
+    return out;
+  };
+  // a, b, c feasible: 3 hostname domains and 3 zone buckets (z1, z2, zone-less), both weights ln(5).
+  // a: 5 ln5 + 2 + 5 ln5 + 4 = 22.09; b: 0 + 2 + 0 + 4; c: 2 (no zone term). Without c's bucket the
+  // zone weight would be ln(4) and a 20.98, rounded 21.
+  CHECK(raw(3) == std::vector<int64_t>{22, 6, 2});
+  // a, b feasible: both weights ln(4); a: 5 ln4 + 2 + 5 ln4 + 4 = 19.86.
+  CHECK(raw(2) == std::vector<int64_t>{20, 6});
+}
+
+TEST_CASE("score_nodes gives score()'s scores for one, two and three ScheduleAnyway constraints",
+          "[scheduler][spread]") {
+  // Zones and racks, one node without a zone, one without a rack; uneven web pods.
+  std::vector<std::shared_ptr<const Node>> nodes;
+  std::vector<std::shared_ptr<const Pod>> pods;
+  for (int i = 0; i < 9; ++i) {
+    auto n = make_node("n" + std::to_string(i), "4", "8Gi");
+    if (i != 4) n->metadata.labels["topology.kubernetes.io/zone"] = "z" + std::to_string(i % 3);
+    if (i != 7) n->metadata.labels["rack"] = "r" + std::to_string(i % 2);
+    nodes.push_back(n);
+    for (int k = 0; k < (i * 5) % 4; ++k)
+      pods.push_back(web_pod("w" + std::to_string(i) + "-" + std::to_string(k), n->metadata.name));
+  }
+  auto snapshot = make_snapshot(nodes, pods);
+  auto constraint = [](int32_t skew, const std::string& key) {
+    TopologySpreadConstraint c;
+    c.maxSkew = skew;
+    c.topologyKey = key;
+    c.whenUnsatisfiable = "ScheduleAnyway";
+    c.labelSelector = LabelSelector{{{"app", "web"}}, {}};
+    return c;
+  };
+  const std::vector<TopologySpreadConstraint> all = {constraint(1, "topology.kubernetes.io/zone"),
+                                                     constraint(2, "kubernetes.io/hostname"), constraint(3, "rack")};
+  for (int minor : {20, 32})
+    for (size_t count = 1; count <= all.size(); ++count) {
+      auto pod = web_pod("new");
+      pod->spec.topologySpreadConstraints.assign(all.begin(), all.begin() + static_cast<long>(count));
+      PodTopologySpread plugin(nullptr, minor);
+      CycleState state(snapshot);
+      std::vector<const NodeInfo*> feasible;
+      for (const NodeInfo& ni : snapshot) feasible.push_back(&ni);
+      plugin.pre_score(state, *pod, feasible);
+      std::vector<NodeScore> batch;
+      std::vector<int64_t> got, want;
+      for (const NodeInfo* ni : feasible) batch.push_back({ni, state.position(*ni), -1});
+      plugin.score_nodes(state, *pod, batch);
+      for (const NodeScore& ns : batch) got.push_back(ns.score);
+      for (const NodeInfo* ni : feasible) want.push_back(plugin.score(state, *pod, *ni));
+      INFO("minor " << minor << ", " << count << " constraints");
+      CHECK(got == want);
+      CHECK(*std::max_element(got.begin(), got.end()) > 0);
+    }
 }

@@ -35,10 +35,11 @@ PluginStatus TaintToleration::filter(const CycleState&, const Pod& pod, const No
   return PluginStatus::unresolvable(reason);
 }
 
-void TaintToleration::filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+void TaintToleration::filter_nodes(const CycleState& state, const Pod& pod, std::vector<uint32_t>& positions,
                                    const FilterRejection& reject) const {
-  const CycleState::NodeRows rows = state.rows();
-  keep_passing(nodes, [&](const NodeInfo& node) { return !rows[node].has_taints; },
+  if (state.index().row_flag_counts().has_taints == 0) return;  // every node passes the quick test
+  const NodeRow* rows = state.rows();
+  keep_passing(state, positions, [&](uint32_t position) { return !rows[position].has_taints; },
                [&](const NodeInfo& node) { return filter(state, pod, node); }, reject);
 }
 
@@ -62,9 +63,18 @@ int64_t TaintToleration::score(const CycleState& state, const Pod& pod, const No
 }
 
 void TaintToleration::score_nodes(const CycleState& state, const Pod& pod, std::vector<NodeScore>& scores) const {
-  // Most nodes carry no taint and score 0 without reading the cycle state.
-  const CycleState::NodeRows rows = state.rows();
-  for (NodeScore& ns : scores) ns.score = rows[*ns.node].has_taints ? score(state, pod, *ns.node) : 0;
+  // Most nodes carry no taint and score 0 without reading the cycle state; often no node has one.
+  if (state.index().row_flag_counts().has_taints == 0) {
+    for (NodeScore& ns : scores) ns.score = 0;
+    return;
+  }
+  const NodeRow* rows = state.rows();
+  for (NodeScore& ns : scores) ns.score = rows[ns.position].has_taints ? score(state, pod, *ns.node) : 0;
+}
+
+std::optional<int64_t> TaintToleration::uniform_score(const CycleState& state, const Pod&) const {
+  if (state.index().row_flag_counts().has_taints == 0) return kMaxNodeScore;
+  return std::nullopt;
 }
 
 void TaintToleration::normalize_scores(const CycleState&, const Pod&, std::vector<NodeScore>& scores) const {

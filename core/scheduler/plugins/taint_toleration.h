@@ -13,7 +13,7 @@ class TaintToleration : public FilterPlugin, public PreScorePlugin, public Score
   explicit TaintToleration(int minor = 20) : minor_(minor) {}
   std::string_view name() const override { return kName; }
   PluginStatus filter(const CycleState& state, const Pod& pod, const NodeInfo& node) const override;
-  void filter_nodes(const CycleState& state, const Pod& pod, std::vector<const NodeInfo*>& nodes,
+  void filter_nodes(const CycleState& state, const Pod& pod, std::vector<uint32_t>& positions,
                     const FilterRejection& reject) const override;
   // The pod's tolerations that can apply to PreferNoSchedule, once per cycle (taint_toleration.go PreScore).
   PluginStatus pre_score(CycleState& state, const Pod& pod, const std::vector<const NodeInfo*>&) const override;
@@ -23,6 +23,9 @@ class TaintToleration : public FilterPlugin, public PreScorePlugin, public Score
   // Reversed: 100 - raw * 100 / max.
   void normalize_scores(const CycleState& state, const Pod& pod,
                         std::vector<NodeScore>& scores) const override;
+  // 100 when no node of the snapshot is tainted: every raw score is 0, and DefaultNormalizeScore reversed
+  // then gives every node MaxNodeScore (k/k plugins/helper/normalize_score.go).
+  std::optional<int64_t> uniform_score(const CycleState& state, const Pod& pod) const override;
 
  private:
   int minor_;

@@ -47,7 +47,7 @@ TEST_CASE("TaintToleration score: 100 - untolerated PreferNoSchedule x 100 / max
   auto pod = make_pod("web");
   TaintToleration plugin;
   std::vector<NodeScore> scores;
-  for (const NodeInfo& ni : nodes) scores.push_back({&ni, plugin.score(state, *pod, ni)});
+  for (const NodeInfo& ni : nodes) scores.push_back({&ni, state.position(ni), plugin.score(state, *pod, ni)});
   CHECK(scores[0].score == 2);
   plugin.normalize_scores(state, *pod, scores);
   CHECK(scores[0].score == 0);   // 100 - 2*100/2
