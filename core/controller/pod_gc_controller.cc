@@ -30,11 +30,18 @@ PodGCController::~PodGCController() {
 
 void PodGCController::start() {
   feed_ = env_.store.observe_pod_writes([this](const ObjectPtr& old, const ObjectPtr& now) {
+    if (old && now && cancels_out(static_cast<const Pod&>(*old), static_cast<const Pod&>(*now))) return;
     if (old) tally(old, -1);
     if (now) tally(now, +1);
   });
   if (feed_) env_.store.visit(Kind::kPod, [this](const ObjectPtr& pod) { tally(pod, +1); });
   schedule(Duration(0));
+}
+
+bool PodGCController::cancels_out(const Pod& old, const Pod& now) {
+  // Most writes are status writes of a bound pod: the same node, so only termination could move a count.
+  return !now.spec.nodeName.empty() && is_terminated(old) == is_terminated(now) &&
+         old.spec.nodeName == now.spec.nodeName;
 }
 
 void PodGCController::tally(const ObjectPtr& obj, int64_t delta) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "core/api/pod.h"
 #include "core/controller/config.h"
 #include "core/env/env.h"
 #include "core/store/store.h"
@@ -35,6 +36,8 @@ class PodGCController {
   void gc_orphaned();
   void gc_unscheduled_terminating();
   void force_delete(const std::string& ns, const std::string& name);
+  // Whether tally(old, -1) then tally(now, +1) would leave every count as it is.
+  static bool cancels_out(const Pod& old, const Pod& now);
   void tally(const ObjectPtr& pod, int64_t delta);
 
   Env env_;
