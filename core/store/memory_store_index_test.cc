@@ -148,14 +148,19 @@ TEST_CASE("node-keyed watches see only their node and run in watch order with th
   CHECK(seen == std::vector<std::string>{"all:a", "last:a"});
 }
 
+namespace {
+// Each node the journal names after `since`, checking it names none twice.
+std::set<std::string> nodes_changed_since(const MemoryStore& store, uint64_t since) {
+  std::set<std::string> out;
+  store.visit_node_changes(since, [&](const std::string& n) { CHECK(out.insert(n).second); });
+  return out;
+}
+}  // namespace
+
 TEST_CASE("the node-change journal names each node changed since a position once", "[store]") {
   EventLoop loop(Time{});
   MemoryStore store(loop, Rng(1, "store"));
-  auto changed_since = [&](uint64_t since) {
-    std::set<std::string> out;
-    store.visit_node_changes(since, [&](const std::string& n) { CHECK(out.insert(n).second); });
-    return out;
-  };
+  auto changed_since = [&](uint64_t since) { return nodes_changed_since(store, since); };
   auto node = std::make_shared<Node>();
   node->metadata.name = "n1";
   store.create(node);
@@ -179,11 +184,7 @@ TEST_CASE("the node-change journal still answers for old positions after it drop
           "[store]") {
   EventLoop loop(Time{});
   MemoryStore store(loop, Rng(1, "store"));
-  auto changed_since = [&](uint64_t since) {
-    std::set<std::string> out;
-    store.visit_node_changes(since, [&](const std::string& n) { CHECK(out.insert(n).second); });
-    return out;
-  };
+  auto changed_since = [&](uint64_t since) { return nodes_changed_since(store, since); };
   auto bind_pods = [&](const std::string& prefix, int count, const std::string& node) {
     for (int i = 0; i < count; ++i) store.create(owned_pod(prefix + std::to_string(i), "", node));
   };
