@@ -68,6 +68,7 @@ bool DelayedStore::goes_straight(core::Kind kind) const {
 
 core::Status DelayedStore::remove(core::Kind kind, const std::string& ns, const std::string& name,
                                   const core::DeleteOptions& options) {
+  if (goes_straight(kind)) return inner_.remove(kind, ns, name, options);
   return send(Op::kRemove, nullptr, kind, ns, name, options).status();
 }
 
@@ -76,11 +77,6 @@ core::Result<core::ObjectPtr> DelayedStore::send(Op op, std::shared_ptr<core::Ob
                                                  const core::DeleteOptions& options) {
   core::Duration latency = network_.api_latency(node_);
   Channel& channel = is_heartbeat(kind) ? heartbeats_ : writes_;
-  if (latency == core::Duration{} && channel.in_flight == 0) {
-    if (op == Op::kCreate) return inner_.create(std::move(obj));
-    if (op == Op::kUpdate) return inner_.update(std::move(obj));
-    return inner_.remove(kind, ns, name, options);
-  }
   if (is_heartbeat(kind) && 2 * latency >= heartbeat_timeout_)
     return core::Status::unavailable("context deadline exceeded (Client.Timeout exceeded while awaiting headers)");
   core::Time now = executor_.now();

@@ -65,7 +65,7 @@ class DelayedStore : public core::Store {
 
   // No latency and nothing in flight on the write's connection: the write is applied now.
   bool goes_straight(core::Kind kind) const;
-  // Sends a write: Unavailable for a heartbeat that would time out, else queued (or applied now).
+  // Sends a write that does not go straight: Unavailable for a heartbeat that would time out, else queued.
   core::Result<core::ObjectPtr> send(Op op, std::shared_ptr<core::Object> obj, core::Kind kind, const std::string& ns,
                                      const std::string& name, const core::DeleteOptions& options);
   void apply(Op op, const std::shared_ptr<core::Object>& obj, core::Kind kind, const std::string& ns,

@@ -118,6 +118,7 @@ TEST_CASE("watch events reach the node late, in order, and not after unwatch", "
   CHECK(seen.size() == 2);  // c was in flight when the watcher left
 }
 
+}  // namespace ktwin::sim
 
 namespace ktwin::sim {
 
@@ -156,7 +157,6 @@ TEST_CASE("the node's Events arrive late too", "[network]") {
   CHECK(server_events.reasons == std::vector<std::string>{"Started", "Killing"});
 }
 
-}  // namespace ktwin::sim
 
 TEST_CASE("the node's store calls an object latest only when its own reads would return it", "[network]") {
   Harness h;

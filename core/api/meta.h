@@ -86,7 +86,6 @@ struct LabelSelector {
   bool operator==(const LabelSelector&) const = default;
 };
 
-// Every API object. Instances in the store are immutable and shared; writers clone, then edit.
 // Which store table holds an object as the latest version of its key (ObjectTable sets and clears it),
 // so Store::is_latest answers without a lookup. A copy is a new object: it starts unheld.
 class HeldBy {
@@ -104,6 +103,7 @@ class HeldBy {
   mutable const void* table_ = nullptr;
 };
 
+// Every API object. Instances in the store are immutable and shared; writers clone, then edit.
 struct Object {
   virtual ~Object() = default;
   virtual Kind kind() const = 0;

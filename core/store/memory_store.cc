@@ -379,9 +379,9 @@ void MemoryStore::index_controller(Kind kind, const ObjectPtr& old_obj, const Ob
   const OwnerReference* was = old_obj ? old_obj->metadata.controller_ref() : nullptr;
   const OwnerReference* is = new_obj ? new_obj->metadata.controller_ref() : nullptr;
   if (!was && !is) return;
+  if (was && is && was->uid == is->uid) return;  // most updates: the same controller, the same slot
   auto& by_uid = by_controller_[static_cast<size_t>(kind)];
   const ObjectMeta& meta = new_obj ? new_obj->metadata : old_obj->metadata;
-  if (was && is && was->uid == is->uid) return;  // most updates: the same controller, the same slot
   Key key = key_of(meta.namespace_, meta.name);
   if (was) {
     auto it = by_uid.find(was->uid);

@@ -83,16 +83,16 @@ class MemoryStore : public Store {
   uint64_t revision_ = 0;
   StoreJournal* journal_ = nullptr;
   ObjectTable objects_[std::size(kAllKinds)];
-  // What the store keeps per node name, found with one hash lookup per write: the pods bound there,
-  // the stamp of their last change (pods_on_node_stamp) and the node's latest journal entry.
   // The indexes below point at the object's slot in objects_ (stable while its key exists), so a
   // write that keeps an object's node and controller (a status write) need not touch them.
   using Slot = const ObjectPtr*;
   Slot slot_of(Kind kind, const ObjectMeta& meta) const;  // REQUIRES: objects_ holds it
+  // What the store keeps per node name, found with one hash lookup per write: the pods bound there,
+  // the stamp of their last change (pods_on_node_stamp) and the node's latest journal entry.
   struct NodeIndex {
     std::map<Key, Slot> pods;  // by namespace/name
-    uint64_t pods_stamp = 0;        // 0: no pod was ever bound there
-    uint64_t last_change = 0;       // the seq of the node's latest change in change_log_
+    uint64_t pods_stamp = 0;   // 0: no pod was ever bound there
+    uint64_t last_change = 0;  // the seq of the node's latest change in change_log_
   };
   using NodeEntry = std::pair<const std::string, NodeIndex>;
   std::unordered_map<std::string, NodeIndex> nodes_;  // by node name; entries are never erased

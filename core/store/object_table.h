@@ -25,7 +25,7 @@ class ObjectTable {
   using iterator = const_iterator;
 
   ObjectTable() = default;
-  ObjectTable(const ObjectTable&) = delete;  // the index holds views of this map's keys
+  ObjectTable(const ObjectTable&) = delete;  // the index holds this map's nodes, objects its address
   ObjectTable& operator=(const ObjectTable&) = delete;
   ~ObjectTable() {
     for (const auto& [key, obj] : objects_) release(obj);  // objects outlive the table: unmark them
